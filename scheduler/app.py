@@ -1,0 +1,90 @@
+"""Library functions behind the CLI commands: each takes settings, a clock value and arguments,
+and returns data; the CLI only parses, calls one of these and prints."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Callable
+
+from posts.compile import compile_post
+from scheduler.cadence import zone_info
+from scheduler.campaign import load_campaign
+from scheduler.config import Settings
+from scheduler.errors import ConfigError
+from scheduler.planner import PlannedPost, assign_slots, plan_campaign, prepare_drafts
+from scheduler.publishers import platform_of, publisher_class
+from scheduler.publishers.base import check_credentials
+from scheduler.runner import Runner, RunReport
+from scheduler.store import STATUSES, EnqueueResult, NewPost, Post, Store, open_store
+
+
+def plan(settings: Settings, campaign_path: str, now: datetime) -> list[PlannedPost]:
+    """Dry run: never opens (so never creates) the database."""
+    return plan_campaign(load_campaign(campaign_path), settings, now)
+
+
+def queue(settings: Settings, campaign_path: str, now: datetime) -> EnqueueResult:
+    campaign = load_campaign(campaign_path)
+    drafts = prepare_drafts(campaign, settings)  # every content error surfaces before the database opens
+    store = open_store(settings.database_url)
+    try:
+        planned = assign_slots(campaign, drafts, now, store)
+        return store.enqueue([p.as_new_post(campaign.name) for p in planned], now)
+    finally:
+        store.close()
+
+
+def add(settings: Settings, channel: str, text: str, at: str, zone: str, now: datetime) -> EnqueueResult:
+    platform = platform_of(channel, "--channel")
+    check_credentials(publisher_class(platform), channel, settings)
+    zone_info(zone, "--zone")
+    when = parse_when(at, zone, now)
+    compiled = compile_post(platform, text, "--text")
+    key = hashlib.sha256(f"{channel}\x1f{compiled.text}\x1f{when.isoformat()}".encode()).hexdigest()[:32]
+    post = NewPost(channel=channel, platform=platform, scheduled_at=when, zone=zone, text=compiled.text,
+                   payload=compiled.payload, length=compiled.length, limit=compiled.limit, idempotency_key=key)
+    store = open_store(settings.database_url)
+    try:
+        return store.enqueue([post], now)
+    finally:
+        store.close()
+
+
+def list_posts(settings: Settings, status: str | None = None) -> list[Post]:
+    if status and status not in STATUSES:
+        raise ConfigError(f"unknown status {status!r} (one of {', '.join(STATUSES)})", "--status")
+    store = open_store(settings.database_url)
+    try:
+        return store.list_posts(status)
+    finally:
+        store.close()
+
+
+def publish(settings: Settings, clock: Callable[[], datetime], runner_hook: Callable[[Runner], None] | None = None) -> RunReport:
+    """Publish everything due now, then return. ``runner_hook`` lets the CLI wire signals to the runner."""
+    store = open_store(settings.database_url)
+    try:
+        runner = Runner(store, settings, clock)
+        if runner_hook:
+            runner_hook(runner)
+        run_id = store.start_run("publish", clock())
+        report = runner.run_due()
+        store.finish_run(run_id, "failed" if report.failed else "ok", clock())
+        return report
+    finally:
+        store.close()
+
+
+def parse_when(at: str, zone: str, now: datetime) -> datetime:
+    if at == "now":
+        return now
+    try:
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"invalid time {at!r}: use ISO-8601 such as 2026-12-01T09:30 or 'now'", "--at") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone_info(zone, "--zone"))
+    return moment.astimezone(timezone.utc)
+
+

@@ -1,0 +1,66 @@
+"""The only reader of the environment and of `.env`. The real environment wins over `.env`."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from dotenv import dotenv_values
+
+from scheduler.errors import ConfigError
+
+DEFAULT_DATABASE_URL = "sqlite:///scheduler.db"
+DEFAULT_HTTP_TIMEOUT = 30.0
+_CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]*(?::[a-z0-9_]+)?$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    outbox_path: Path = Path("outbox.jsonl")
+    http_timeout: float = DEFAULT_HTTP_TIMEOUT
+    # Every variable seen, for channel credentials; hidden from repr so secrets never reach a log.
+    values: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def channel_value(self, channel: str, key: str) -> str | None:
+        """``channel_value("mastodon:clinic2", "ACCESS_TOKEN")`` reads MASTODON_CLINIC2_ACCESS_TOKEN."""
+        value = self.values.get(channel_variable(channel, key), "")
+        return value.strip() or None
+
+    def channel_variable(self, channel: str, key: str) -> str:
+        return channel_variable(channel, key)
+
+
+def channel_variable(channel: str, key: str) -> str:
+    if not _CHANNEL_NAME.match(channel):
+        raise ConfigError(f"invalid channel name {channel!r} (expected 'platform' or 'platform:name')", "channel")
+    return "_".join(channel.upper().split(":")) + "_" + key
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
+    values: dict[str, str] = {}
+    if env_file and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return Settings(
+        database_url=values.get("SCHEDULER_DATABASE_URL") or DEFAULT_DATABASE_URL,
+        outbox_path=Path(values.get("OUTBOX_PATH") or "outbox.jsonl"),
+        http_timeout=_positive_float(values, "SCHEDULER_HTTP_TIMEOUT", DEFAULT_HTTP_TIMEOUT),
+        values=values,
+    )
+
+
+def _positive_float(values: Mapping[str, str], name: str, default: float) -> float:
+    raw = values.get(name)
+    if not raw:
+        return default
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ConfigError(f"must be a number of seconds, got {raw!r}", name) from None
+    if number <= 0:
+        raise ConfigError(f"must be greater than 0, got {raw!r}", name)
+    return number

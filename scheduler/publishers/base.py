@@ -1,0 +1,49 @@
+"""What every publisher adapter is: a small class that sends one post and says what happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+import requests
+
+from scheduler.config import Settings
+from scheduler.errors import ConfigError
+from scheduler.store import Post
+
+
+@dataclass(frozen=True)
+class Published:
+    remote_id: str
+    remote_url: str | None
+
+
+class Publisher:
+    platform: ClassVar[str]
+    # Settings the channel needs, as suffixes of its prefix (ACCESS_TOKEN -> MASTODON_ACCESS_TOKEN).
+    required: ClassVar[tuple[str, ...]] = ()
+    # True where sending the same post again cannot create a second one (idempotency key, fixed record key).
+    resend_is_safe: ClassVar[bool] = False
+
+    def __init__(self, channel: str, settings: Settings, session: requests.Session) -> None:
+        self.channel = channel
+        self.settings = settings
+        self.session = session
+        self.timeout = settings.http_timeout
+        check_credentials(type(self), channel, settings)
+
+    def publish(self, post: Post, now: datetime) -> Published:
+        """Send ``post``; return where it landed or raise a PublishError kind."""
+        raise NotImplementedError
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        return self.settings.channel_value(self.channel, key) or default
+
+
+def check_credentials(cls: type[Publisher], channel: str, settings: Settings) -> None:
+    """ConfigError naming the first missing variable (the name, never a value)."""
+    for key in cls.required:
+        if not settings.channel_value(channel, key):
+            variable = settings.channel_variable(channel, key)
+            raise ConfigError(f"channel {channel!r} has no credentials: set {variable} in .env or the environment", variable)

@@ -1,0 +1,136 @@
+"""Bluesky: an app.bsky.feed.post record in the account's repository on its PDS.
+
+One session per publisher (created on first use, refreshed with refreshSession when it
+expires), never a login per post. The record key is a TID derived from the post, so a retry
+finds the record it may already have written (getRecord) instead of writing a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import requests
+
+from scheduler.errors import NeedsAttention, PublishError, Rejected, RetryAt, RetryNow
+from scheduler.publishers.base import Published, Publisher
+from scheduler.publishers.http import epoch_header, excerpt, json_body, send
+from scheduler.store import Post, iso_utc
+
+DEFAULT_PDS_URL = "https://bsky.social"
+COLLECTION = "app.bsky.feed.post"
+RATE_LIMIT_FALLBACK = timedelta(minutes=5)
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+_EXPIRED = {"ExpiredToken", "InvalidToken"}
+
+
+def record_key(post: Post) -> str:
+    """A valid TID (13 base32-sortable chars) fixed for this post: its slot plus its id, and a clock id from its key."""
+    micros = int(post.scheduled_at.replace(microsecond=0).timestamp()) * 1_000_000 + post.id % 1_000_000
+    clock_id = int(hashlib.sha256(post.idempotency_key.encode()).hexdigest()[:4], 16) % 1024
+    value = (micros << 10) | clock_id
+    return "".join(_TID_ALPHABET[(value >> shift) & 31] for shift in range(60, -1, -5))
+
+
+class BlueskyPublisher(Publisher):
+    platform = "bluesky"
+    required = ("HANDLE", "APP_PASSWORD")
+    resend_is_safe = True  # the fixed record key is checked before any resend
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pds = (self.setting("PDS_URL") or DEFAULT_PDS_URL).rstrip("/")
+        self._session: dict[str, Any] | None = None
+
+    def publish(self, post: Post, now: datetime) -> Published:
+        rkey = record_key(post)
+        if post.attempts or post.recovered:
+            found = self._existing(rkey, now)
+            if found:
+                return found
+        record = {
+            "$type": COLLECTION,
+            "text": post.payload.get("text", post.text),
+            "createdAt": iso_utc(now.replace(microsecond=now.microsecond // 1000 * 1000)),
+        }
+        if post.payload.get("facets"):
+            record["facets"] = post.payload["facets"]
+        body = {"repo": None, "collection": COLLECTION, "rkey": rkey, "record": record}
+        answer = self._authed("POST", "com.atproto.repo.createRecord", now, json=body)
+        return self._published(answer["uri"], rkey)
+
+    def _existing(self, rkey: str, now: datetime) -> Published | None:
+        session = self._ensure_session(now)
+        params = {"repo": session["did"], "collection": COLLECTION, "rkey": rkey}
+        response = send(self.session, "GET", f"{self.pds}/xrpc/com.atproto.repo.getRecord", self.timeout, params=params)
+        if response.status_code == 200:
+            return self._published(json_body(response)["uri"], rkey)
+        if response.status_code == 400 and json_body(response).get("error") == "RecordNotFound":
+            return None
+        raise classify(response, now)
+
+    def _published(self, uri: str, rkey: str) -> Published:
+        handle = self._session["handle"] if self._session else self.setting("HANDLE")
+        return Published(remote_id=uri, remote_url=f"https://bsky.app/profile/{handle}/post/{rkey}")
+
+    def _authed(self, method: str, nsid: str, now: datetime, json: dict[str, Any]) -> dict[str, Any]:
+        """Call ``nsid`` with the session's token; refresh once if the token has expired."""
+        for attempt in range(2):
+            session = self._ensure_session(now)
+            if "repo" in json:
+                json = {**json, "repo": session["did"]}
+            response = send(
+                self.session, method, f"{self.pds}/xrpc/{nsid}", self.timeout, json=json,
+                headers={"Authorization": f"Bearer {session['accessJwt']}"},
+            )
+            if response.status_code == 200:
+                return json_body(response)
+            if attempt == 0 and _expired(response):
+                self._refresh(now)
+                continue
+            raise classify(response, now)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _ensure_session(self, now: datetime) -> dict[str, Any]:
+        if self._session is None:
+            body = {"identifier": self.setting("HANDLE"), "password": self.setting("APP_PASSWORD")}
+            response = send(self.session, "POST", f"{self.pds}/xrpc/com.atproto.server.createSession", self.timeout, json=body)
+            if response.status_code != 200:
+                raise classify(response, now, logging_in=True)
+            self._session = json_body(response)
+        return self._session
+
+    def _refresh(self, now: datetime) -> None:
+        refresh_token = self._session["refreshJwt"] if self._session else None
+        self._session = None
+        if refresh_token:
+            response = send(
+                self.session, "POST", f"{self.pds}/xrpc/com.atproto.server.refreshSession", self.timeout,
+                headers={"Authorization": f"Bearer {refresh_token}"},
+            )
+            if response.status_code == 200:
+                self._session = json_body(response)
+                return
+            if not _expired(response):
+                raise classify(response, now)
+        self._ensure_session(now)  # the refresh token has expired too: log in again, once
+
+
+def _expired(response: requests.Response) -> bool:
+    return response.status_code in (400, 401) and json_body(response).get("error") in _EXPIRED
+
+
+def classify(response: requests.Response, now: datetime, logging_in: bool = False) -> PublishError:
+    """XRPC errors are {"error": Name, "message": text}; rate limits carry RateLimit-Reset (epoch seconds)."""
+    code = response.status_code
+    body = json_body(response)
+    name, message = body.get("error", ""), body.get("message") or excerpt(response)
+    if code == 429 or name == "RateLimitExceeded":
+        at = epoch_header(response, "RateLimit-Reset") or now + RATE_LIMIT_FALLBACK
+        return RetryAt(f"rate limited by the Bluesky PDS until {at:%Y-%m-%dT%H:%M:%SZ}", at, code)
+    if code == 401 or logging_in and code == 400 or name in _EXPIRED or name == "AccountTakedown":
+        return NeedsAttention(f"Bluesky refused the login ({code} {name}): {message}", code)
+    if code >= 500:
+        return RetryNow(f"Bluesky PDS error ({code} {name}): {message}", code)
+    return Rejected(f"Bluesky rejected the post ({code} {name}): {message}", code)

@@ -1,0 +1,116 @@
+"""Claim → publish → record. The only module that imports both the store and the publishers.
+
+Retry policy is data on the post: a failed attempt sets the post's next due time; no worker
+ever sleeps.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+
+import requests
+
+from scheduler.config import Settings
+from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
+from scheduler.publishers import Publisher, publisher_class
+from scheduler.store import Outcome, Post, Store
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+LEASE_MARGIN = 60.0  # seconds beyond the HTTP timeout, so a live request never outlasts its lease
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class RunReport:
+    touched: list[Post] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for post in self.touched:
+            counts[post.status] = counts.get(post.status, 0) + 1
+        return counts
+
+    @property
+    def failed(self) -> bool:
+        return any(post.status in ("failed", "unconfirmed") for post in self.touched)
+
+    def as_json(self) -> dict:
+        return {"counts": self.counts(), "posts": [post.as_json() for post in self.touched]}
+
+
+class Runner:
+    """Publishes due posts. One instance per process; publishers are reused across posts."""
+
+    def __init__(self, store: Store, settings: Settings, clock: Clock, session: requests.Session | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.session = session or requests.Session()
+        self.stop = threading.Event()  # set by a signal handler: finish the post in flight, take no more
+        self._publishers: dict[str, Publisher] = {}
+
+    @property
+    def lease_seconds(self) -> float:
+        # A Bluesky publish may make four requests (session, refresh, check, create).
+        return 4 * self.settings.http_timeout + LEASE_MARGIN
+
+    def run_due(self, limit: int | None = None) -> RunReport:
+        report = RunReport()
+        while not self.stop.is_set() and (limit is None or len(report.touched) < limit):
+            claimed = self.store.claim_due(self.clock(), self.lease_seconds, limit=1)
+            if not claimed:
+                break
+            report.touched.append(self.publish_one(claimed[0]))
+        return report
+
+    def publish_one(self, post: Post) -> Post:
+        outcome = self._attempt(post)
+        recorded = self.store.record_result(post.id, outcome, self.clock())
+        log.info("post %s on %s: %s%s", post.id, post.channel, recorded.status, f" ({outcome.error})" if outcome.error else "")
+        return recorded
+
+    def _attempt(self, post: Post) -> Outcome:
+        try:
+            publisher = self._publisher_for(post.channel, post.platform)
+            if post.recovered and not publisher.resend_is_safe:
+                return Outcome("unconfirmed", error="a previous attempt was interrupted mid-request; check the account, then resolve it")
+            published = publisher.publish(post, self.clock())
+        except ConfigError as error:
+            return Outcome("failed", error=str(error))
+        except PublishError as error:
+            return self._after_failure(post, error)
+        return Outcome("published", remote_id=published.remote_id, remote_url=published.remote_url)
+
+    def _publisher_for(self, channel: str, platform: str) -> Publisher:
+        if channel not in self._publishers:
+            self._publishers[channel] = publisher_class(platform)(channel, self.settings, self.session)
+        return self._publishers[channel]
+
+    def _after_failure(self, post: Post, error: PublishError) -> Outcome:
+        now = self.clock()
+        if isinstance(error, RetryAt):
+            return Outcome("retry", error=error.reason, retry_at=error.at, count_attempt=False)
+        if isinstance(error, (NeedsAttention, Rejected)):
+            return Outcome("failed", error=error.reason)
+        if isinstance(error, UnknownOutcome) and not self._publisher_for(post.channel, post.platform).resend_is_safe:
+            return Outcome("unconfirmed", error=error.reason)
+        if isinstance(error, (RetryNow, UnknownOutcome)) and post.attempts + 1 < MAX_ATTEMPTS:
+            return Outcome("retry", error=error.reason, retry_at=now + backoff(post.attempts + 1))
+        return Outcome("failed", error=f"gave up after {post.attempts + 1} attempts: {error.reason}")
+
+
+def backoff(attempt: int, rng: random.Random | None = None) -> timedelta:
+    """Exponential with full jitter above half the step, capped: 30s, 1m, 2m … at most an hour."""
+    step = min(BACKOFF_BASE * (2 ** (attempt - 1)), BACKOFF_CAP)
+    jitter = (rng or random).uniform(0.5, 1.0)
+    return step * jitter

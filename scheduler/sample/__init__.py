@@ -1,0 +1,1 @@
+"""The bundled sample campaign used by `hashtag-scheduler demo`."""

@@ -1,0 +1,130 @@
+"""The post queue behind a few verbs: enqueue, claim due, record result (and read-only listings).
+
+Backends are chosen by ``SCHEDULER_DATABASE_URL``; every backend passes tests/test_store_contract.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from scheduler.errors import ConfigError
+
+STATUSES = ("queued", "publishing", "published", "retry", "unconfirmed", "failed", "cancelled")
+
+
+@dataclass(frozen=True)
+class NewPost:
+    channel: str
+    platform: str
+    scheduled_at: datetime  # aware UTC
+    zone: str
+    text: str
+    payload: dict[str, Any]
+    length: int
+    limit: int
+    idempotency_key: str
+    campaign: str | None = None
+    kind: str = "manual"
+    item: str | None = None
+    template: str | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    channel: str
+    platform: str
+    status: str
+    scheduled_at: datetime
+    local_time: str
+    zone: str
+    text: str
+    payload: dict[str, Any]
+    length: int
+    limit: int
+    idempotency_key: str
+    attempts: int
+    due_at: datetime
+    campaign: str | None = None
+    kind: str = "manual"
+    item: str | None = None
+    template: str | None = None
+    remote_id: str | None = None
+    remote_url: str | None = None
+    published_at: datetime | None = None
+    error: str | None = None
+    recovered: bool = False  # claimed by taking over an expired lease: an earlier attempt may have landed
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "campaign": self.campaign,
+            "channel": self.channel,
+            "platform": self.platform,
+            "status": self.status,
+            "scheduled_at": iso_utc(self.scheduled_at),
+            "local_time": self.local_time,
+            "zone": self.zone,
+            "text": self.text,
+            "length": self.length,
+            "limit": self.limit,
+            "attempts": self.attempts,
+            "remote_id": self.remote_id,
+            "remote_url": self.remote_url,
+            "published_at": iso_utc(self.published_at) if self.published_at else None,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one claimed post, as the runner decided it."""
+
+    status: str  # published, retry, unconfirmed, failed
+    remote_id: str | None = None
+    remote_url: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+    count_attempt: bool = True  # a rate limit does not use up the post's retries
+
+
+@dataclass
+class EnqueueResult:
+    added: list[Post] = field(default_factory=list)
+    existing: list[Post] = field(default_factory=list)
+
+
+class Store(Protocol):
+    def enqueue(self, posts: list[NewPost], now: datetime) -> EnqueueResult: ...
+    def claim_due(self, now: datetime, lease_seconds: float, limit: int = 1) -> list[Post]: ...
+    def record_result(self, post_id: int, outcome: Outcome, now: datetime) -> Post: ...
+    def release(self, post_id: int, now: datetime) -> None: ...
+    def get(self, post_id: int) -> Post: ...
+    def list_posts(self, status: str | None = None, channel: str | None = None) -> list[Post]: ...
+    def existing_keys(self, keys: list[str]) -> set[str]: ...
+    def taken_slots(self, channel: str) -> set[datetime]: ...
+    def next_due_at(self) -> datetime | None: ...
+    def start_run(self, kind: str, now: datetime) -> int: ...
+    def finish_run(self, run_id: int, outcome: str, now: datetime) -> None: ...
+    def close(self) -> None: ...
+
+
+def open_store(database_url: str) -> Store:
+    if database_url.startswith("sqlite:///"):
+        from scheduler.store.sqlite import SQLiteStore
+
+        return SQLiteStore(database_url[len("sqlite:///"):])
+    raise ConfigError(f"unsupported database URL {database_url.split(':', 1)[0]!r}: use sqlite:///PATH", "SCHEDULER_DATABASE_URL")
+
+
+def iso_utc(moment: datetime) -> str:
+    """'2026-11-23T09:30:00Z' (microseconds only when present)."""
+    utc = moment.astimezone(timezone.utc)
+    text = utc.strftime("%Y-%m-%dT%H:%M:%S")
+    return text + (f".{utc.microsecond:06d}Z" if utc.microsecond else "Z")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc)

@@ -1,0 +1,1 @@
+"""Default post templates, installed as scheduler.templates (see pyproject.toml)."""

@@ -54,7 +54,11 @@ def parse_slot(spec: str, zone: str, where: str) -> list[CronTrigger]:
         if not match:
             raise ConfigError(f"invalid time {text!r} in slot {spec!r}: expected HH:MM (24-hour)", where)
         day_of_week = "*" if days in _ALL_DAYS else days
-        triggers.append(CronTrigger(day_of_week=day_of_week, hour=int(match["hour"]), minute=int(match["minute"]), timezone=tz))
+        try:
+            trigger = CronTrigger(day_of_week=day_of_week, hour=int(match["hour"]), minute=int(match["minute"]), timezone=tz)
+        except ValueError as error:  # e.g. a range that wraps the week, 'fri-mon'
+            raise ConfigError(f"invalid days {parts[0]!r} in slot {spec!r}: {error} (list the days instead)", where) from None
+        triggers.append(trigger)
     return triggers
 
 
@@ -70,6 +74,8 @@ def upcoming_slots(
     """The next ``count`` slot instants strictly after ``after`` that are not in ``taken``."""
     if after.tzinfo is None:
         raise ValueError("after must be an aware datetime")
+    if count <= 0:
+        return []  # the slot stream is endless: asking for none must not walk it forever
     tz = ZoneInfo(zone)
     found: list[Slot] = []
     seen: set[datetime] = set()

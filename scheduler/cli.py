@@ -88,14 +88,17 @@ def _one_line(text: str, width: int = 70) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def _print_posts(rows: list[dict[str, Any]]) -> None:
+def _print_posts(rows: list[dict[str, Any]], full_text: bool = False) -> None:
     if not rows:
         print("(no posts)")
         return
     for row in rows:
         ident = f"#{row['id']}" if row.get("id") is not None else "-"
+        text = "" if full_text else _one_line(row["text"])
         print(f"{ident:>5}  {row['status']:<11} {row['channel']:<16} {row['local_time'][:16]} {row['zone']:<18} "
-              f"{row['length']:>4}/{row['limit']:<5} {_one_line(row['text'])}")
+              f"{row['length']:>4}/{row['limit']:<5} {text}".rstrip())
+        if full_text:
+            print("\n".join(f"{'':>7}| {line}" for line in row["text"].splitlines()))
         if row.get("remote_url"):
             print(f"{'':>18}-> {row['remote_url']}")
         if row.get("error"):
@@ -123,7 +126,7 @@ def cmd_plan(args, settings, clock) -> int:
     from scheduler import app
 
     rows = [p.as_json() for p in app.plan(settings, args.campaign, clock())]
-    _print_json(rows) if args.json else _print_posts(rows)
+    _print_json(rows) if args.json else _print_posts(rows, full_text=True)
     return EXIT_OK
 
 
@@ -201,7 +204,7 @@ def cmd_demo(args, settings, clock) -> int:
         return EXIT_FAILED if result.report.failed else EXIT_OK
     print(f"Sample campaign on {', '.join(result.channels)} (database and outbox in {result.workdir}/)\n")
     print("Plan (new posts, weekly slots in the clinic's time zone):")
-    _print_posts([p.as_json() for p in result.planned])
+    _print_posts([p.as_json() for p in result.planned], full_text=True)
     print(f"\nQueued {len(result.queued.added)} new post(s); {len(result.queued.existing)} were already queued.\n")
     print("Published now (the demo moves its clock past the last slot):")
     _print_posts([post.as_json() for post in result.report.touched])

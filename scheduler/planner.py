@@ -58,7 +58,7 @@ def read_extraction(path: str, source_name: str | None = None) -> Extraction:
 def prepare_drafts(campaign: Campaign, settings: Settings) -> list[Draft]:
     """Every check that needs no database: credentials, article, templates, per-platform fit."""
     for channel in campaign.channels:
-        check_credentials(publisher_class(channel.platform), channel.name, settings)
+        check_credentials(publisher_class(channel.platform), channel.name, settings, f"{campaign.path}: campaign.channels")
     extraction = read_extraction(str(campaign.article_path), _article_label(campaign))
     return build_drafts(extraction, campaign.spec, campaign.channels, Renderer(campaign.template_dirs))
 

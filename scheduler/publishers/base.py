@@ -41,9 +41,10 @@ class Publisher:
         return self.settings.channel_value(self.channel, key) or default
 
 
-def check_credentials(cls: type[Publisher], channel: str, settings: Settings) -> None:
+def check_credentials(cls: type[Publisher], channel: str, settings: Settings, where: str | None = None) -> None:
     """ConfigError naming the first missing variable (the name, never a value)."""
     for key in cls.required:
         if not settings.channel_value(channel, key):
             variable = settings.channel_variable(channel, key)
-            raise ConfigError(f"channel {channel!r} has no credentials: set {variable} in .env or the environment", variable)
+            message = f"channel {channel!r} has no credentials: set {variable} in .env or the environment"
+            raise ConfigError(message, where or variable)

@@ -10,19 +10,22 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
-from scheduler.errors import NeedsAttention, PublishError, Rejected, RetryAt, RetryNow
+from posts.compile import bluesky_facets
+from scheduler.errors import NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers.base import Published, Publisher
-from scheduler.publishers.http import epoch_header, excerpt, json_body, send
-from scheduler.store import Post, iso_utc
+from scheduler.publishers.http import check_base_url, epoch_header, excerpt, json_body, reset_at, send
+from scheduler.store import Post
 
 DEFAULT_PDS_URL = "https://bsky.social"
 COLLECTION = "app.bsky.feed.post"
 RATE_LIMIT_FALLBACK = timedelta(minutes=5)
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _EXPIRED = {"ExpiredToken", "InvalidToken"}
+_ACCOUNT_PROBLEMS = {"AccountTakedown", "AccountDeactivated", "AccountSuspended", "AuthFactorTokenRequired"}
 
 
 def record_key(post: Post) -> str:
@@ -40,7 +43,7 @@ class BlueskyPublisher(Publisher):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.pds = (self.setting("PDS_URL") or DEFAULT_PDS_URL).rstrip("/")
+        self.pds = check_base_url(self.setting("PDS_URL") or DEFAULT_PDS_URL, self.settings.channel_variable(self.channel, "PDS_URL"))
         self._session: dict[str, Any] | None = None
 
     def publish(self, post: Post, now: datetime) -> Published:
@@ -49,23 +52,22 @@ class BlueskyPublisher(Publisher):
             found = self._existing(rkey, now)
             if found:
                 return found
-        record = {
-            "$type": COLLECTION,
-            "text": post.payload.get("text", post.text),
-            "createdAt": iso_utc(now.replace(microsecond=now.microsecond // 1000 * 1000)),
-        }
-        if post.payload.get("facets"):
-            record["facets"] = post.payload["facets"]
+        text = post.payload.get("text", post.text)
+        record = {"$type": COLLECTION, "text": text, "createdAt": created_at(now)}
+        # Without facets a '#tag' is plain text on Bluesky; a payload compiled without them gets them here.
+        facets = post.payload["facets"] if "facets" in post.payload else bluesky_facets(text)
+        if facets:
+            record["facets"] = facets
         body = {"repo": None, "collection": COLLECTION, "rkey": rkey, "record": record}
         answer = self._authed("POST", "com.atproto.repo.createRecord", now, json=body)
-        return self._published(answer["uri"], rkey)
+        return self._published(_uri(answer, "createRecord"), rkey)
 
     def _existing(self, rkey: str, now: datetime) -> Published | None:
         session = self._ensure_session(now)
         params = {"repo": session["did"], "collection": COLLECTION, "rkey": rkey}
         response = send(self.session, "GET", f"{self.pds}/xrpc/com.atproto.repo.getRecord", self.timeout, params=params)
         if response.status_code == 200:
-            return self._published(json_body(response)["uri"], rkey)
+            return self._published(_uri(json_body(response), "getRecord"), rkey)
         if response.status_code == 400 and json_body(response).get("error") == "RecordNotFound":
             return None
         raise classify(response, now)
@@ -98,7 +100,7 @@ class BlueskyPublisher(Publisher):
             response = send(self.session, "POST", f"{self.pds}/xrpc/com.atproto.server.createSession", self.timeout, json=body)
             if response.status_code != 200:
                 raise classify(response, now, logging_in=True)
-            self._session = json_body(response)
+            self._session = _session_of(response, self.pds)
         return self._session
 
     def _refresh(self, now: datetime) -> None:
@@ -110,11 +112,34 @@ class BlueskyPublisher(Publisher):
                 headers={"Authorization": f"Bearer {refresh_token}"},
             )
             if response.status_code == 200:
-                self._session = json_body(response)
+                self._session = _session_of(response, self.pds)
                 return
             if not _expired(response):
                 raise classify(response, now)
         self._ensure_session(now)  # the refresh token has expired too: log in again, once
+
+
+def created_at(now: datetime) -> str:
+    """atproto's preferred datetime form: UTC with milliseconds, '2026-11-23T09:30:00.123Z'."""
+    utc = now.astimezone(timezone.utc)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+def _uri(answer: dict[str, Any], nsid: str) -> str:
+    uri = answer.get("uri")
+    if not isinstance(uri, str) or not uri.startswith("at://"):
+        # The request went out and something answered 200 without a record: it may exist. A retry checks first.
+        raise UnknownOutcome(f"the PDS answered {nsid} without a record URI")
+    return uri
+
+
+def _session_of(response: requests.Response, pds: str) -> dict[str, Any]:
+    session = json_body(response)
+    if not all(isinstance(session.get(key), str) for key in ("did", "accessJwt", "refreshJwt")):
+        host = urlsplit(pds).netloc
+        raise NeedsAttention(f"{host} answered the login without a session: is the channel's PDS_URL a Bluesky PDS?",
+                             response.status_code)
+    return session
 
 
 def _expired(response: requests.Response) -> bool:
@@ -127,9 +152,9 @@ def classify(response: requests.Response, now: datetime, logging_in: bool = Fals
     body = json_body(response)
     name, message = body.get("error", ""), body.get("message") or excerpt(response)
     if code == 429 or name == "RateLimitExceeded":
-        at = epoch_header(response, "RateLimit-Reset") or now + RATE_LIMIT_FALLBACK
+        at = reset_at(epoch_header(response, "RateLimit-Reset"), now, RATE_LIMIT_FALLBACK)
         return RetryAt(f"rate limited by the Bluesky PDS until {at:%Y-%m-%dT%H:%M:%SZ}", at, code)
-    if code == 401 or logging_in and code == 400 or name in _EXPIRED or name == "AccountTakedown":
+    if code in (401, 403) or logging_in and code == 400 or name in _EXPIRED or name in _ACCOUNT_PROBLEMS:
         return NeedsAttention(f"Bluesky refused the login ({code} {name}): {message}", code)
     if code >= 500:
         return RetryNow(f"Bluesky PDS error ({code} {name}): {message}", code)

@@ -11,9 +11,13 @@ from urllib.parse import urlsplit
 import requests
 import urllib3.exceptions
 
-from scheduler.errors import RetryNow, UnknownOutcome
+from scheduler.errors import ConfigError, RetryNow, UnknownOutcome
 
 log = logging.getLogger(__name__)
+
+# A rate-limit reset that is already past by our clock means the clocks disagree: wait a little,
+# never "retry at a time already gone" (the runner would claim the post again at once, in a loop).
+RATE_LIMIT_MIN_WAIT = timedelta(seconds=30)
 
 
 def send(session: requests.Session, method: str, url: str, timeout: float, **kwargs: Any) -> requests.Response:
@@ -28,6 +32,18 @@ def send(session: requests.Session, method: str, url: str, timeout: float, **kwa
         if _never_sent(error):
             raise RetryNow(f"could not connect to {host}") from None
         raise UnknownOutcome(f"the connection to {host} was lost after the request was sent") from None
+    except requests.RequestException as error:
+        # Anything else requests raises (a broken answer, too many redirects…) happened after the
+        # request left: it may have been applied. The class name only: messages can quote the URL.
+        raise UnknownOutcome(f"no usable answer from {host} ({type(error).__name__})") from None
+
+
+def check_base_url(url: str, variable: str) -> str:
+    """An http(s) base URL without a trailing slash; ConfigError naming the variable (never the value)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError("must be an http:// or https:// URL such as https://mastodon.social", variable)
+    return url.strip().rstrip("/")
 
 
 def _never_sent(error: requests.ConnectionError) -> bool:
@@ -65,6 +81,14 @@ def iso_header(response: requests.Response, name: str) -> datetime | None:
     except ValueError:
         return None
     return moment.astimezone(timezone.utc) if moment and moment.tzinfo else None
+
+
+def reset_at(at: datetime | None, now: datetime, fallback: timedelta) -> datetime:
+    """When to try again after a rate limit: the platform's reset time, ``fallback`` without one,
+    and never a moment already past."""
+    if at is None:
+        return now + fallback
+    return at if at > now else now + RATE_LIMIT_MIN_WAIT
 
 
 def retry_after(response: requests.Response, now: datetime) -> datetime | None:

@@ -35,9 +35,9 @@ class OutboxPublisher(Publisher):
             "published_at": iso_utc(now),
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line_number = self._line_count() + 1
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        line_number = self._repair_torn_tail() + 1
+        with open(self.path, "ab") as handle:
+            handle.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())  # the line is on disk before the post is recorded as published
         return self._published(post, line_number)
@@ -45,20 +45,41 @@ class OutboxPublisher(Publisher):
     def _published(self, post: Post, line_number: int) -> Published:
         return Published(remote_id=post.idempotency_key, remote_url=f"{self.path.resolve().as_uri()}#L{line_number}")
 
-    def _lines(self):
+    def _lines(self) -> list[bytes]:
+        # Bytes, not text: a write torn by a crash can end inside a multi-byte character.
         if not self.path.exists():
             return []
-        with open(self.path, encoding="utf-8") as handle:
-            return handle.readlines()
+        return self.path.read_bytes().splitlines(keepends=True)
 
-    def _line_count(self) -> int:
-        return len(self._lines())
+    def _repair_torn_tail(self) -> int:
+        """Make the file end with a newline, so the next line starts on its own; return the line count.
+
+        A last line without its newline is a write cut short by a crash. It was never recorded as
+        published (the runner records only after fsync), so it is cut off, unless it is whole JSON
+        that only lacks the newline: that line is a post and gets its newline back."""
+        lines = self._lines()
+        if not lines or lines[-1].endswith(b"\n"):
+            return len(lines)
+        size = sum(len(line) for line in lines)
+        if _record(lines[-1]) is not None:
+            with open(self.path, "ab") as handle:
+                handle.write(b"\n")
+            return len(lines)
+        with open(self.path, "r+b") as handle:
+            handle.truncate(size - len(lines[-1]))
+        return len(lines) - 1
 
     def _line_of(self, key: str) -> int | None:
         for number, line in enumerate(self._lines(), start=1):
-            try:
-                if json.loads(line).get("idempotency_key") == key:
-                    return number
-            except json.JSONDecodeError:
-                continue  # a torn last line from a crash mid-write is not a post
+            record = _record(line)  # a torn last line from a crash mid-write is not a post
+            if record is not None and record.get("idempotency_key") == key:
+                return number
         return None
+
+
+def _record(line: bytes) -> dict | None:
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return record if isinstance(record, dict) else None

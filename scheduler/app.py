@@ -7,24 +7,32 @@ import hashlib
 from datetime import datetime, timezone
 from typing import Callable
 
-from posts.compile import compile_post
-from scheduler.cadence import zone_info
-from scheduler.campaign import load_campaign
+from typing import TYPE_CHECKING
+
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
-from scheduler.planner import PlannedPost, assign_slots, plan_campaign, prepare_drafts
-from scheduler.publishers import platform_of, publisher_class
-from scheduler.publishers.base import check_credentials
-from scheduler.runner import Runner, RunReport
-from scheduler.store import STATUSES, EnqueueResult, NewPost, Post, Store, open_store
+from scheduler.store import STATUSES, EnqueueResult, NewPost, Post, open_store
+
+if TYPE_CHECKING:
+    from scheduler.planner import PlannedPost
+    from scheduler.runner import Runner, RunReport
+
+# The content side (Jinja2, APScheduler, regex) and the HTTP side (requests) are imported inside
+# the functions that need them: `publish` with nothing due must start as fast as Python can.
 
 
 def plan(settings: Settings, campaign_path: str, now: datetime) -> list[PlannedPost]:
     """Dry run: never opens (so never creates) the database."""
+    from scheduler.campaign import load_campaign
+    from scheduler.planner import plan_campaign
+
     return plan_campaign(load_campaign(campaign_path), settings, now)
 
 
 def queue(settings: Settings, campaign_path: str, now: datetime) -> EnqueueResult:
+    from scheduler.campaign import load_campaign
+    from scheduler.planner import assign_slots, prepare_drafts
+
     campaign = load_campaign(campaign_path)
     drafts = prepare_drafts(campaign, settings)  # every content error surfaces before the database opens
     store = open_store(settings.database_url)
@@ -36,6 +44,11 @@ def queue(settings: Settings, campaign_path: str, now: datetime) -> EnqueueResul
 
 
 def add(settings: Settings, channel: str, text: str, at: str, zone: str, now: datetime) -> EnqueueResult:
+    from posts.compile import compile_post
+    from scheduler.cadence import zone_info
+    from scheduler.publishers import platform_of, publisher_class
+    from scheduler.publishers.base import check_credentials
+
     platform = platform_of(channel, "--channel")
     check_credentials(publisher_class(platform), channel, settings)
     zone_info(zone, "--zone")
@@ -63,6 +76,8 @@ def list_posts(settings: Settings, status: str | None = None) -> list[Post]:
 
 def publish(settings: Settings, clock: Callable[[], datetime], runner_hook: Callable[[Runner], None] | None = None) -> RunReport:
     """Publish everything due now, then return. ``runner_hook`` lets the CLI wire signals to the runner."""
+    from scheduler.runner import Runner
+
     store = open_store(settings.database_url)
     try:
         runner = Runner(store, settings, clock)
@@ -77,6 +92,8 @@ def publish(settings: Settings, clock: Callable[[], datetime], runner_hook: Call
 
 
 def parse_when(at: str, zone: str, now: datetime) -> datetime:
+    from scheduler.cadence import zone_info
+
     if at == "now":
         return now
     try:

@@ -11,14 +11,15 @@ import random
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
-
-import requests
+from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers import Publisher, publisher_class
 from scheduler.store import Outcome, Post, Store
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class Runner:
         self.store = store
         self.settings = settings
         self.clock = clock
-        self.session = session or requests.Session()
+        self._session = session
         self.stop = threading.Event()  # set by a signal handler: finish the post in flight, take no more
         self._publishers: dict[str, Publisher] = {}
 
@@ -90,6 +91,14 @@ class Runner:
         except PublishError as error:
             return self._after_failure(post, error)
         return Outcome("published", remote_id=published.remote_id, remote_url=published.remote_url)
+
+    @property
+    def session(self) -> requests.Session:
+        if self._session is None:  # created on the first due post, so an idle run never imports requests
+            import requests
+
+            self._session = requests.Session()
+        return self._session
 
     def _publisher_for(self, channel: str, platform: str) -> Publisher:
         if channel not in self._publishers:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
-
-import requests
+from typing import TYPE_CHECKING, ClassVar
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
 from scheduler.store import Post
+
+if TYPE_CHECKING:
+    import requests
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,9 @@ class SQLiteStore:
         self._db.execute("COMMIT")
 
     def _migrate(self) -> None:
+        latest = migrations()[-1][0]
+        if self.schema_version() >= latest:
+            return  # the usual case: no write lock taken just to look
         with self._write() as db:
             current = db.execute("PRAGMA user_version").fetchone()[0]
             for version, script in migrations():

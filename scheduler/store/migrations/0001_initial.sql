@@ -30,10 +30,10 @@ CREATE TABLE posts (
 );
 
 -- The due query of every cron run: only waiting posts are indexed, so a million future posts cost one seek.
+-- (No index on status alone: without statistics SQLite would prefer it and sort every waiting post.)
 CREATE INDEX posts_due ON posts (due_at) WHERE status IN ('queued', 'retry');
 CREATE INDEX posts_lease ON posts (lease_until) WHERE status = 'publishing';
 CREATE INDEX posts_channel_slot ON posts (channel, scheduled_at);
-CREATE INDEX posts_status ON posts (status);
 
 CREATE TABLE runs (
     id          INTEGER PRIMARY KEY,

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 import requests
 
-from posts.compile import bluesky_facets
 from scheduler.errors import NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers.base import Published, Publisher
 from scheduler.publishers.http import check_base_url, epoch_header, excerpt, json_body, reset_at, send
@@ -55,7 +54,12 @@ class BlueskyPublisher(Publisher):
         text = post.payload.get("text", post.text)
         record = {"$type": COLLECTION, "text": text, "createdAt": created_at(now)}
         # Without facets a '#tag' is plain text on Bluesky; a payload compiled without them gets them here.
-        facets = post.payload["facets"] if "facets" in post.payload else bluesky_facets(text)
+        if "facets" in post.payload:
+            facets = post.payload["facets"]
+        else:
+            from posts.compile import bluesky_facets  # only for a payload compiled without them
+
+            facets = bluesky_facets(text)
         if facets:
             record["facets"] = facets
         body = {"repo": None, "collection": COLLECTION, "rkey": rkey, "record": record}

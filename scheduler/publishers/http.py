@@ -42,7 +42,7 @@ def check_base_url(url: str, variable: str) -> str:
     """An http(s) base URL without a trailing slash; ConfigError naming the variable (never the value)."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError("must be an http:// or https:// URL such as https://mastodon.social", variable)
+        raise ConfigError("must be an http:// or https:// URL, such as https://example.social", variable)
     return url.strip().rstrip("/")
 
 

@@ -1,0 +1,268 @@
+"""MastodonPublisher against a mocked Mastodon: the exact request it sends, and what each answer means."""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs
+
+import pytest
+import requests
+import responses
+
+from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
+from scheduler.publishers import publisher_class
+from scheduler.publishers.mastodon import MastodonPublisher
+
+BASE = "https://clinic.social"
+STATUSES = f"{BASE}/api/v1/statuses"
+TOKEN = "tok-S3CRET-mastodon-9f8e7d"
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=timezone.utc)
+TEXT = "Massage can ease sciatica — ask us how. #sciatica #backpain"
+
+
+@pytest.fixture
+def publisher(settings_with):
+    return MastodonPublisher("mastodon", settings_with(MASTODON_BASE_URL=BASE + "/", MASTODON_ACCESS_TOKEN=TOKEN),
+                             requests.Session())
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post(TEXT, channel="mastodon", id=3)
+
+
+@pytest.fixture
+def mock():
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+def form(call) -> dict[str, list[str]]:
+    return parse_qs(call.request.body, keep_blank_values=True, strict_parsing=True)
+
+
+def test_registered_under_its_platform_name():
+    assert publisher_class("mastodon") is MastodonPublisher
+
+
+def test_sends_exactly_one_post_request_and_records_id_and_url(mock, publisher, post):
+    mock.post(STATUSES, status=200, json={"id": "109876543210", "url": f"{BASE}/@clinic/109876543210",
+                                          "uri": f"{BASE}/users/clinic/statuses/109876543210"})
+
+    published = publisher.publish(post, NOW)
+
+    assert published.remote_id == "109876543210"
+    assert published.remote_url == f"{BASE}/@clinic/109876543210"
+    assert len(mock.calls) == 1
+    request = mock.calls[0].request
+    assert request.method == "POST"
+    assert request.url == STATUSES  # the trailing slash of the base URL is not doubled
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["Idempotency-Key"] == post.idempotency_key
+    assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert form(mock.calls[0]) == {"status": [TEXT]}  # no visibility unless configured
+
+
+def test_visibility_is_sent_only_when_configured(mock, settings_with, post):
+    settings = settings_with(MASTODON_BASE_URL=BASE, MASTODON_ACCESS_TOKEN=TOKEN, MASTODON_VISIBILITY="unlisted")
+    mock.post(STATUSES, status=200, json={"id": "1", "url": f"{BASE}/@clinic/1"})
+
+    MastodonPublisher("mastodon", settings, requests.Session()).publish(post, NOW)
+
+    assert form(mock.calls[0]) == {"status": [TEXT], "visibility": ["unlisted"]}
+
+
+def test_uri_stands_in_when_the_status_has_no_url(mock, publisher, post):
+    mock.post(STATUSES, status=200, json={"id": "42", "url": None, "uri": f"{BASE}/users/clinic/statuses/42"})
+
+    assert publisher.publish(post, NOW).remote_url == f"{BASE}/users/clinic/statuses/42"
+
+
+def test_ok_without_a_status_id_is_an_unknown_outcome(mock, publisher, post):
+    # e.g. a proxy's or login page's HTML at 200: sent, but nothing says whether the status exists
+    mock.post(STATUSES, status=200, body="<html>Welcome</html>", content_type="text/html")
+
+    with pytest.raises(UnknownOutcome):
+        publisher.publish(post, NOW)
+
+
+@pytest.mark.parametrize("code", [401, 403])
+def test_refused_token_needs_attention(mock, publisher, post, code):
+    mock.post(STATUSES, status=code, json={"error": "The access token is invalid"})
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.publish(post, NOW)
+
+    assert caught.value.status == code
+    assert "The access token is invalid" in caught.value.reason
+
+
+def test_422_is_rejected_with_mastodons_message(mock, publisher, post):
+    mock.post(STATUSES, status=422, json={"error": "Validation failed: Text character limit of 500 exceeded"})
+
+    with pytest.raises(Rejected) as caught:
+        publisher.publish(post, NOW)
+
+    assert caught.value.status == 422
+    assert "Validation failed: Text character limit of 500 exceeded" in caught.value.reason
+
+
+def test_429_retries_at_exactly_the_reset_time(mock, publisher, post):
+    mock.post(STATUSES, status=429, json={"error": "Too many requests"},
+              headers={"X-RateLimit-Reset": "2026-11-23T14:35:00.000000Z", "X-RateLimit-Remaining": "0"})
+
+    with pytest.raises(RetryAt) as caught:
+        publisher.publish(post, NOW)
+
+    assert caught.value.at == datetime(2026, 11, 23, 14, 35, tzinfo=timezone.utc)
+    assert caught.value.at.tzinfo is not None
+    assert caught.value.status == 429
+
+
+def test_429_with_an_offset_reset_time_is_converted_to_utc(mock, publisher, post):
+    mock.post(STATUSES, status=429, headers={"X-RateLimit-Reset": "2026-11-23T09:40:00-05:00"})
+
+    with pytest.raises(RetryAt) as caught:
+        publisher.publish(post, NOW)
+
+    assert caught.value.at == datetime(2026, 11, 23, 14, 40, tzinfo=timezone.utc)
+
+
+def test_429_without_a_reset_header_waits_five_minutes(mock, publisher, post):
+    mock.post(STATUSES, status=429, body="slow down")
+
+    with pytest.raises(RetryAt) as caught:
+        publisher.publish(post, NOW)
+
+    assert caught.value.at == NOW + timedelta(minutes=5)
+
+
+def test_429_with_a_reset_already_past_never_asks_to_retry_in_the_past(mock, publisher, post):
+    # A server clock behind ours: "retry at a time already gone" would make the runner claim it again at once.
+    mock.post(STATUSES, status=429, headers={"X-RateLimit-Reset": "2026-11-23T14:29:00Z"})
+
+    with pytest.raises(RetryAt) as caught:
+        publisher.publish(post, NOW)
+
+    assert caught.value.at == NOW + timedelta(seconds=30)
+
+
+@pytest.mark.parametrize("code", [500, 502, 503, 504])
+def test_server_errors_retry_now(mock, publisher, post, code):
+    mock.post(STATUSES, status=code, body="<html>Bad Gateway</html>")
+
+    with pytest.raises(RetryNow) as caught:
+        publisher.publish(post, NOW)
+
+    assert caught.value.status == code
+
+
+def test_404_means_the_base_url_is_wrong(mock, publisher, post):
+    mock.post(STATUSES, status=404, json={"error": "Record not found"})
+
+    with pytest.raises(NeedsAttention):
+        publisher.publish(post, NOW)
+
+
+def test_read_timeout_is_an_unknown_outcome(mock, publisher, post):
+    mock.post(STATUSES, body=requests.ReadTimeout("HTTPSConnectionPool: Read timed out. (read timeout=30)"))
+
+    with pytest.raises(UnknownOutcome) as caught:
+        publisher.publish(post, NOW)
+
+    assert "clinic.social" in caught.value.reason
+
+
+def test_connect_timeout_retries_now(mock, publisher, post):
+    mock.post(STATUSES, body=requests.ConnectTimeout("connect timed out"))
+
+    with pytest.raises(RetryNow):
+        publisher.publish(post, NOW)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_connection_refused_retries_now(settings_with, post):
+    # A real refused connection (nothing listens on the port), not a mock of one.
+    base = f"http://127.0.0.1:{free_port()}"
+    publisher = MastodonPublisher("mastodon", settings_with(MASTODON_BASE_URL=base, MASTODON_ACCESS_TOKEN=TOKEN,
+                                                            SCHEDULER_HTTP_TIMEOUT="5"), requests.Session())
+
+    with pytest.raises(RetryNow) as caught:
+        publisher.publish(post, NOW)
+
+    assert "could not connect to 127.0.0.1" in caught.value.reason
+
+
+def test_named_channel_reads_its_own_variables(mock, settings_with, make_post):
+    other = "https://second.example"
+    settings = settings_with(MASTODON_BASE_URL=BASE, MASTODON_ACCESS_TOKEN=TOKEN,
+                             MASTODON_CLINIC2_BASE_URL=other, MASTODON_CLINIC2_ACCESS_TOKEN="tok-clinic2",
+                             MASTODON_CLINIC2_VISIBILITY="private")
+    mock.post(f"{other}/api/v1/statuses", status=200, json={"id": "7", "url": f"{other}/@two/7"})
+    post = make_post(TEXT, channel="mastodon:clinic2", id=9)
+
+    published = MastodonPublisher("mastodon:clinic2", settings, requests.Session()).publish(post, NOW)
+
+    assert published.remote_id == "7"
+    request = mock.calls[0].request
+    assert request.url == f"{other}/api/v1/statuses"
+    assert request.headers["Authorization"] == "Bearer tok-clinic2"
+    assert form(mock.calls[0]) == {"status": [TEXT], "visibility": ["private"]}
+
+
+@pytest.mark.parametrize("channel, present, missing", [
+    ("mastodon", {"MASTODON_BASE_URL": BASE}, "MASTODON_ACCESS_TOKEN"),
+    ("mastodon", {"MASTODON_ACCESS_TOKEN": TOKEN}, "MASTODON_BASE_URL"),
+    ("mastodon", {"MASTODON_BASE_URL": BASE, "MASTODON_ACCESS_TOKEN": "   "}, "MASTODON_ACCESS_TOKEN"),
+    # the default channel's credentials do not stand in for a named one
+    ("mastodon:clinic2", {"MASTODON_BASE_URL": BASE, "MASTODON_ACCESS_TOKEN": TOKEN}, "MASTODON_CLINIC2_BASE_URL"),
+])
+def test_missing_credentials_are_a_config_error_naming_the_variable(settings_with, channel, present, missing):
+    with pytest.raises(ConfigError) as caught:
+        MastodonPublisher(channel, settings_with(**present), requests.Session())
+
+    assert caught.value.where == missing
+    assert missing in str(caught.value)
+    assert TOKEN not in str(caught.value)
+
+
+@pytest.mark.parametrize("base", ["clinic.social", "ftp://clinic.social", "https://"])
+def test_a_base_url_that_is_not_http_is_a_config_error(settings_with, base):
+    with pytest.raises(ConfigError) as caught:
+        MastodonPublisher("mastodon", settings_with(MASTODON_BASE_URL=base, MASTODON_ACCESS_TOKEN=TOKEN),
+                          requests.Session())
+
+    assert caught.value.where == "MASTODON_BASE_URL"
+
+
+FAILURES = [
+    dict(status=401, json={"error": "The access token is invalid"}),
+    dict(status=403, json={"error": "This action is outside the authorized scopes"}),
+    dict(status=404, body="not found"),
+    dict(status=422, json={"error": "Validation failed"}),
+    dict(status=429, headers={"X-RateLimit-Reset": "2026-11-23T14:35:00Z"}),
+    dict(status=500, body="oops"),
+    dict(status=200, body="not json"),
+    dict(body=requests.ReadTimeout("read timed out")),
+    dict(body=requests.ConnectTimeout("connect timed out")),
+    dict(body=requests.ConnectionError("connection reset by peer")),
+    dict(body=requests.exceptions.ChunkedEncodingError("broken chunk")),
+]
+
+
+@pytest.mark.parametrize("answer", FAILURES, ids=lambda a: str(a.get("status") or type(a["body"]).__name__))
+def test_the_token_never_appears_in_an_error(mock, publisher, post, answer):
+    mock.post(STATUSES, **answer)
+
+    with pytest.raises(PublishError) as caught:
+        publisher.publish(post, NOW)
+
+    for text in (str(caught.value), caught.value.reason, repr(caught.value)):
+        assert TOKEN not in text
+    assert caught.value.__cause__ is None or TOKEN not in str(caught.value.__cause__)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 
-class ContentError(Exception):
-    """Bad content input: the caller should fix the named file or field, not retry.
-
-    ``where`` names the file (and line or field, when known) so the CLI can print one line.
-    """
+class Located:
+    """Mixin for errors about input: a message and ``where`` it applies (file, line or field),
+    so that the CLI can print exactly one line."""
 
     def __init__(self, message: str, where: str | None = None) -> None:
         super().__init__(message)
@@ -16,6 +14,10 @@ class ContentError(Exception):
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class ContentError(Located, Exception):
+    """Bad content input: the caller should fix the named file or field, not retry."""
 
 
 class ArticleError(ContentError):

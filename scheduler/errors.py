@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from posts.errors import Located
+
 
 class SchedulerError(Exception):
     """Root of every error the scheduler raises on purpose."""
 
 
-class ConfigError(SchedulerError):
+class ConfigError(Located, SchedulerError):
     """Bad input (campaign file, setting, argument): fix the named place; exit status 2."""
-
-    def __init__(self, message: str, where: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.where = where
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 class UnknownChannelError(ConfigError):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
-from scheduler.publishers import Publisher, publisher_class
+from scheduler.publishers import Published, Publisher, publisher_class
 from scheduler.store import Outcome, Post, Store
 
 if TYPE_CHECKING:
@@ -85,12 +85,23 @@ class Runner:
             publisher = self._publisher_for(post.channel, post.platform)
             if post.recovered and not publisher.resend_is_safe:
                 return Outcome("unconfirmed", error="a previous attempt was interrupted mid-request; check the account, then resolve it")
-            published = publisher.publish(post, self.clock())
+            published = self._publish(publisher, post)
         except ConfigError as error:
             return Outcome("failed", error=str(error))
         except PublishError as error:
             return self._after_failure(post, error)
         return Outcome("published", remote_id=published.remote_id, remote_url=published.remote_url)
+
+    def _publish(self, publisher: Publisher, post: Post) -> Published:
+        try:
+            return publisher.publish(post, self.clock())
+        except (ConfigError, PublishError):
+            raise
+        except Exception as error:
+            # An adapter bug or an answer it could not read (a 200 without an id): the request may have
+            # landed. Recorded as an unknown outcome, so the post is neither left 'publishing' nor the run ended.
+            log.exception("post %s on %s: unexpected error from the %s publisher", post.id, post.channel, post.platform)
+            raise UnknownOutcome(f"unexpected {type(error).__name__} in the {post.platform} publisher (see the log)") from error
 
     @property
     def session(self) -> requests.Session:

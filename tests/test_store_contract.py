@@ -1,0 +1,548 @@
+"""The Store contract: every backend behind ``open_store`` passes this one suite.
+
+Adding a backend (PostgreSQL, say) means one more entry in ``BACKENDS``: a URL factory and a way to
+force a post's status (the protocol has no 'cancel' verb yet). The tests after the contract section
+check SQLite-only promises (migrations counted in PRAGMA user_version, WAL).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler.errors import NotFoundError, SchedulerError
+from scheduler.store import NewPost, Outcome, Post, Store, open_store
+
+T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
+LEASE = 60.0
+
+
+# -- backends ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    url: str
+    force_status: Callable[[int, str], None]  # test-only back door: statuses no verb sets yet
+
+
+def _sqlite_backend(tmp_path: Path) -> Backend:
+    path = tmp_path / "q.db"
+
+    def force_status(post_id: int, status: str) -> None:
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE posts SET status = ? WHERE id = ?", (status, post_id))
+        db.close()
+
+    return Backend("sqlite", "sqlite:///" + str(path), force_status)
+
+
+BACKENDS: dict[str, Callable[[Path], Backend]] = {
+    "sqlite": _sqlite_backend,
+    # "postgresql": _postgresql_backend,  # one more entry (skip with a reason when no server is configured)
+}
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request, tmp_path) -> Backend:
+    return BACKENDS[request.param](tmp_path)
+
+
+@pytest.fixture
+def store(backend) -> Store:
+    opened = open_store(backend.url)
+    yield opened
+    opened.close()
+
+
+def new_post(key: str, at: datetime, channel: str = "outbox", zone: str = "UTC", text: str | None = None) -> NewPost:
+    body = text if text is not None else f"post {key} #massagetherapy"
+    return NewPost(channel=channel, platform=channel.split(":", 1)[0], scheduled_at=at, zone=zone, text=body,
+                   payload={"status": body, "tags": ["massagetherapy"]}, length=len(body), limit=500,
+                   idempotency_key=key, campaign="sciatica", kind="benefit", item="b1", template="benefit")
+
+
+def enqueue_one(store: Store, key: str, at: datetime, **kwargs) -> Post:
+    result = store.enqueue([new_post(key, at, **kwargs)], T0)
+    assert len(result.added) == 1, result
+    return result.added[0]
+
+
+def claim_one(store: Store, now: datetime = T0) -> Post:
+    claimed = store.claim_due(now, LEASE, limit=1)
+    assert len(claimed) == 1, claimed
+    return claimed[0]
+
+
+# -- enqueue -------------------------------------------------------------------------------------
+
+def test_enqueue_returns_the_added_posts_with_ids(store):
+    result = store.enqueue([new_post("k1", T0), new_post("k2", T0 + timedelta(hours=1), channel="mastodon")], T0)
+
+    assert result.existing == []
+    assert [post.idempotency_key for post in result.added] == ["k1", "k2"]
+    ids = [post.id for post in result.added]
+    assert all(isinstance(i, int) for i in ids) and len(set(ids)) == 2
+    first, second = result.added
+    assert first.status == "queued" and first.attempts == 0 and not first.recovered
+    assert first.due_at == first.scheduled_at == T0
+    assert (first.channel, first.platform, first.campaign, first.kind, first.item, first.template) == (
+        "outbox", "outbox", "sciatica", "benefit", "b1", "benefit")
+    assert first.payload == {"status": "post k1 #massagetherapy", "tags": ["massagetherapy"]}
+    assert (first.length, first.limit) == (len("post k1 #massagetherapy"), 500)
+    assert second.channel == "mastodon" and second.scheduled_at == T0 + timedelta(hours=1)
+    assert store.get(first.id) == first and store.get(second.id) == second
+
+
+def test_enqueue_of_a_known_key_adds_nothing_and_returns_it_as_existing(store):
+    original = enqueue_one(store, "same", T0)
+
+    again = store.enqueue([new_post("same", T0 + timedelta(days=1), text="different text"), new_post("new", T0)], T0)
+
+    assert [post.idempotency_key for post in again.added] == ["new"]
+    assert [post.id for post in again.existing] == [original.id]
+    assert again.existing[0].text == original.text and again.existing[0].scheduled_at == T0  # untouched
+    assert len(store.list_posts()) == 2
+
+
+def test_a_key_repeated_inside_one_batch_is_added_once(store):
+    result = store.enqueue([new_post("dup", T0), new_post("dup", T0 + timedelta(hours=1))], T0)
+
+    assert len(result.added) == 1 and len(result.existing) == 1
+    assert result.existing[0].id == result.added[0].id
+    assert len(store.list_posts()) == 1
+
+
+@pytest.mark.parametrize("bad", [
+    pytest.param(lambda key: new_post(key, datetime(2026, 11, 23, 12, 0)), id="naive-datetime"),
+    pytest.param(lambda key: new_post(key, T0, zone="Mars/Olympus_Mons"), id="unknown-zone"),
+])
+def test_enqueue_is_all_or_nothing(store, bad):
+    batch = [new_post("a", T0), new_post("b", T0 + timedelta(hours=1)), bad("c"), new_post("d", T0)]
+
+    with pytest.raises((ValueError, SchedulerError, LookupError)):
+        store.enqueue(batch, T0)
+
+    assert store.list_posts() == []
+    assert store.existing_keys(["a", "b", "c", "d"]) == set()
+    # The failed batch left no transaction open: the store still takes writes.
+    assert [post.idempotency_key for post in store.enqueue(batch[:2], T0).added] == ["a", "b"]
+
+
+def test_existing_keys_reports_only_the_known_ones_across_many_keys(store):
+    store.enqueue([new_post("k-7", T0), new_post("k-777", T0), new_post("k-1199", T0)], T0)
+
+    keys = [f"k-{n}" for n in range(1200)]  # more than one chunk of bound parameters
+
+    assert store.existing_keys(keys) == {"k-7", "k-777", "k-1199"}
+    assert store.existing_keys([]) == set()
+
+
+# -- claim_due -----------------------------------------------------------------------------------
+
+def test_claim_due_returns_only_due_posts_in_due_order_and_marks_them_publishing(store):
+    store.enqueue([
+        new_post("later", T0 + timedelta(minutes=1)),
+        new_post("one-hour-ago", T0 - timedelta(hours=1)),
+        new_post("exactly-now", T0),
+        new_post("two-hours-ago", T0 - timedelta(hours=2)),
+        new_post("a-microsecond-later", T0 + timedelta(microseconds=1)),
+    ], T0)
+
+    claimed = store.claim_due(T0, LEASE, limit=10)
+
+    assert [post.idempotency_key for post in claimed] == ["two-hours-ago", "one-hour-ago", "exactly-now"]
+    assert all(post.status == "publishing" and not post.recovered for post in claimed)
+    assert {post.idempotency_key for post in store.list_posts(status="publishing")} == {
+        "two-hours-ago", "one-hour-ago", "exactly-now"}
+    assert {post.idempotency_key for post in store.list_posts(status="queued")} == {"later", "a-microsecond-later"}
+
+
+def test_claim_due_honours_the_limit_and_takes_the_earliest_first(store):
+    store.enqueue([new_post(f"p{n}", T0 - timedelta(minutes=n)) for n in range(5)], T0)
+
+    first = store.claim_due(T0, LEASE, limit=2)
+    second = store.claim_due(T0, LEASE, limit=2)
+    third = store.claim_due(T0, LEASE, limit=2)
+
+    assert [p.idempotency_key for p in first] == ["p4", "p3"]
+    assert [p.idempotency_key for p in second] == ["p2", "p1"]
+    assert [p.idempotency_key for p in third] == ["p0"]
+    assert store.claim_due(T0, LEASE, limit=2) == []
+
+
+def test_a_claimed_post_is_not_claimed_again_even_from_another_connection(store, backend):
+    post = enqueue_one(store, "only", T0 - timedelta(minutes=5))
+    other = open_store(backend.url)
+    try:
+        assert [p.id for p in other.claim_due(T0, LEASE, limit=5)] == [post.id]
+        assert store.claim_due(T0, LEASE, limit=5) == []
+        assert other.claim_due(T0 + timedelta(seconds=LEASE - 1), LEASE, limit=5) == []
+    finally:
+        other.close()
+
+
+def test_an_expired_lease_is_claimed_again_and_flagged_recovered(store):
+    post = enqueue_one(store, "stuck", T0)
+    claim_one(store, T0)
+
+    assert store.claim_due(T0 + timedelta(seconds=LEASE - 1), LEASE) == []
+
+    later = T0 + timedelta(seconds=LEASE + 1)
+    recovered = claim_one(store, later)
+    assert recovered.id == post.id and recovered.recovered is True and recovered.status == "publishing"
+    # The new lease holds: the post is not handed out a third time.
+    assert store.claim_due(later + timedelta(seconds=1), LEASE) == []
+    assert store.get(post.id).recovered is False  # a plain read is never "recovered"
+
+
+def test_fresh_posts_come_before_expired_leases_within_the_limit(store):
+    store.enqueue([new_post("stuck", T0), new_post("fresh", T0 + timedelta(minutes=30))], T0)
+    claim_one(store, T0)
+
+    claimed = store.claim_due(T0 + timedelta(hours=1), LEASE, limit=5)
+
+    assert [(p.idempotency_key, p.recovered) for p in claimed] == [("fresh", False), ("stuck", True)]
+
+
+# -- record_result and release -------------------------------------------------------------------
+
+def test_record_published(store):
+    post = enqueue_one(store, "ok", T0)
+    claim_one(store)
+    now = T0 + timedelta(seconds=3)
+
+    recorded = store.record_result(post.id, Outcome("published", remote_id="109", remote_url="https://x/@c/109"), now)
+
+    assert (recorded.status, recorded.remote_id, recorded.remote_url, recorded.attempts, recorded.error) == (
+        "published", "109", "https://x/@c/109", 1, None)
+    assert recorded.published_at == now
+    assert store.get(post.id) == recorded
+    assert store.claim_due(T0 + timedelta(days=30), LEASE, limit=5) == []  # lease cleared, never due again
+
+
+def test_record_retry_moves_the_due_time_and_counts_the_attempt(store):
+    post = enqueue_one(store, "again", T0)
+    claim_one(store)
+    retry_at = T0 + timedelta(minutes=2)
+
+    recorded = store.record_result(post.id, Outcome("retry", error="server error (503)", retry_at=retry_at), T0)
+
+    assert (recorded.status, recorded.attempts, recorded.error, recorded.due_at) == (
+        "retry", 1, "server error (503)", retry_at)
+    assert recorded.scheduled_at == T0  # the slot itself does not move
+    assert recorded.published_at is None
+    assert store.claim_due(retry_at - timedelta(seconds=1), LEASE) == []
+    again = claim_one(store, retry_at)
+    assert again.id == post.id and again.attempts == 1 and not again.recovered
+
+
+def test_record_without_counting_the_attempt(store):
+    post = enqueue_one(store, "rate-limited", T0)
+    claim_one(store)
+
+    recorded = store.record_result(
+        post.id, Outcome("retry", error="rate limited", retry_at=T0 + timedelta(minutes=5), count_attempt=False), T0)
+
+    assert recorded.attempts == 0 and recorded.status == "retry"
+    assert recorded.due_at == T0 + timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("status", ["failed", "unconfirmed"])
+def test_record_failed_and_unconfirmed_are_final(store, status):
+    post = enqueue_one(store, status, T0)
+    claim_one(store)
+
+    recorded = store.record_result(post.id, Outcome(status, error=f"why: {status}"), T0)
+
+    assert (recorded.status, recorded.error, recorded.attempts, recorded.remote_id) == (status, f"why: {status}", 1, None)
+    assert recorded.due_at == T0
+    assert store.claim_due(T0 + timedelta(days=30), LEASE, limit=5) == []
+
+
+def test_attempts_accumulate_over_claims(store):
+    post = enqueue_one(store, "flaky", T0)
+    now = T0
+    for expected in (1, 2, 3):
+        claim_one(store, now)
+        recorded = store.record_result(post.id, Outcome("retry", error="boom", retry_at=now + timedelta(minutes=1)), now)
+        assert recorded.attempts == expected
+        now += timedelta(minutes=1)
+
+
+def test_record_result_needs_a_publishing_post(store):
+    queued = enqueue_one(store, "queued", T0)
+    with pytest.raises(SchedulerError, match="not publishing"):
+        store.record_result(queued.id, Outcome("published", remote_id="1"), T0)
+    assert store.get(queued.id).status == "queued"
+
+    claim_one(store)
+    store.record_result(queued.id, Outcome("published", remote_id="1"), T0)
+    with pytest.raises(SchedulerError):  # recording twice is refused too
+        store.record_result(queued.id, Outcome("failed", error="late"), T0)
+    assert store.get(queued.id).status == "published"
+
+    with pytest.raises(NotFoundError):
+        store.record_result(queued.id + 1000, Outcome("published"), T0)
+
+
+def test_release_puts_a_claimed_post_back(store):
+    post = enqueue_one(store, "released", T0)
+    claim_one(store)
+
+    store.release(post.id, T0)
+
+    back = store.get(post.id)
+    assert (back.status, back.attempts) == ("queued", 0)
+    assert claim_one(store).id == post.id  # due again at once, not after the lease
+
+
+def test_release_after_a_failed_attempt_keeps_it_a_retry(store):
+    post = enqueue_one(store, "released-retry", T0)
+    claim_one(store)
+    store.record_result(post.id, Outcome("retry", error="503", retry_at=T0 + timedelta(minutes=1)), T0)
+    claim_one(store, T0 + timedelta(minutes=1))
+
+    store.release(post.id, T0 + timedelta(minutes=1))
+
+    assert (store.get(post.id).status, store.get(post.id).attempts) == ("retry", 1)
+
+
+def test_release_leaves_posts_that_are_not_publishing_alone(store):
+    post = enqueue_one(store, "done", T0)
+    claim_one(store)
+    store.record_result(post.id, Outcome("published", remote_id="9"), T0)
+
+    store.release(post.id, T0)
+
+    assert store.get(post.id).status == "published"
+
+
+# -- reads ---------------------------------------------------------------------------------------
+
+def test_get_of_an_unknown_id_raises_not_found(store):
+    with pytest.raises(NotFoundError):
+        store.get(424242)
+
+
+def test_list_posts_filters_by_status_and_channel(store):
+    store.enqueue([
+        new_post("o1", T0 - timedelta(hours=1)),
+        new_post("o2", T0 + timedelta(hours=1)),
+        new_post("m1", T0 - timedelta(hours=2), channel="mastodon"),
+        new_post("m2", T0 + timedelta(hours=2), channel="mastodon:clinic2"),
+    ], T0)
+    claim_one(store)  # m1, the earliest
+
+    def keys(**filters):
+        return [post.idempotency_key for post in store.list_posts(**filters)]
+
+    assert keys() == ["m1", "o1", "o2", "m2"]  # in slot order
+    assert keys(status="queued") == ["o1", "o2", "m2"]
+    assert keys(status="publishing") == ["m1"]
+    assert keys(channel="outbox") == ["o1", "o2"]
+    assert keys(channel="mastodon") == ["m1"]  # a named channel is a different channel
+    assert keys(status="queued", channel="mastodon:clinic2") == ["m2"]
+    assert keys(status="failed") == []
+
+
+def test_taken_slots_ignores_cancelled_posts_and_other_channels(store, backend):
+    slots = [T0 + timedelta(days=n) for n in range(3)]
+    posts = store.enqueue([new_post(f"s{n}", at) for n, at in enumerate(slots)]
+                          + [new_post("elsewhere", T0 + timedelta(days=9), channel="mastodon")], T0).added
+    backend.force_status(posts[1].id, "cancelled")
+
+    taken = store.taken_slots("outbox")
+
+    assert taken == {slots[0], slots[2]}
+    assert all(moment.utcoffset() == timedelta(0) for moment in taken)
+    assert store.taken_slots("mastodon") == {T0 + timedelta(days=9)}
+    assert store.taken_slots("bluesky") == set()
+
+
+def test_taken_slots_keep_published_and_failed_posts(store):
+    a, b = store.enqueue([new_post("a", T0), new_post("b", T0 + timedelta(days=1))], T0).added
+    store.record_result(claim_one(store, T0 + timedelta(days=2)).id, Outcome("published", remote_id="1"), T0)
+    store.record_result(claim_one(store, T0 + timedelta(days=2)).id, Outcome("failed", error="no"), T0)
+
+    assert store.taken_slots("outbox") == {a.scheduled_at, b.scheduled_at}
+
+
+def test_next_due_at(store):
+    assert store.next_due_at() is None
+
+    store.enqueue([new_post("soon", T0 + timedelta(minutes=10)), new_post("later", T0 + timedelta(hours=3))], T0)
+    assert store.next_due_at() == T0 + timedelta(minutes=10)
+
+    # A claimed post counts by its lease's end (when it may need recovering), not its due time.
+    claim_one(store, T0 + timedelta(minutes=10))
+    assert store.next_due_at() == T0 + timedelta(minutes=10, seconds=LEASE)
+
+    # Published posts never fall due again; a retry falls due at its retry time.
+    soon = store.list_posts(status="publishing")[0]
+    store.record_result(soon.id, Outcome("retry", error="503", retry_at=T0 + timedelta(hours=1)), T0)
+    assert store.next_due_at() == T0 + timedelta(hours=1)
+    claim_one(store, T0 + timedelta(hours=1))
+    store.record_result(soon.id, Outcome("published", remote_id="1"), T0 + timedelta(hours=1))
+    assert store.next_due_at() == T0 + timedelta(hours=3)
+    claim_one(store, T0 + timedelta(hours=3))
+    store.record_result(store.list_posts(status="publishing")[0].id, Outcome("failed", error="x"), T0)
+    assert store.next_due_at() is None
+
+
+def test_runs_are_logged(store):
+    first = store.start_run("publish", T0)
+    second = store.start_run("publish", T0 + timedelta(minutes=1))
+    store.finish_run(first, "ok", T0 + timedelta(seconds=5))
+    store.finish_run(second, "failed", T0 + timedelta(minutes=2))
+
+    assert isinstance(first, int) and isinstance(second, int) and first != second
+
+
+def test_times_round_trip_as_aware_utc(store):
+    berlin = ZoneInfo("Europe/Berlin")
+    local = datetime(2026, 11, 23, 10, 30, 15, 123456, tzinfo=berlin)  # 09:30:15.123456Z
+    post = enqueue_one(store, "tz", local, zone="Europe/Berlin")
+
+    read = store.get(post.id)
+    expected = datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=timezone.utc)
+    for moment in (post.scheduled_at, read.scheduled_at, read.due_at):
+        assert moment == expected
+        assert moment.utcoffset() == timedelta(0) and moment.tzname() == "UTC"
+    assert read.local_time == "2026-11-23T10:30:15.123456+01:00"
+    assert read.zone == "Europe/Berlin"
+
+    claim_one(store, expected)
+    published_now = datetime(2026, 11, 23, 4, 30, 16, 5, tzinfo=ZoneInfo("America/New_York"))
+    recorded = store.record_result(post.id, Outcome("published", remote_id="1"), published_now)
+    assert recorded.published_at == published_now
+    assert recorded.published_at.utcoffset() == timedelta(0)
+    assert store.get(post.id).published_at == published_now
+
+
+def test_summer_and_winter_local_times_are_kept(store):
+    ny = ZoneInfo("America/New_York")
+    summer = enqueue_one(store, "summer", datetime(2026, 7, 6, 9, 30, tzinfo=ny), zone="America/New_York")
+    winter = enqueue_one(store, "winter", datetime(2026, 12, 7, 9, 30, tzinfo=ny), zone="America/New_York")
+
+    assert store.get(summer.id).scheduled_at == datetime(2026, 7, 6, 13, 30, tzinfo=timezone.utc)
+    assert store.get(summer.id).local_time == "2026-07-06T09:30:00-04:00"
+    assert store.get(winter.id).scheduled_at == datetime(2026, 12, 7, 14, 30, tzinfo=timezone.utc)
+    assert store.get(winter.id).local_time == "2026-12-07T09:30:00-05:00"
+
+
+def test_as_json_uses_z_times(store):
+    post = enqueue_one(store, "json", T0 + timedelta(microseconds=250))
+
+    data = store.get(post.id).as_json()
+
+    assert data["scheduled_at"] == "2026-11-23T12:00:00.000250Z"
+    assert data["status"] == "queued" and data["published_at"] is None and data["id"] == post.id
+
+
+def test_reopening_keeps_the_queue(backend):
+    first = open_store(backend.url)
+    try:
+        post = enqueue_one(first, "durable", T0)
+        claim_one(first)
+        first.record_result(post.id, Outcome("published", remote_id="77"), T0)
+    finally:
+        first.close()
+
+    second = open_store(backend.url)
+    try:
+        assert second.get(post.id).status == "published" and second.get(post.id).remote_id == "77"
+        assert second.enqueue([new_post("durable", T0)], T0).added == []
+    finally:
+        second.close()
+
+
+# -- SQLite only ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def sqlite_path(tmp_path) -> Path:
+    return tmp_path / "q.db"
+
+
+def migration_files() -> list[str]:
+    folder = resources.files("scheduler.store") / "migrations"
+    return sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".sql"))
+
+
+def user_version(path: Path) -> int:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_migration_files_are_numbered_from_one_without_gaps():
+    numbers = [int(name.split("_", 1)[0]) for name in migration_files()]
+
+    assert numbers and numbers == list(range(1, len(numbers) + 1))
+
+
+def test_schema_version_is_the_number_of_migrations(sqlite_path):
+    store = open_store("sqlite:///" + str(sqlite_path))
+    try:
+        assert store.schema_version() == len(migration_files())
+    finally:
+        store.close()
+    assert user_version(sqlite_path) == len(migration_files())
+
+
+def test_reopening_does_not_apply_migrations_again(sqlite_path, caplog):
+    url = "sqlite:///" + str(sqlite_path)
+    with caplog.at_level(logging.INFO, logger="scheduler.store.sqlite"):
+        store = open_store(url)
+        enqueue_one(store, "kept", T0)
+        store.close()
+    applied = [r for r in caplog.records if "applying schema migration" in r.getMessage()]
+    assert len(applied) == len(migration_files())
+
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="scheduler.store.sqlite"):
+        store = open_store(url)
+        try:
+            assert [p.idempotency_key for p in store.list_posts()] == ["kept"]
+        finally:
+            store.close()
+    assert [r for r in caplog.records if "applying schema migration" in r.getMessage()] == []
+    assert user_version(sqlite_path) == len(migration_files())
+
+
+def test_wal_mode_is_on(sqlite_path):
+    store = open_store("sqlite:///" + str(sqlite_path))
+    try:
+        db = sqlite3.connect(sqlite_path)
+        try:
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        finally:
+            db.close()
+    finally:
+        store.close()
+
+
+def test_the_database_folder_is_created(tmp_path):
+    path = tmp_path / "nested" / "deeper" / "q.db"
+
+    store = open_store("sqlite:///" + str(path))
+    store.close()
+
+    assert path.is_file()
+
+
+def test_unsupported_urls_are_a_config_error():
+    from scheduler.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="SCHEDULER_DATABASE_URL"):
+        open_store("mysql://localhost/q")

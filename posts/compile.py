@@ -2,34 +2,53 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from posts.errors import PostTooLongError
 from posts.hashtags import Span, find_hashtags, find_links
-from posts.platforms import graphemes, rules_for
+from posts.platforms import graphemes, linkedin_commentary, rules_for
 
 BLUESKY_TAG_MAX_GRAPHEMES = 64
+_LINKEDIN_MENTION = re.compile(r"(?<![\w@])@\w+")
 
 
 @dataclass(frozen=True)
 class CompiledPost:
+    """``text`` is the post as written; ``payload`` is exactly what the network receives, and
+    ``length`` is counted on it by the network's rule (LinkedIn: on the escaped commentary).
+    ``warnings`` name what is sent but will not behave as the text suggests (no refusal)."""
+
     platform: str
     text: str
     length: int
     limit: int
     payload: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
-def compile_post(platform: str, text: str, where: str, limit: int | None = None) -> CompiledPost:
-    """The post as ``platform`` will receive it; PostTooLongError if it does not fit there."""
+def compile_post(
+    platform: str, text: str, where: str, limit: int | None = None, *, max_hashtags: int | None = None
+) -> CompiledPost:
+    """The post as ``platform`` will receive it; PostTooLongError if it does not fit there.
+
+    ``limit`` overrides the network's length limit (a Mastodon instance's own ``max_characters``,
+    an X account allowed long posts); ``max_hashtags`` overrides its hashtag cap (Instagram 30).
+
+    Threads: a post with more than one ``#tag`` is refused, not trimmed. Threads makes one topic
+    tag per post, and quietly demoting the others to plain words would publish something other
+    than what was previewed; the campaign's Threads hashtag cap (or a Threads template) should
+    leave one tag.
+    """
     rules = rules_for(platform)
     text = text.strip()
-    problems = rules.problems(text, limit)
+    problems = rules.problems(text, limit, max_hashtags)
     if problems:
         raise PostTooLongError("; ".join(problems), where)
     payload = _PAYLOADS.get(platform, _plain_payload)(text)
-    return CompiledPost(platform, text, rules.count(text), limit or rules.limit, payload)
+    warnings = _WARNINGS[platform](text) if platform in _WARNINGS else []
+    return CompiledPost(platform, text, rules.length(text), rules.limit if limit is None else limit, payload, warnings)
 
 
 def _plain_payload(text: str) -> dict[str, Any]:
@@ -61,4 +80,48 @@ def _facet(text: str, span: Span, feature: dict[str, str]) -> dict[str, Any]:
     return {"index": {"byteStart": start, "byteEnd": end}, "features": [feature]}
 
 
-_PAYLOADS = {"mastodon": _mastodon_payload, "bluesky": _bluesky_payload}
+def _linkedin_payload(text: str) -> dict[str, Any]:
+    """The Posts API ``commentary`` in little text: reserved characters escaped, tags templated."""
+    return {"commentary": linkedin_commentary(text)}
+
+
+def _telegram_payload(text: str) -> dict[str, Any]:
+    """sendMessage as plain text: no ``parse_mode``, so nothing in the text is read as markup."""
+    return {"text": text}
+
+
+def _discord_payload(text: str) -> dict[str, Any]:
+    """A webhook/channel message that can ping no one, whatever the text says (@everyone, <@id>)."""
+    return {"content": text, "allowed_mentions": {"parse": []}}
+
+
+def _facebook_payload(text: str) -> dict[str, Any]:
+    return {"message": text}
+
+
+def _instagram_payload(text: str) -> dict[str, Any]:
+    return {"caption": text}
+
+
+def _bluesky_warnings(text: str) -> list[str]:
+    return [f"#{span.value[:20]}… is longer than {BLUESKY_TAG_MAX_GRAPHEMES} graphemes: Bluesky will not make it a tag"
+            for span in find_hashtags(text) if graphemes(span.value) > BLUESKY_TAG_MAX_GRAPHEMES]
+
+
+def _linkedin_warnings(text: str) -> list[str]:
+    return [f"{mention} is sent as plain text: a LinkedIn mention needs the member's or page's URN"
+            for mention in dict.fromkeys(_LINKEDIN_MENTION.findall(text))]
+
+
+_PAYLOADS = {
+    "mastodon": _mastodon_payload,
+    "bluesky": _bluesky_payload,
+    "x": _plain_payload,
+    "threads": _plain_payload,
+    "linkedin": _linkedin_payload,
+    "telegram": _telegram_payload,
+    "discord": _discord_payload,
+    "facebook": _facebook_payload,
+    "instagram": _instagram_payload,
+}
+_WARNINGS = {"bluesky": _bluesky_warnings, "linkedin": _linkedin_warnings}

@@ -1,4 +1,9 @@
-"""Each network's text rules: how it counts a post and how long a post may be."""
+"""Each network's text rules: how it counts a post, how long a post may be, and what else it refuses.
+
+Every count is taken on the text as the network receives it (``PlatformRules.wire``): for most
+networks that is the compiled text itself; for LinkedIn it is the escaped ``commentary``.
+Where a network says "characters" without saying more, a character is a Unicode code point.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,14 @@ from typing import Callable
 
 import regex  # UAX #29 extended grapheme clusters (\X); the stdlib has no segmenter
 
-from posts.hashtags import find_links
+from posts import twitter
+from posts.hashtags import find_hashtags, find_links
 
 URL_WEIGHT = 23  # Mastodon (and X) count every link as 23 characters, whatever its length
 _GRAPHEME = regex.compile(r"\X")
+# A grapheme that is (or carries) an emoji: pictographs, flags (regional indicators), keycaps.
+_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")
+_LINKEDIN_RESERVED = regex.compile(r"[\\|{}@\[\]()<>#*_~]")
 
 
 def graphemes(text: str) -> int:
@@ -19,6 +28,15 @@ def graphemes(text: str) -> int:
 
 def utf8_bytes(text: str) -> int:
     return len(text.encode("utf-8"))
+
+
+def utf16_units(text: str) -> int:
+    """UTF-16 code units: what Telegram (and JavaScript's ``length``) counts; astral characters count 2."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def code_points(text: str) -> int:
+    return len(text)
 
 
 def graphemes_with_short_links(text: str) -> int:
@@ -30,6 +48,45 @@ def graphemes_with_short_links(text: str) -> int:
     return total + graphemes(text[cursor:])
 
 
+def threads_length(text: str) -> int:
+    """Threads' rule: 500 characters, and "emojis count toward the limit by their UTF-8 byte length".
+
+    A grapheme holding an emoji (a pictograph, a flag, a keycap; with its modifiers, ZWJ partners
+    and variation selectors) counts its whole UTF-8 length: 🚀 is 4, 👩‍⚕️ is 13, 🇫🇷 is 8, © is 2.
+    Any other text counts one per code point, so a decomposed accent (e + U+0301) counts 2: never
+    fewer than Threads itself counts.
+    """
+    total = 0
+    for cluster in _GRAPHEME.findall(text):
+        total += utf8_bytes(cluster) if _EMOJI.search(cluster) else len(cluster)
+    return total
+
+
+def linkedin_commentary(text: str) -> str:
+    """``text`` in LinkedIn's "little text" format, as the Posts API ``commentary`` expects it.
+
+    Every reserved character (``\\ | { } @ [ ] ( ) < > # * _ ~``) is backslash-escaped: an
+    unescaped one starts markup, and LinkedIn silently cuts the post there (a "(" is enough).
+    Each hashtag becomes LinkedIn's hashtag template, ``#backPain`` -> ``{hashtag|\\#|backPain}``
+    (its name escaped too, so ``#back_pain`` -> ``{hashtag|\\#|back\\_pain}``), so tags still work.
+    """
+    parts, cursor = [], 0
+    for tag in find_hashtags(text):
+        parts.append(_escape_little_text(text[cursor:tag.start]))
+        parts.append("{hashtag|\\#|" + _escape_little_text(tag.value) + "}")
+        cursor = tag.end
+    parts.append(_escape_little_text(text[cursor:]))
+    return "".join(parts)
+
+
+def _escape_little_text(text: str) -> str:
+    return _LINKEDIN_RESERVED.sub(lambda m: "\\" + m.group(0), text)
+
+
+def _same(text: str) -> str:
+    return text
+
+
 @dataclass(frozen=True)
 class PlatformRules:
     name: str
@@ -37,25 +94,60 @@ class PlatformRules:
     count: Callable[[str], int]
     byte_limit: int | None = None
     unit: str = "characters"
+    wire: Callable[[str], str] = _same  # the text as sent; counted instead of the compiled text
+    max_hashtags: int | None = None  # counted on the compiled text (find_hashtags)
+    hashtag_hint: str = ""
+    check: Callable[[str], list[str]] | None = None  # further refusals of the network's own
 
-    def problems(self, text: str, limit: int | None = None) -> list[str]:
-        """Why ``text`` cannot be posted here; empty when it fits."""
-        limit = limit or self.limit
+    def problems(self, text: str, limit: int | None = None, max_hashtags: int | None = None) -> list[str]:
+        """Why ``text`` cannot be posted here; empty when it fits.
+
+        ``limit`` replaces the network's default length limit (a Mastodon instance's own limit,
+        an X account with long posts); ``max_hashtags`` replaces its hashtag cap (Instagram's 30).
+        """
+        if limit is not None and limit < 1:
+            raise ValueError(f"a length limit must be at least 1, not {limit}")
+        if max_hashtags is not None and max_hashtags < 0:
+            raise ValueError(f"a hashtag cap cannot be negative, not {max_hashtags}")
+        limit = self.limit if limit is None else limit
+        cap = self.max_hashtags if max_hashtags is None else max_hashtags
         found = []
         if not text.strip():
             found.append("the post is empty")
-        length = self.count(text)
+        sent = self.wire(text)
+        length = self.count(sent)
         if length > limit:
             found.append(f"{length} {self.unit} is over {self.name}'s limit of {limit}")
-        if self.byte_limit is not None and utf8_bytes(text) > self.byte_limit:
-            found.append(f"{utf8_bytes(text)} bytes is over {self.name}'s limit of {self.byte_limit} bytes")
+        if self.byte_limit is not None and utf8_bytes(sent) > self.byte_limit:
+            found.append(f"{utf8_bytes(sent)} bytes is over {self.name}'s limit of {self.byte_limit} bytes")
+        if cap is not None:
+            tags = find_hashtags(text)
+            if len(tags) > cap:
+                listed = ", ".join(f"#{tag.value}" for tag in tags)
+                found.append(f"{len(tags)} hashtags ({listed}) is over {self.name}'s limit of {cap}{self.hashtag_hint}")
+        if self.check is not None:
+            found.extend(self.check(sent))
         return found
+
+    def length(self, text: str) -> int:
+        """The count this network compares with its limit, taken on the text as sent."""
+        return self.count(self.wire(text))
 
 
 RULES: dict[str, PlatformRules] = {
     "outbox": PlatformRules("outbox", 5000, graphemes),
     "mastodon": PlatformRules("mastodon", 500, graphemes_with_short_links),
     "bluesky": PlatformRules("bluesky", 300, graphemes, byte_limit=3000, unit="graphemes"),
+    "x": PlatformRules("x", twitter.MAX_WEIGHTED_LENGTH, twitter.weighted_length, unit="weighted characters",
+                       check=twitter.problems),
+    "threads": PlatformRules("threads", 500, threads_length, unit="characters (emoji by UTF-8 bytes)",
+                             max_hashtags=1, hashtag_hint=" topic tag: keep one #tag in a Threads post"),
+    "linkedin": PlatformRules("linkedin", 3000, utf16_units, unit="characters of escaped commentary",
+                              wire=linkedin_commentary),
+    "telegram": PlatformRules("telegram", 4096, utf16_units, unit="UTF-16 code units"),
+    "discord": PlatformRules("discord", 2000, code_points),
+    "facebook": PlatformRules("facebook", 63206, code_points),
+    "instagram": PlatformRules("instagram", 2200, code_points, max_hashtags=30),
 }
 
 

@@ -54,3 +54,15 @@ class Rejected(PublishError):
 
 class UnknownOutcome(PublishError):
     """The request was sent but no answer came back: the post may exist."""
+
+
+class LeaseLost(SchedulerError):
+    """A worker's claim on a post was taken over (its lease expired) or ended: its result is not recorded."""
+
+
+class InvalidState(SchedulerError):
+    """An operation the post's current state does not allow (cancel a published post, say)."""
+
+
+class StoreError(SchedulerError):
+    """The queue's database cannot be read (not a database, corrupt)."""

@@ -9,13 +9,15 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
-from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
+from scheduler.errors import (ConfigError, LeaseLost, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow,
+                              UnknownOutcome)
 from scheduler.publishers import Published, Publisher, publisher_class
+from scheduler.redact import excerpt, redact, secret_values
 from scheduler.store import Outcome, Post, Store
 
 if TYPE_CHECKING:
@@ -71,12 +73,21 @@ class Runner:
             claimed = self.store.claim_due(self.clock(), self.lease_seconds, limit=1)
             if not claimed:
                 break
-            report.touched.append(self.publish_one(claimed[0]))
+            recorded = self.publish_one(claimed[0])
+            if recorded is not None:
+                report.touched.append(recorded)
         return report
 
-    def publish_one(self, post: Post) -> Post:
-        outcome = self._attempt(post)
-        recorded = self.store.record_result(post.id, outcome, self.clock())
+    def publish_one(self, post: Post) -> Post | None:
+        """Publish a claimed post and record what happened; None when its lease was taken over meanwhile
+        (the newer worker owns the post, and this worker's result is kept only in the attempts log)."""
+        started = self.clock()
+        outcome = self._redacted(replace(self._attempt(post), started_at=started))
+        try:
+            recorded = self.store.record_result(post.id, post.claim_token or "", outcome, self.clock())
+        except LeaseLost as error:
+            log.warning("post %s on %s: %s (this worker saw: %s)", post.id, post.channel, error, outcome.status)
+            return None
         log.info("post %s on %s: %s%s", post.id, post.channel, recorded.status, f" ({outcome.error})" if outcome.error else "")
         return recorded
 
@@ -87,10 +98,16 @@ class Runner:
                 return Outcome("unconfirmed", error="a previous attempt was interrupted mid-request; check the account, then resolve it")
             published = self._publish(publisher, post)
         except ConfigError as error:
-            return Outcome("failed", error=str(error))
+            return Outcome("failed", error=str(error), excerpt=str(error))
         except PublishError as error:
-            return self._after_failure(post, error)
+            return replace(self._after_failure(post, error), http_status=error.status, excerpt=error.reason)
         return Outcome("published", remote_id=published.remote_id, remote_url=published.remote_url)
+
+    def _redacted(self, outcome: Outcome) -> Outcome:
+        """No credential value reaches the database, whatever an adapter put in its message."""
+        secrets = secret_values(self.settings.values)
+        return replace(outcome, error=redact(outcome.error, secrets) if outcome.error else None,
+                       excerpt=excerpt(outcome.excerpt, secrets))
 
     def _publish(self, publisher: Publisher, post: Post) -> Published:
         try:

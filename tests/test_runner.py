@@ -15,7 +15,7 @@ from scheduler.config import Settings
 from scheduler.errors import NeedsAttention, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers import Published, Publisher
 from scheduler.runner import BACKOFF_BASE, MAX_ATTEMPTS, Runner
-from scheduler.store import NewPost, Post, open_store
+from scheduler.store import NewPost, Outcome, Post, open_store
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
@@ -449,3 +449,48 @@ def test_an_unexpected_error_on_an_unsafe_channel_is_unconfirmed(store, script, 
 
     stored = store.get(post.id)
     assert stored.status == "unconfirmed" and "ValueError" in stored.error
+
+
+# -- leases and the attempt log ------------------------------------------------------------------
+
+def test_a_worker_whose_lease_was_taken_over_cannot_record_its_result(store, script, make_runner, clock, caplog):
+    post, = queue(store, "slow")
+    slow = make_runner()
+    newer: list[Post] = []
+
+    def stall_past_the_lease(publisher, claimed):
+        clock.advance(seconds=slow.lease_seconds + 1)  # the request outlived the lease ...
+        newer.extend(store.claim_due(clock.now, slow.lease_seconds))  # ... and another worker took the post over
+        return Published(remote_id="late-1", remote_url=None)
+
+    script.answers = [stall_past_the_lease]
+
+    report = slow.run_due()
+
+    assert report.touched == []  # the late result was not recorded
+    current = store.get(post.id)
+    assert (current.status, current.remote_id, current.claim_token) == ("publishing", None, newer[0].claim_token)
+    assert "taken over by another worker" in caplog.text
+    assert [(a.outcome, a.excerpt) for a in store.attempts_of(post.id)] == [
+        ("lease-lost", "result not recorded (would have been published as late-1)")]
+    assert store.record_result(post.id, newer[0].claim_token, Outcome("failed", error="x"), clock.now).status == "failed"
+
+
+def test_each_attempt_is_logged_with_the_http_status_and_no_secret(store, script, make_runner, clock):
+    post, = queue(store, "logged", channel="fake:clinic2")
+    script.required = ("ACCESS_TOKEN",)
+    secret = "tok-0123456789-secret"
+    script.answers = [RetryNow(f"server error (503) while sending with {secret}", 503),
+                      Rejected("rejected (422): " + "too long " * 40, 422)]
+    runner = make_runner({"FAKE_CLINIC2_ACCESS_TOKEN": secret})
+
+    runner.run_due()
+    assert store.get(post.id).error == "server error (503) while sending with [redacted]"
+    clock.now = store.get(post.id).due_at
+    runner.run_due()
+
+    first, second = store.attempts_of(post.id)
+    assert (first.outcome, first.http_status, first.started_at) == ("retry", 503, T0)
+    assert first.excerpt == "server error (503) while sending with [redacted]"
+    assert (second.outcome, second.http_status) == ("failed", 422) and len(second.excerpt) <= 200
+    assert secret not in repr(store.get(post.id)) and secret not in (store.get(post.id).error or "")

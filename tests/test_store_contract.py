@@ -1,7 +1,7 @@
 """The Store contract: every backend behind ``open_store`` passes this one suite.
 
 Adding a backend (PostgreSQL, say) means one more entry in ``BACKENDS``: a URL factory and a way to
-force a post's status (the protocol has no 'cancel' verb yet). The tests after the contract section
+force a post's status (a test-only back door; every state can now be reached through the verbs). The tests after the contract section
 check SQLite-only promises (migrations counted in PRAGMA user_version, WAL).
 """
 
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.errors import NotFoundError, SchedulerError
+from scheduler.errors import InvalidState, LeaseLost, NotFoundError, SchedulerError
 from scheduler.store import NewPost, Outcome, Post, Store, open_store
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
@@ -80,6 +80,11 @@ def claim_one(store: Store, now: datetime = T0) -> Post:
     claimed = store.claim_due(now, LEASE, limit=1)
     assert len(claimed) == 1, claimed
     return claimed[0]
+
+
+def record(store: Store, claimed: Post, outcome: Outcome, now: datetime = T0) -> Post:
+    """What a worker does with a post it claimed: record the outcome under its own lease token."""
+    return store.record_result(claimed.id, claimed.claim_token, outcome, now)
 
 
 # -- enqueue -------------------------------------------------------------------------------------
@@ -217,10 +222,10 @@ def test_fresh_posts_come_before_expired_leases_within_the_limit(store):
 
 def test_record_published(store):
     post = enqueue_one(store, "ok", T0)
-    claim_one(store)
+    claimed = claim_one(store)
     now = T0 + timedelta(seconds=3)
 
-    recorded = store.record_result(post.id, Outcome("published", remote_id="109", remote_url="https://x/@c/109"), now)
+    recorded = store.record_result(post.id, claimed.claim_token, Outcome("published", remote_id="109", remote_url="https://x/@c/109"), now)
 
     assert (recorded.status, recorded.remote_id, recorded.remote_url, recorded.attempts, recorded.error) == (
         "published", "109", "https://x/@c/109", 1, None)
@@ -231,10 +236,10 @@ def test_record_published(store):
 
 def test_record_retry_moves_the_due_time_and_counts_the_attempt(store):
     post = enqueue_one(store, "again", T0)
-    claim_one(store)
+    claimed = claim_one(store)
     retry_at = T0 + timedelta(minutes=2)
 
-    recorded = store.record_result(post.id, Outcome("retry", error="server error (503)", retry_at=retry_at), T0)
+    recorded = store.record_result(post.id, claimed.claim_token, Outcome("retry", error="server error (503)", retry_at=retry_at), T0)
 
     assert (recorded.status, recorded.attempts, recorded.error, recorded.due_at) == (
         "retry", 1, "server error (503)", retry_at)
@@ -247,10 +252,10 @@ def test_record_retry_moves_the_due_time_and_counts_the_attempt(store):
 
 def test_record_without_counting_the_attempt(store):
     post = enqueue_one(store, "rate-limited", T0)
-    claim_one(store)
+    claimed = claim_one(store)
 
     recorded = store.record_result(
-        post.id, Outcome("retry", error="rate limited", retry_at=T0 + timedelta(minutes=5), count_attempt=False), T0)
+        post.id, claimed.claim_token, Outcome("retry", error="rate limited", retry_at=T0 + timedelta(minutes=5), count_attempt=False), T0)
 
     assert recorded.attempts == 0 and recorded.status == "retry"
     assert recorded.due_at == T0 + timedelta(minutes=5)
@@ -259,9 +264,9 @@ def test_record_without_counting_the_attempt(store):
 @pytest.mark.parametrize("status", ["failed", "unconfirmed"])
 def test_record_failed_and_unconfirmed_are_final(store, status):
     post = enqueue_one(store, status, T0)
-    claim_one(store)
+    claimed = claim_one(store)
 
-    recorded = store.record_result(post.id, Outcome(status, error=f"why: {status}"), T0)
+    recorded = store.record_result(post.id, claimed.claim_token, Outcome(status, error=f"why: {status}"), T0)
 
     assert (recorded.status, recorded.error, recorded.attempts, recorded.remote_id) == (status, f"why: {status}", 1, None)
     assert recorded.due_at == T0
@@ -272,8 +277,8 @@ def test_attempts_accumulate_over_claims(store):
     post = enqueue_one(store, "flaky", T0)
     now = T0
     for expected in (1, 2, 3):
-        claim_one(store, now)
-        recorded = store.record_result(post.id, Outcome("retry", error="boom", retry_at=now + timedelta(minutes=1)), now)
+        claimed = claim_one(store, now)
+        recorded = store.record_result(post.id, claimed.claim_token, Outcome("retry", error="boom", retry_at=now + timedelta(minutes=1)), now)
         assert recorded.attempts == expected
         now += timedelta(minutes=1)
 
@@ -281,24 +286,24 @@ def test_attempts_accumulate_over_claims(store):
 def test_record_result_needs_a_publishing_post(store):
     queued = enqueue_one(store, "queued", T0)
     with pytest.raises(SchedulerError, match="not publishing"):
-        store.record_result(queued.id, Outcome("published", remote_id="1"), T0)
+        store.record_result(queued.id, "no-claim", Outcome("published", remote_id="1"), T0)
     assert store.get(queued.id).status == "queued"
 
-    claim_one(store)
-    store.record_result(queued.id, Outcome("published", remote_id="1"), T0)
+    claimed = claim_one(store)
+    store.record_result(queued.id, claimed.claim_token, Outcome("published", remote_id="1"), T0)
     with pytest.raises(SchedulerError):  # recording twice is refused too
-        store.record_result(queued.id, Outcome("failed", error="late"), T0)
+        store.record_result(queued.id, claimed.claim_token, Outcome("failed", error="late"), T0)
     assert store.get(queued.id).status == "published"
 
     with pytest.raises(NotFoundError):
-        store.record_result(queued.id + 1000, Outcome("published"), T0)
+        store.record_result(queued.id + 1000, claimed.claim_token, Outcome("published"), T0)
 
 
 def test_release_puts_a_claimed_post_back(store):
     post = enqueue_one(store, "released", T0)
-    claim_one(store)
+    claimed = claim_one(store)
 
-    store.release(post.id, T0)
+    store.release(post.id, claimed.claim_token, T0)
 
     back = store.get(post.id)
     assert (back.status, back.attempts) == ("queued", 0)
@@ -307,21 +312,22 @@ def test_release_puts_a_claimed_post_back(store):
 
 def test_release_after_a_failed_attempt_keeps_it_a_retry(store):
     post = enqueue_one(store, "released-retry", T0)
-    claim_one(store)
-    store.record_result(post.id, Outcome("retry", error="503", retry_at=T0 + timedelta(minutes=1)), T0)
-    claim_one(store, T0 + timedelta(minutes=1))
+    claimed = claim_one(store)
+    store.record_result(post.id, claimed.claim_token, Outcome("retry", error="503", retry_at=T0 + timedelta(minutes=1)), T0)
+    claimed = claim_one(store, T0 + timedelta(minutes=1))
 
-    store.release(post.id, T0 + timedelta(minutes=1))
+    store.release(post.id, claimed.claim_token, T0 + timedelta(minutes=1))
 
     assert (store.get(post.id).status, store.get(post.id).attempts) == ("retry", 1)
 
 
-def test_release_leaves_posts_that_are_not_publishing_alone(store):
+def test_release_refuses_posts_that_are_not_publishing_and_leaves_them_alone(store):
     post = enqueue_one(store, "done", T0)
-    claim_one(store)
-    store.record_result(post.id, Outcome("published", remote_id="9"), T0)
+    claimed = claim_one(store)
+    store.record_result(post.id, claimed.claim_token, Outcome("published", remote_id="9"), T0)
 
-    store.release(post.id, T0)
+    with pytest.raises(LeaseLost, match="not publishing"):
+        store.release(post.id, claimed.claim_token, T0)
 
     assert store.get(post.id).status == "published"
 
@@ -358,7 +364,7 @@ def test_taken_slots_ignores_cancelled_posts_and_other_channels(store, backend):
     slots = [T0 + timedelta(days=n) for n in range(3)]
     posts = store.enqueue([new_post(f"s{n}", at) for n, at in enumerate(slots)]
                           + [new_post("elsewhere", T0 + timedelta(days=9), channel="mastodon")], T0).added
-    backend.force_status(posts[1].id, "cancelled")
+    store.cancel(posts[1].id, T0)
 
     taken = store.taken_slots("outbox")
 
@@ -370,8 +376,8 @@ def test_taken_slots_ignores_cancelled_posts_and_other_channels(store, backend):
 
 def test_taken_slots_keep_published_and_failed_posts(store):
     a, b = store.enqueue([new_post("a", T0), new_post("b", T0 + timedelta(days=1))], T0).added
-    store.record_result(claim_one(store, T0 + timedelta(days=2)).id, Outcome("published", remote_id="1"), T0)
-    store.record_result(claim_one(store, T0 + timedelta(days=2)).id, Outcome("failed", error="no"), T0)
+    record(store, claim_one(store, T0 + timedelta(days=2)), Outcome("published", remote_id="1"), T0)
+    record(store, claim_one(store, T0 + timedelta(days=2)), Outcome("failed", error="no"), T0)
 
     assert store.taken_slots("outbox") == {a.scheduled_at, b.scheduled_at}
 
@@ -383,18 +389,15 @@ def test_next_due_at(store):
     assert store.next_due_at() == T0 + timedelta(minutes=10)
 
     # A claimed post counts by its lease's end (when it may need recovering), not its due time.
-    claim_one(store, T0 + timedelta(minutes=10))
+    soon = claim_one(store, T0 + timedelta(minutes=10))
     assert store.next_due_at() == T0 + timedelta(minutes=10, seconds=LEASE)
 
     # Published posts never fall due again; a retry falls due at its retry time.
-    soon = store.list_posts(status="publishing")[0]
-    store.record_result(soon.id, Outcome("retry", error="503", retry_at=T0 + timedelta(hours=1)), T0)
+    record(store, soon, Outcome("retry", error="503", retry_at=T0 + timedelta(hours=1)), T0)
     assert store.next_due_at() == T0 + timedelta(hours=1)
-    claim_one(store, T0 + timedelta(hours=1))
-    store.record_result(soon.id, Outcome("published", remote_id="1"), T0 + timedelta(hours=1))
+    record(store, claim_one(store, T0 + timedelta(hours=1)), Outcome("published", remote_id="1"), T0 + timedelta(hours=1))
     assert store.next_due_at() == T0 + timedelta(hours=3)
-    claim_one(store, T0 + timedelta(hours=3))
-    store.record_result(store.list_posts(status="publishing")[0].id, Outcome("failed", error="x"), T0)
+    record(store, claim_one(store, T0 + timedelta(hours=3)), Outcome("failed", error="x"), T0)
     assert store.next_due_at() is None
 
 
@@ -420,9 +423,9 @@ def test_times_round_trip_as_aware_utc(store):
     assert read.local_time == "2026-11-23T10:30:15.123456+01:00"
     assert read.zone == "Europe/Berlin"
 
-    claim_one(store, expected)
+    claimed = claim_one(store, expected)
     published_now = datetime(2026, 11, 23, 4, 30, 16, 5, tzinfo=ZoneInfo("America/New_York"))
-    recorded = store.record_result(post.id, Outcome("published", remote_id="1"), published_now)
+    recorded = store.record_result(post.id, claimed.claim_token, Outcome("published", remote_id="1"), published_now)
     assert recorded.published_at == published_now
     assert recorded.published_at.utcoffset() == timedelta(0)
     assert store.get(post.id).published_at == published_now
@@ -452,8 +455,8 @@ def test_reopening_keeps_the_queue(backend):
     first = open_store(backend.url)
     try:
         post = enqueue_one(first, "durable", T0)
-        claim_one(first)
-        first.record_result(post.id, Outcome("published", remote_id="77"), T0)
+        claimed = claim_one(first)
+        first.record_result(post.id, claimed.claim_token, Outcome("published", remote_id="77"), T0)
     finally:
         first.close()
 
@@ -463,6 +466,255 @@ def test_reopening_keeps_the_queue(backend):
         assert second.enqueue([new_post("durable", T0)], T0).added == []
     finally:
         second.close()
+
+
+# -- lease tokens --------------------------------------------------------------------------------
+
+def test_each_claim_carries_a_fresh_token_that_a_read_does_not_hand_out_twice(store):
+    store.enqueue([new_post("t1", T0), new_post("t2", T0)], T0)
+
+    first, second = store.claim_due(T0, LEASE, limit=2)
+
+    assert first.claim_token and second.claim_token and first.claim_token != second.claim_token
+    assert first.claim_token not in repr(first)  # kept out of logs that print a post
+    assert "claim_token" not in first.as_json()
+    taken_over = claim_one(store, T0 + timedelta(seconds=LEASE + 1))
+    assert taken_over.id == first.id and taken_over.claim_token not in (first.claim_token, second.claim_token)
+
+
+def test_a_worker_whose_lease_was_taken_over_cannot_record_its_result(store):
+    post = enqueue_one(store, "contested", T0)
+    late = claim_one(store, T0)
+    newer = claim_one(store, T0 + timedelta(seconds=LEASE + 1))  # the late worker's lease ran out
+
+    with pytest.raises(LeaseLost, match="taken over"):
+        record(store, late, Outcome("failed", error="late worker's view"), T0 + timedelta(seconds=LEASE + 2))
+    with pytest.raises(LeaseLost):
+        store.release(post.id, late.claim_token, T0 + timedelta(seconds=LEASE + 2))
+
+    current = store.get(post.id)
+    assert (current.status, current.claim_token, current.error) == ("publishing", newer.claim_token, None)
+    recorded = record(store, newer, Outcome("published", remote_id="42"), T0 + timedelta(seconds=LEASE + 3))
+    assert recorded.status == "published" and recorded.claim_token is None
+
+    # Arriving after the newer worker finished changes nothing either.
+    with pytest.raises(LeaseLost, match="not publishing"):
+        record(store, late, Outcome("retry", error="503", retry_at=T0 + timedelta(hours=1)), T0 + timedelta(minutes=5))
+    assert store.get(post.id) == recorded
+    # Both late results are kept in the attempt log, marked as not applied.
+    assert [a.outcome for a in store.attempts_of(post.id)] == ["lease-lost", "published", "lease-lost"]
+    assert "would have been failed" in store.attempts_of(post.id)[0].excerpt
+
+
+def test_a_token_is_refused_for_another_post(store):
+    store.enqueue([new_post("x1", T0), new_post("x2", T0)], T0)
+    first, second = store.claim_due(T0, LEASE, limit=2)
+
+    with pytest.raises(LeaseLost):
+        store.record_result(first.id, second.claim_token, Outcome("published", remote_id="1"), T0)
+    with pytest.raises(LeaseLost):
+        store.record_result(first.id, "", Outcome("published", remote_id="1"), T0)
+    assert store.get(first.id).status == "publishing"
+
+
+# -- the attempt log -----------------------------------------------------------------------------
+
+def test_every_recorded_attempt_is_logged_with_its_status_and_a_short_redacted_excerpt(store):
+    post = enqueue_one(store, "logged", T0)
+    started = T0 + timedelta(seconds=1)
+    noisy = "Mastodon server error (503): access_token=abc123SECRET " + "x" * 400
+    record(store, claim_one(store), Outcome("retry", error="server error", retry_at=T0 + timedelta(minutes=1),
+                                             http_status=503, excerpt=noisy, started_at=started), T0 + timedelta(seconds=2))
+    record(store, claim_one(store, T0 + timedelta(minutes=1)), Outcome("published", remote_id="7"), T0 + timedelta(minutes=1))
+
+    first, second = store.attempts_of(post.id)
+
+    assert (first.post_id, first.outcome, first.http_status) == (post.id, "retry", 503)
+    assert (first.started_at, first.finished_at) == (started, T0 + timedelta(seconds=2))
+    assert first.excerpt.startswith("Mastodon server error (503)") and len(first.excerpt) <= 200
+    assert "abc123SECRET" not in first.excerpt
+    assert (second.outcome, second.http_status, second.excerpt) == ("published", None, None)
+    assert second.started_at == second.finished_at == T0 + timedelta(minutes=1)
+    assert store.attempts_of(424242) == []
+
+
+def test_an_attempt_without_an_excerpt_keeps_the_error(store):
+    post = enqueue_one(store, "plain", T0)
+    record(store, claim_one(store), Outcome("failed", error="Rejected: too long"), T0)
+
+    assert [(a.outcome, a.excerpt) for a in store.attempts_of(post.id)] == [("failed", "Rejected: too long")]
+
+
+# -- a person's operations -----------------------------------------------------------------------
+
+def reach(store: Store, key: str, status: str, now: datetime = T0) -> Post:
+    """A post in ``status``, reached only through the verbs."""
+    post = enqueue_one(store, key, now)
+    if status == "queued":
+        return post
+    if status == "cancelled":
+        return store.cancel(post.id, now)
+    claimed = None
+    for other in store.claim_due(now, LEASE, limit=50):  # others due too go back untouched
+        if other.id == post.id:
+            claimed = other
+        else:
+            store.release(other.id, other.claim_token, now)
+    if status == "publishing":
+        return claimed
+    outcome = {"published": Outcome("published", remote_id="1", remote_url="https://x/@c/1"),
+               "retry": Outcome("retry", error="503", retry_at=now + timedelta(hours=1)),
+               "failed": Outcome("failed", error="rejected: too long"),
+               "unconfirmed": Outcome("unconfirmed", error="no answer within 30s")}[status]
+    return record(store, claimed, outcome, now)
+
+
+ALL_STATES = ["queued", "publishing", "published", "retry", "unconfirmed", "failed", "cancelled"]
+
+
+@pytest.mark.parametrize("status", ["queued", "retry", "failed", "unconfirmed", "cancelled"])
+def test_cancel(store, status):
+    post = reach(store, f"c-{status}", status)
+
+    cancelled = store.cancel(post.id, T0 + timedelta(minutes=1))
+
+    assert cancelled.status == "cancelled" and store.get(post.id) == cancelled
+    assert store.claim_due(T0 + timedelta(days=30), LEASE, limit=5) == []
+
+
+@pytest.mark.parametrize("status", ["published", "publishing"])
+def test_cancel_refuses_a_published_or_publishing_post(store, status):
+    post = reach(store, f"c-{status}", status)
+    before = store.get(post.id)
+
+    with pytest.raises(InvalidState, match=f"cannot cancel post {post.id}: it is {status}"):
+        store.cancel(post.id, T0)
+
+    assert store.get(post.id) == before
+
+
+@pytest.mark.parametrize("status", ["failed", "unconfirmed", "cancelled"])
+def test_retry_makes_the_post_due_now_keeping_its_last_error(store, status):
+    post = reach(store, f"r-{status}", status)
+    now = T0 + timedelta(hours=2)
+
+    again = store.retry(post.id, now)
+
+    assert (again.status, again.due_at, again.attempts, again.error) == ("retry", now, 0, post.error)
+    assert again.scheduled_at == post.scheduled_at
+    claimed = claim_one(store, now)
+    assert claimed.id == post.id and not claimed.recovered
+
+
+@pytest.mark.parametrize("status", ["queued", "publishing", "published", "retry"])
+def test_retry_refuses_posts_that_are_not_stopped(store, status):
+    post = reach(store, f"r-{status}", status)
+    before = store.get(post.id)
+
+    with pytest.raises(InvalidState, match=f"cannot retry post {post.id}"):
+        store.retry(post.id, T0)
+
+    assert store.get(post.id) == before
+
+
+def test_resolve_published_records_the_url(store):
+    post = reach(store, "found", "unconfirmed")
+    now = T0 + timedelta(hours=1)
+
+    resolved = store.resolve(post.id, "https://social.example/@clinic/1", now)
+
+    assert (resolved.status, resolved.remote_url, resolved.published_at, resolved.error) == (
+        "published", "https://social.example/@clinic/1", now, None)
+    assert store.claim_due(T0 + timedelta(days=30), LEASE, limit=5) == []
+
+
+def test_resolve_not_published_makes_it_due_now(store):
+    post = reach(store, "absent", "unconfirmed")
+    now = T0 + timedelta(hours=1)
+
+    resolved = store.resolve(post.id, None, now)
+
+    assert (resolved.status, resolved.due_at, resolved.remote_url) == ("retry", now, None)
+    assert claim_one(store, now).id == post.id
+
+
+@pytest.mark.parametrize("status", ["queued", "publishing", "published", "retry", "failed", "cancelled"])
+def test_resolve_applies_only_to_unconfirmed_posts(store, status):
+    post = reach(store, f"s-{status}", status)
+    before = store.get(post.id)
+
+    with pytest.raises(InvalidState, match=f"cannot resolve post {post.id}: it is {status}"):
+        store.resolve(post.id, "https://social.example/@clinic/1", T0)
+
+    assert store.get(post.id) == before
+
+
+@pytest.mark.parametrize("verb", ["cancel", "retry", "resolve"])
+def test_operations_on_an_unknown_post_raise_not_found(store, verb):
+    call = {"cancel": lambda: store.cancel(424242, T0), "retry": lambda: store.retry(424242, T0),
+            "resolve": lambda: store.resolve(424242, None, T0)}[verb]
+    with pytest.raises(NotFoundError, match="no post with id 424242"):
+        call()
+
+
+def test_a_cancelled_claim_cannot_be_recorded_by_its_worker(store):
+    post = reach(store, "retracted", "failed")
+    store.retry(post.id, T0)
+    claimed = claim_one(store, T0)
+
+    with pytest.raises(InvalidState):  # a person cannot cancel a post in flight ...
+        store.cancel(post.id, T0)
+    record(store, claimed, Outcome("published", remote_id="5"), T0)
+    assert store.get(post.id).status == "published"
+
+
+# -- health reads --------------------------------------------------------------------------------
+
+def test_count_by_status_names_every_state(store):
+    assert store.count_by_status() == dict.fromkeys(ALL_STATES, 0)
+    for status in ALL_STATES:
+        reach(store, f"n-{status}", status)
+    reach(store, "n-queued-2", "queued")
+
+    counts = store.count_by_status()
+
+    assert counts == {**dict.fromkeys(ALL_STATES, 1), "queued": 2}
+
+
+def test_overdue_lists_waiting_posts_and_abandoned_claims_due_before_the_cutoff(store):
+    late = enqueue_one(store, "late", T0 - timedelta(minutes=10))
+    enqueue_one(store, "recent", T0 - timedelta(minutes=2))
+    enqueue_one(store, "future", T0 + timedelta(minutes=10))
+    abandoned = reach(store, "abandoned", "publishing", T0 - timedelta(hours=1))  # its lease ran out long ago
+    reach(store, "done", "published", T0 - timedelta(hours=2))
+
+    overdue = store.overdue(T0 - timedelta(minutes=5))
+
+    assert [post.id for post in overdue] == [abandoned.id, late.id]
+
+
+def test_last_runs_gives_the_latest_finished_run_of_each_kind(store):
+    assert store.last_runs() == []
+    first = store.start_run("publish", T0)
+    store.finish_run(first, "ok", T0 + timedelta(seconds=5))
+    second = store.start_run("publish", T0 + timedelta(minutes=1))
+    store.finish_run(second, "failed", T0 + timedelta(minutes=1, seconds=5))
+    store.start_run("publish", T0 + timedelta(minutes=2))  # still running: not finished
+    daemon = store.start_run("daemon", T0)
+    store.finish_run(daemon, "ok", T0 + timedelta(seconds=1))
+
+    runs = {run.kind: run for run in store.last_runs()}
+
+    assert set(runs) == {"daemon", "publish"}
+    assert (runs["publish"].started_at, runs["publish"].finished_at, runs["publish"].outcome) == (
+        T0 + timedelta(minutes=1), T0 + timedelta(minutes=1, seconds=5), "failed")
+    assert runs["daemon"].finished_at == T0 + timedelta(seconds=1)
+
+
+def test_a_healthy_database_has_no_integrity_problems(store):
+    enqueue_one(store, "fine", T0)
+    assert store.integrity_problems() == []
+    assert store.schema_version() >= 2
 
 
 # -- SQLite only ---------------------------------------------------------------------------------
@@ -539,6 +791,57 @@ def test_the_database_folder_is_created(tmp_path):
     store.close()
 
     assert path.is_file()
+
+
+
+def _version_1_database(path: Path) -> None:
+    """A queue as version 1 left it: only the first migration, with a post in each of a few states."""
+    script = (resources.files("scheduler.store") / "migrations" / "0001_initial.sql").read_text(encoding="utf-8")
+    db = sqlite3.connect(path)
+    try:
+        db.executescript(script)
+        for n, status in enumerate(["queued", "published", "publishing"], start=1):
+            stamp = f"2026-11-23T12:0{n}:00.000000Z"
+            db.execute(
+                "INSERT INTO posts (channel, platform, scheduled_at, local_time, zone, text, payload, length, length_limit, "
+                "idempotency_key, status, due_at, lease_until, created_at, updated_at) "
+                "VALUES ('outbox', 'outbox', ?, ?, 'UTC', ?, '{}', 4, 500, ?, ?, ?, ?, ?, ?)",
+                (stamp, stamp, f"old {n}", f"old-{n}", status, stamp, stamp if status == "publishing" else None, stamp, stamp))
+        db.execute("INSERT INTO runs (kind, started_at, finished_at, outcome) VALUES ('publish', ?, ?, 'ok')",
+                   ("2026-11-23T12:00:00.000000Z", "2026-11-23T12:00:05.000000Z"))
+        db.execute("PRAGMA user_version = 1")
+        db.commit()
+    finally:
+        db.close()
+
+
+def test_a_version_1_database_is_upgraded_in_place_keeping_its_posts(sqlite_path):
+    _version_1_database(sqlite_path)
+
+    store = open_store("sqlite:///" + str(sqlite_path))
+    try:
+        assert store.schema_version() == len(migration_files())
+        posts = store.list_posts()
+        assert [(p.idempotency_key, p.status, p.text) for p in posts] == [
+            ("old-1", "queued", "old 1"), ("old-2", "published", "old 2"), ("old-3", "publishing", "old 3")]
+        assert [run.kind for run in store.last_runs()] == ["publish"]
+        # A claim made by a version-1 worker has no token: once its lease runs out it is taken over as usual.
+        later = T0 + timedelta(hours=1)
+        queued, stuck = store.claim_due(later, LEASE, limit=5)
+        assert (queued.idempotency_key, stuck.idempotency_key, stuck.recovered) == ("old-1", "old-3", True)
+        assert record(store, stuck, Outcome("unconfirmed", error="interrupted"), later).status == "unconfirmed"
+        assert [a.outcome for a in store.attempts_of(stuck.id)] == ["unconfirmed"]
+    finally:
+        store.close()
+
+
+def test_an_unreadable_database_is_a_store_error_naming_the_file(sqlite_path):
+    from scheduler.errors import StoreError
+
+    sqlite_path.write_bytes(b"this is not a database" * 100)
+
+    with pytest.raises(StoreError, match="cannot read the queue database"):
+        open_store("sqlite:///" + str(sqlite_path))
 
 
 def test_unsupported_urls_are_a_config_error():

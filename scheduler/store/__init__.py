@@ -1,4 +1,5 @@
-"""The post queue behind a few verbs: enqueue, claim due, record result (and read-only listings).
+"""The post queue behind a few verbs: enqueue, claim due, record result, the operator's cancel, retry
+and resolve (one post each), and read-only listings for `list` and `doctor`.
 
 Backends are chosen by ``SCHEDULER_DATABASE_URL``; every backend passes tests/test_store_contract.py.
 """
@@ -56,6 +57,7 @@ class Post:
     published_at: datetime | None = None
     error: str | None = None
     recovered: bool = False  # claimed by taking over an expired lease: an earlier attempt may have landed
+    claim_token: str | None = field(default=None, repr=False)  # the lease holder's proof; set only while publishing
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +90,39 @@ class Outcome:
     error: str | None = None
     retry_at: datetime | None = None
     count_attempt: bool = True  # a rate limit does not use up the post's retries
+    http_status: int | None = None  # the network's answer, when there was one
+    excerpt: str | None = None  # short and redacted: what the attempts table keeps of the error
+    started_at: datetime | None = None  # when the attempt began (default: when it is recorded)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One publish attempt as the attempts table keeps it."""
+
+    post_id: int
+    started_at: datetime
+    finished_at: datetime
+    outcome: str  # published, retry, unconfirmed, failed; 'lease-lost' when a late worker's result was refused
+    http_status: int | None = None
+    excerpt: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"post_id": self.post_id, "started_at": iso_utc(self.started_at), "finished_at": iso_utc(self.finished_at),
+                "outcome": self.outcome, "http_status": self.http_status, "excerpt": self.excerpt}
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """The latest finished run of one kind (publish, daemon)."""
+
+    kind: str
+    started_at: datetime
+    finished_at: datetime
+    outcome: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "started_at": iso_utc(self.started_at), "finished_at": iso_utc(self.finished_at),
+                "outcome": self.outcome}
 
 
 @dataclass
@@ -99,8 +134,11 @@ class EnqueueResult:
 class Store(Protocol):
     def enqueue(self, posts: list[NewPost], now: datetime) -> EnqueueResult: ...
     def claim_due(self, now: datetime, lease_seconds: float, limit: int = 1) -> list[Post]: ...
-    def record_result(self, post_id: int, outcome: Outcome, now: datetime) -> Post: ...
-    def release(self, post_id: int, now: datetime) -> None: ...
+    def record_result(self, post_id: int, claim_token: str, outcome: Outcome, now: datetime) -> Post: ...
+    def release(self, post_id: int, claim_token: str, now: datetime) -> None: ...
+    def cancel(self, post_id: int, now: datetime) -> Post: ...
+    def retry(self, post_id: int, now: datetime) -> Post: ...
+    def resolve(self, post_id: int, published_url: str | None, now: datetime) -> Post: ...
     def get(self, post_id: int) -> Post: ...
     def list_posts(self, status: str | None = None, channel: str | None = None) -> list[Post]: ...
     def existing_keys(self, keys: list[str]) -> set[str]: ...
@@ -108,6 +146,12 @@ class Store(Protocol):
     def next_due_at(self) -> datetime | None: ...
     def start_run(self, kind: str, now: datetime) -> int: ...
     def finish_run(self, run_id: int, outcome: str, now: datetime) -> None: ...
+    def attempts_of(self, post_id: int) -> list[Attempt]: ...
+    def count_by_status(self) -> dict[str, int]: ...
+    def overdue(self, before: datetime) -> list[Post]: ...
+    def last_runs(self) -> list[RunInfo]: ...
+    def integrity_problems(self) -> list[str]: ...
+    def schema_version(self) -> int: ...
     def close(self) -> None: ...
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import replace
@@ -13,10 +14,17 @@ from pathlib import Path
 from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
-from scheduler.errors import NotFoundError, SchedulerError
-from scheduler.store import EnqueueResult, NewPost, Outcome, Post, parse_utc
+from scheduler.errors import InvalidState, LeaseLost, NotFoundError, StoreError
+from scheduler.redact import excerpt as redacted_excerpt
+from scheduler.store import STATUSES, Attempt, EnqueueResult, NewPost, Outcome, Post, RunInfo, parse_utc
 
 log = logging.getLogger(__name__)
+
+# What a person may do to a post in each state (publishing belongs to its worker; published is final).
+CANCELLABLE = ("queued", "retry", "failed", "unconfirmed", "cancelled")  # cancelling twice changes nothing
+RETRYABLE = ("failed", "unconfirmed", "cancelled")
+RESOLVABLE = ("unconfirmed",)
+
 
 def db_time(moment: datetime) -> str:
     """Fixed-width UTC text, so that string order is time order."""
@@ -42,10 +50,14 @@ class SQLiteStore:
         # Autocommit mode: every transaction below is opened explicitly, so none is left implicit.
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise StoreError(f"cannot read the queue database {path}: {error}") from None
 
     def close(self) -> None:
         self._db.close()
@@ -107,46 +119,66 @@ class SQLiteStore:
             claimed = []
             for row in [*rows, *expired]:
                 db.execute(
-                    "UPDATE posts SET status = 'publishing', lease_until = ?, updated_at = ? WHERE id = ?",
-                    (lease, stamp, row["id"]),
+                    "UPDATE posts SET status = 'publishing', lease_until = ?, claim_token = ?, updated_at = ? WHERE id = ?",
+                    (lease, secrets.token_hex(16), stamp, row["id"]),
                 )
                 post = _post(db.execute("SELECT * FROM posts WHERE id = ?", (row["id"],)).fetchone())
                 claimed.append(_with_recovered(post, row["status"] == "publishing"))
         return claimed
 
-    def record_result(self, post_id: int, outcome: Outcome, now: datetime) -> Post:
+    def record_result(self, post_id: int, claim_token: str, outcome: Outcome, now: datetime) -> Post:
+        """Apply a worker's outcome and log the attempt, in one transaction; LeaseLost if the claim is no longer
+        this worker's (the attempt is still logged, as 'lease-lost', and the post is left to its new holder)."""
         stamp = db_time(now)
         with self._write() as db:
-            current = db.execute("SELECT status FROM posts WHERE id = ?", (post_id,)).fetchone()
-            if current is None:
-                raise NotFoundError(f"no post with id {post_id}")
-            if current["status"] != "publishing":
-                raise SchedulerError(f"post {post_id} is {current['status']}, not publishing: its lease was lost")
-            db.execute(
-                "UPDATE posts SET status = ?, lease_until = NULL, attempts = attempts + ?, remote_id = ?, "
-                "remote_url = ?, error = ?, due_at = COALESCE(?, due_at), published_at = ?, updated_at = ? WHERE id = ?",
-                (
-                    outcome.status,
-                    1 if outcome.count_attempt else 0,
-                    outcome.remote_id,
-                    outcome.remote_url,
-                    outcome.error,
-                    db_time(outcome.retry_at) if outcome.retry_at else None,
-                    stamp if outcome.status == "published" else None,
-                    stamp,
-                    post_id,
-                ),
-            )
-            return _post(db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone())
+            problem = _lease_problem(db, post_id, claim_token)
+            _insert_attempt(db, post_id, outcome, now, lost=problem is not None)
+            if problem is None:
+                _apply_outcome(db, post_id, outcome, stamp)
+                return _post(db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone())
+        raise LeaseLost(problem)
 
-    def release(self, post_id: int, now: datetime) -> None:
-        """Give a claimed post back untouched (shutdown before it was sent)."""
+    def release(self, post_id: int, claim_token: str, now: datetime) -> None:
+        """Give a claimed post back untouched (shutdown before it was sent); LeaseLost if the claim is gone."""
         with self._write() as db:
-            db.execute(
-                "UPDATE posts SET status = CASE WHEN attempts > 0 THEN 'retry' ELSE 'queued' END, lease_until = NULL, "
-                "updated_at = ? WHERE id = ? AND status = 'publishing'",
-                (db_time(now), post_id),
-            )
+            problem = _lease_problem(db, post_id, claim_token)
+            if problem is None:
+                db.execute(
+                    "UPDATE posts SET status = CASE WHEN attempts > 0 THEN 'retry' ELSE 'queued' END, lease_until = NULL, "
+                    "claim_token = NULL, updated_at = ? WHERE id = ?",
+                    (db_time(now), post_id),
+                )
+        if problem is not None:
+            raise LeaseLost(problem)
+
+    # -- a person's operations on one post -----------------------------------------------------
+
+    def cancel(self, post_id: int, now: datetime) -> Post:
+        with self._write() as db:
+            _require_status(db, post_id, CANCELLABLE, "cancel")
+            db.execute("UPDATE posts SET status = 'cancelled', lease_until = NULL, claim_token = NULL, updated_at = ? "
+                       "WHERE id = ?", (db_time(now), post_id))
+        return self.get(post_id)
+
+    def retry(self, post_id: int, now: datetime) -> Post:
+        """Due now with a fresh retry budget; the earlier errors stay in the attempts table (the last one on the post)."""
+        with self._write() as db:
+            _require_status(db, post_id, RETRYABLE, "retry")
+            _make_due(db, post_id, now)
+        return self.get(post_id)
+
+    def resolve(self, post_id: int, published_url: str | None, now: datetime) -> Post:
+        """A person checked the account: the post is there (at ``published_url``) or it is not (None: due now)."""
+        stamp = db_time(now)
+        with self._write() as db:
+            _require_status(db, post_id, RESOLVABLE, "resolve")
+            if published_url is None:
+                _make_due(db, post_id, now)
+            else:
+                db.execute("UPDATE posts SET status = 'published', remote_url = ?, published_at = ?, error = NULL, "
+                           "lease_until = NULL, claim_token = NULL, updated_at = ? WHERE id = ?",
+                           (published_url, stamp, stamp, post_id))
+        return self.get(post_id)
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -198,6 +230,43 @@ class SQLiteStore:
         with self._write() as db:
             db.execute("UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?", (db_time(now), outcome, run_id))
 
+    # -- health, for `doctor` ------------------------------------------------------------------
+
+    def attempts_of(self, post_id: int) -> list[Attempt]:
+        rows = self._db.execute("SELECT * FROM attempts WHERE post_id = ? ORDER BY id", (post_id,)).fetchall()
+        return [_attempt(row) for row in rows]
+
+    def count_by_status(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for row in self._db.execute("SELECT status, COUNT(*) FROM posts GROUP BY status"):
+            counts[row[0]] = row[1]
+        return counts
+
+    def overdue(self, before: datetime) -> list[Post]:
+        """Waiting posts due before ``before``, and claims whose lease ran out before it (nobody took them over)."""
+        stamp = db_time(before)
+        rows = self._db.execute(
+            "SELECT * FROM posts WHERE status IN ('queued', 'retry') AND due_at < ? "
+            "UNION ALL SELECT * FROM posts WHERE status = 'publishing' AND lease_until < ? ORDER BY due_at, id",
+            (stamp, stamp),
+        ).fetchall()
+        return [_post(row) for row in rows]
+
+    def last_runs(self) -> list[RunInfo]:
+        rows = self._db.execute(
+            "SELECT kind, started_at, MAX(finished_at) AS finished_at, outcome FROM runs "
+            "WHERE finished_at IS NOT NULL GROUP BY kind ORDER BY kind"
+        ).fetchall()
+        return [RunInfo(row["kind"], parse_utc(row["started_at"]), parse_utc(row["finished_at"]), row["outcome"])
+                for row in rows]
+
+    def integrity_problems(self) -> list[str]:
+        try:
+            rows = [row[0] for row in self._db.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.DatabaseError as error:
+            return [f"quick_check could not run: {error}"]
+        return [] if rows == ["ok"] else rows
+
 
 _INSERT = (
     "INSERT INTO posts (campaign, channel, platform, kind, item, template, scheduled_at, local_time, zone, text, "
@@ -240,7 +309,76 @@ def _post(row: sqlite3.Row) -> Post:
         remote_url=row["remote_url"],
         published_at=parse_utc(row["published_at"]) if row["published_at"] else None,
         error=row["error"],
+        claim_token=row["claim_token"],
     )
+
+
+def _attempt(row: sqlite3.Row) -> Attempt:
+    return Attempt(post_id=row["post_id"], started_at=parse_utc(row["started_at"]), finished_at=parse_utc(row["finished_at"]),
+                   outcome=row["outcome"], http_status=row["http_status"], excerpt=row["excerpt"])
+
+
+def _lease_problem(db: sqlite3.Connection, post_id: int, claim_token: str) -> str | None:
+    """Why this token no longer holds the post's claim, or None when it does."""
+    row = db.execute("SELECT status, claim_token FROM posts WHERE id = ?", (post_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no post with id {post_id}")
+    if row["status"] != "publishing":
+        return f"post {post_id} is {row['status']}, not publishing: its lease was lost"
+    if not claim_token or not secrets.compare_digest(row["claim_token"] or "", claim_token):
+        return f"post {post_id} was taken over by another worker after its lease expired: this result is not recorded"
+    return None
+
+
+def _apply_outcome(db: sqlite3.Connection, post_id: int, outcome: Outcome, stamp: str) -> None:
+    db.execute(
+        "UPDATE posts SET status = ?, lease_until = NULL, claim_token = NULL, attempts = attempts + ?, remote_id = ?, "
+        "remote_url = ?, error = ?, due_at = COALESCE(?, due_at), published_at = ?, updated_at = ? WHERE id = ?",
+        (
+            outcome.status,
+            1 if outcome.count_attempt else 0,
+            outcome.remote_id,
+            outcome.remote_url,
+            outcome.error,
+            db_time(outcome.retry_at) if outcome.retry_at else None,
+            stamp if outcome.status == "published" else None,
+            stamp,
+            post_id,
+        ),
+    )
+
+
+def _insert_attempt(db: sqlite3.Connection, post_id: int, outcome: Outcome, now: datetime, lost: bool) -> None:
+    text = outcome.excerpt if outcome.excerpt is not None else outcome.error
+    if lost:  # keep what the late worker saw: it may have published, which a person may need to know
+        seen = f"{outcome.status}" + (f" as {outcome.remote_id}" if outcome.remote_id else "")
+        text = f"result not recorded (would have been {seen})" + (f": {text}" if text else "")
+    db.execute(
+        "INSERT INTO attempts (post_id, started_at, finished_at, outcome, http_status, excerpt) VALUES (?, ?, ?, ?, ?, ?)",
+        (post_id, db_time(outcome.started_at or now), db_time(now), "lease-lost" if lost else outcome.status,
+         outcome.http_status, redacted_excerpt(text)),
+    )
+
+
+def _require_status(db: sqlite3.Connection, post_id: int, allowed: tuple[str, ...], verb: str) -> str:
+    row = db.execute("SELECT status FROM posts WHERE id = ?", (post_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no post with id {post_id}")
+    if row["status"] not in allowed:
+        why = _WHY_NOT.get(row["status"], f"{verb} applies to posts that are {', '.join(allowed)}")
+        raise InvalidState(f"cannot {verb} post {post_id}: it is {row['status']}; {why}")
+    return row["status"]
+
+
+_WHY_NOT = {
+    "published": "it is already on the network",
+    "publishing": "a worker is sending it now: try again when it has finished",
+}
+
+
+def _make_due(db: sqlite3.Connection, post_id: int, now: datetime) -> None:
+    db.execute("UPDATE posts SET status = 'retry', due_at = ?, attempts = 0, lease_until = NULL, claim_token = NULL, "
+               "updated_at = ? WHERE id = ?", (db_time(now), db_time(now), post_id))
 
 
 def _with_recovered(post: Post, recovered: bool) -> Post:

@@ -14,6 +14,11 @@ _REGISTRY: dict[str, str] = {
     "outbox": "scheduler.publishers.outbox:OutboxPublisher",
     "mastodon": "scheduler.publishers.mastodon:MastodonPublisher",
     "bluesky": "scheduler.publishers.bluesky:BlueskyPublisher",
+    "telegram": "scheduler.publishers.telegram:TelegramPublisher",
+    "discord": "scheduler.publishers.discord:DiscordPublisher",
+    "facebook": "scheduler.publishers.facebook:FacebookPublisher",
+    "x": "scheduler.publishers.x:XPublisher",
+    "linkedin": "scheduler.publishers.linkedin:LinkedInPublisher",
 }
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3.exceptions
 
-from scheduler.errors import ConfigError, RetryNow, UnknownOutcome
+from scheduler.errors import ConfigError, PublishError, RetryAt, RetryNow, UnknownOutcome
 
 log = logging.getLogger(__name__)
 
@@ -97,3 +97,48 @@ def retry_after(response: requests.Response, now: datetime) -> datetime | None:
         return now + timedelta(seconds=float(raw)) if raw else None
     except ValueError:
         return None
+
+
+# --- For adapters whose credential is part of the URL (Telegram's bot token, a Discord webhook's token).
+
+SECRET_MASK = "[redacted]"
+_URL_SECRETS: set[str] = set()
+# urllib3 logs each request's path at DEBUG (`-vv`) and retries at WARNING: the path is where these secrets live.
+_URL_LOGGERS = ("urllib3.connectionpool", "urllib3.util.retry")
+
+
+class _MaskUrlSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _URL_SECRETS:
+            message = record.getMessage()
+            masked = mask(message, tuple(_URL_SECRETS))  # a snapshot: another thread may add one
+            if masked != message:
+                record.msg, record.args = masked, None
+        return True
+
+
+_URL_FILTER = _MaskUrlSecrets()
+
+
+def hide_in_logs(*secrets: str | None) -> None:
+    """Mask these values in what urllib3 logs (request lines carry the URL path)."""
+    _URL_SECRETS.update(secret for secret in secrets if secret)
+    for name in _URL_LOGGERS:
+        logger = logging.getLogger(name)
+        if _URL_FILTER not in logger.filters:
+            logger.addFilter(_URL_FILTER)
+
+
+def mask(text: str, secrets: Any) -> str:
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):  # a longer secret holding a shorter one first
+        text = text.replace(secret, SECRET_MASK)
+    return text
+
+
+def without_secrets(error: PublishError, secrets: Any) -> PublishError:
+    """The same kind of error with ``secrets`` masked in its reason and no chained exception (the
+    requests exception behind it quotes the URL). Raise the result outside the ``except`` block."""
+    reason = mask(error.reason, list(secrets))
+    if isinstance(error, RetryAt):
+        return RetryAt(reason, error.at, error.status)
+    return type(error)(reason, error.status)

@@ -1,0 +1,160 @@
+"""Facebook Page: a post on the Page's feed through the Graph API.
+
+POST {FACEBOOK_GRAPH_BASE_URL}/{page-id}/feed with the form fields ``message`` and ``access_token``
+(a Page access token). The token travels in the body, never in the URL, so no request line that
+urllib3 logs carries it. The answer is {"id": "{page-id}_{post-id}"}.
+
+Errors are {"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}} and are classified
+by their code, not the HTTP status: Meta throttles with 400/403 and codes 4, 17, 32, 613 and 80001.
+Page access tokens are under Business Use Case rate limits, whose header says when access returns.
+There is no idempotency key: a resend after an unknown outcome may post twice.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from scheduler.errors import NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
+from scheduler.publishers.base import Published, Publisher
+from scheduler.publishers.http import check_base_url, excerpt, json_body, reset_at, send, without_secrets
+from scheduler.store import Post
+
+# The newest Graph API version when this was written (v26.0, released 2026-07-29; v21.0 ends 2027-01-21).
+DEFAULT_GRAPH_BASE_URL = "https://graph.facebook.com/v26.0"
+RATE_LIMIT_FALLBACK = timedelta(minutes=15)
+POLICY_BLOCK_FALLBACK = timedelta(hours=1)
+# 4 app, 17 user, 32 page (user token), 613 "calls to this api have exceeded the rate limit", 80001 page (BUC).
+THROTTLED = {4, 17, 32, 613, 80001}
+TEMPORARY = {1, 2}  # "API Unknown" / "API Service": downtime, wait and retry
+APPLICATION_LIMIT = 341
+POLICY_BLOCK = 368
+DUPLICATE_POST = 506
+LINK_ERROR = 1609005
+INVALID_TOKEN = {102, 190}
+PERMISSION = {3, 10} | set(range(200, 300))
+USAGE_FIELDS = ("call_count", "total_cputime", "total_time")
+
+
+class FacebookPublisher(Publisher):
+    platform = "facebook"
+    required = ("PAGE_ID", "PAGE_ACCESS_TOKEN")
+    resend_is_safe = False  # /feed has no idempotency key
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.base_url = check_base_url(self.setting("GRAPH_BASE_URL") or DEFAULT_GRAPH_BASE_URL,
+                                       self.settings.channel_variable(self.channel, "GRAPH_BASE_URL"))
+        # The highest rate-limit usage (percent) the last successful answer reported; None when it reported none.
+        self.last_usage: float | None = None
+
+    def publish(self, post: Post, now: datetime) -> Published:
+        try:
+            return self._send(post, now)
+        except PublishError as error:
+            failure = without_secrets(error, [self.setting("PAGE_ACCESS_TOKEN")])
+        raise failure
+
+    def _send(self, post: Post, now: datetime) -> Published:
+        page_id = quote(self.setting("PAGE_ID"), safe="")
+        data = {"message": post.payload.get("message", post.text), "access_token": self.setting("PAGE_ACCESS_TOKEN")}
+        response = send(self.session, "POST", f"{self.base_url}/{page_id}/feed", self.timeout, data=data)
+        if 200 <= response.status_code < 300:
+            post_id = json_body(response).get("id")
+            if not isinstance(post_id, str) or not post_id:
+                raise UnknownOutcome(f"Facebook answered {response.status_code} without a post id: {excerpt(response)}",
+                                     response.status_code)
+            self.last_usage = usage_percent(response)
+            return Published(remote_id=post_id, remote_url=f"https://www.facebook.com/{post_id}")
+        raise classify(response, now)
+
+
+def classify(response: requests.Response, now: datetime) -> PublishError:
+    status = response.status_code
+    error = json_body(response).get("error")
+    if not isinstance(error, dict):
+        return _without_graph_error(response)
+    code, subcode = error.get("code"), error.get("error_subcode")
+    what = f"{error.get('type') or 'error'} {code}" + (f"/{subcode}" if subcode else "")
+    trace = f" (fbtrace_id {error['fbtrace_id']})" if error.get("fbtrace_id") else ""
+    message = f"{error.get('message') or excerpt(response)}{trace}"
+    if code in THROTTLED or code == APPLICATION_LIMIT:
+        at = reset_at(regain_access_at(response, now), now, RATE_LIMIT_FALLBACK)
+        return RetryAt(f"rate limited by Facebook ({what}) until {at:%Y-%m-%dT%H:%M:%SZ}: {message}", at, status)
+    if code == POLICY_BLOCK:
+        at = now + POLICY_BLOCK_FALLBACK
+        return RetryAt(f"Facebook temporarily blocked posting for a policy violation ({what}); trying again at"
+                       f" {at:%Y-%m-%dT%H:%M:%SZ}: {message}", at, status)
+    if code in INVALID_TOKEN:
+        return NeedsAttention(f"Facebook refused the Page access token ({what}): expired, revoked or invalid; "
+                              f"get a new one: {message}", status)
+    if code in PERMISSION:
+        return NeedsAttention(f"Facebook denied a permission ({what}): the token needs pages_manage_posts and the"
+                              f" CREATE_CONTENT task on the Page: {message}", status)
+    if code == 100 and subcode == 33:
+        return NeedsAttention(f"Facebook cannot find the Page or may not post to it ({what}): check the channel's PAGE_ID: {message}",
+                              status)
+    if code in TEMPORARY:
+        return RetryNow(f"temporary Facebook error ({what}): {message}", status)
+    if code == DUPLICATE_POST:
+        return Rejected(f"Facebook refused a duplicate post ({what}): {message}", status)
+    if status >= 500:
+        return UnknownOutcome(f"Facebook server error ({status} {what}); the post may exist: {message}", status)
+    return Rejected(f"Facebook rejected the post ({status} {what}): {message}", status)
+
+
+def _without_graph_error(response: requests.Response) -> PublishError:
+    status = response.status_code
+    if status >= 500:
+        return UnknownOutcome(f"Facebook server error ({status}) without an error body; the post may exist: {excerpt(response)}",
+                              status)
+    if status in (401, 403, 404):
+        return NeedsAttention(f"no Graph API answer at the configured base URL ({status}): {excerpt(response)}", status)
+    return Rejected(f"unexpected answer from Facebook ({status}): {excerpt(response)}", status)
+
+
+def usage_percent(response: requests.Response) -> float | None:
+    """The highest usage percentage in X-App-Usage and X-Business-Use-Case-Usage (call count, CPU
+    time or total time, whichever is nearest its limit); None when neither header is present.
+    Meta stops answering at 100: a caller can slow down well before."""
+    entries = _usage_entries(response)
+    values = [entry[field] for entry in entries for field in USAGE_FIELDS if _number(entry.get(field))]
+    return float(max(values)) if values else None
+
+
+def regain_access_at(response: requests.Response, now: datetime) -> datetime | None:
+    """When X-Business-Use-Case-Usage says access returns (estimated_time_to_regain_access, minutes)."""
+    minutes = [entry["estimated_time_to_regain_access"] for entry in _usage_entries(response)
+               if _number(entry.get("estimated_time_to_regain_access"))]
+    longest = max(minutes, default=0)
+    return now + timedelta(minutes=longest) if longest > 0 else None
+
+
+def _usage_entries(response: requests.Response) -> list[dict[str, Any]]:
+    """X-App-Usage is one {"call_count": …} object; X-Business-Use-Case-Usage maps each business
+    object id to a list of them, each with a "type" and an estimated_time_to_regain_access."""
+    entries: list[dict[str, Any]] = []
+    app = _json_header(response, "X-App-Usage")
+    if isinstance(app, dict):
+        entries.append(app)
+    business = _json_header(response, "X-Business-Use-Case-Usage")
+    if isinstance(business, dict):
+        for usages in business.values():
+            entries.extend(usage for usage in (usages if isinstance(usages, list) else []) if isinstance(usage, dict))
+    return entries
+
+
+def _json_header(response: requests.Response, name: str) -> Any:
+    raw = response.headers.get(name)
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -7,7 +7,7 @@ from typing import Iterable, Mapping
 
 EXCERPT_LIMIT = 200
 MASK = "[redacted]"
-_SECRET_NAMES = ("TOKEN", "PASSWORD", "SECRET", "KEY", "JWT")
+_SECRET_NAMES = ("TOKEN", "PASSWORD", "SECRET", "KEY", "JWT", "WEBHOOK")  # a webhook URL carries its token
 _MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
 
 _PATTERNS = (

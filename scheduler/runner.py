@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable
@@ -117,7 +118,9 @@ class Runner:
         except Exception as error:
             # An adapter bug or an answer it could not read (a 200 without an id): the request may have
             # landed. Recorded as an unknown outcome, so the post is neither left 'publishing' nor the run ended.
-            log.exception("post %s on %s: unexpected error from the %s publisher", post.id, post.channel, post.platform)
+            # The frames, not the message: an exception's text may quote a URL that carries a token.
+            log.error("post %s on %s: unexpected %s in the %s publisher:\n%s", post.id, post.channel,
+                      type(error).__name__, post.platform, "".join(traceback.format_tb(error.__traceback__)))
             raise UnknownOutcome(f"unexpected {type(error).__name__} in the {post.platform} publisher (see the log)") from error
 
     @property

@@ -41,11 +41,20 @@ class Publisher:
     def setting(self, key: str, default: str | None = None) -> str | None:
         return self.settings.channel_value(self.channel, key) or default
 
+    @classmethod
+    def credential_problem(cls, channel: str, settings: Settings, where: str | None = None) -> ConfigError | None:
+        """What is missing for ``channel`` to publish (variable names only, never values); None if nothing.
+        Adapters with alternative sets of credentials (X: OAuth 1.0a or 2.0) override this."""
+        for key in cls.required:
+            if not settings.channel_value(channel, key):
+                variable = settings.channel_variable(channel, key)
+                message = f"channel {channel!r} has no credentials: set {variable} in .env or the environment"
+                return ConfigError(message, where or variable)
+        return None
+
 
 def check_credentials(cls: type[Publisher], channel: str, settings: Settings, where: str | None = None) -> None:
-    """ConfigError naming the first missing variable (the name, never a value)."""
-    for key in cls.required:
-        if not settings.channel_value(channel, key):
-            variable = settings.channel_variable(channel, key)
-            message = f"channel {channel!r} has no credentials: set {variable} in .env or the environment"
-            raise ConfigError(message, where or variable)
+    """Raise the ConfigError naming what ``channel`` lacks, before anything is planned or sent."""
+    problem = cls.credential_problem(channel, settings, where)
+    if problem is not None:
+        raise problem

@@ -20,6 +20,7 @@ from typing import Any
 
 import requests
 
+from posts.platforms import linkedin_commentary
 from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, UnknownOutcome
 from scheduler.publishers.base import Published, Publisher
 from scheduler.publishers.http import check_base_url, excerpt, json_body, reset_at, retry_after, send
@@ -32,24 +33,10 @@ DEFAULT_API_BASE_URL = "https://api.linkedin.com"
 # is published for li-lms-2026-05). Versions are supported for at least a year: override with LINKEDIN_VERSION.
 DEFAULT_VERSION = "202605"
 EXPIRY_WARNING = timedelta(days=7)
-RESERVED = set("\\|{}@[]()<>#*_~")
 
 
-def little_text(text: str) -> str:
-    """``text`` as little-format commentary: reserved characters escaped, each #tag a HashtagTemplate."""
-    from posts.hashtags import find_hashtags  # the same tags the content core counts and checks
-
-    out, position = [], 0
-    for span in find_hashtags(text):
-        out.append(_escape(text[position:span.start]))
-        out.append("{hashtag|\\#|" + _escape(span.value) + "}")
-        position = span.end
-    out.append(_escape(text[position:]))
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    return "".join("\\" + char if char in RESERVED else char for char in text)
+# The content core already writes LinkedIn's little text; the adapter uses that one definition.
+little_text = linkedin_commentary
 
 
 class LinkedInPublisher(Publisher):

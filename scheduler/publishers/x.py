@@ -65,11 +65,12 @@ class XPublisher(Publisher):
     required = ()
     resend_is_safe = False
 
+    @classmethod
+    def credential_problem(cls, channel: str, settings: Settings, where: str | None = None) -> ConfigError | None:
+        return credential_problem(channel, settings, where)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        problem = credential_problem(self.channel, self.settings)
-        if problem:
-            raise problem
         variable = self.settings.channel_variable(self.channel, "API_BASE_URL")
         self.base_url = check_base_url(self.setting("API_BASE_URL") or DEFAULT_API_BASE_URL, variable)
         self.oauth1 = all(self.setting(key) for key in OAUTH1_KEYS)

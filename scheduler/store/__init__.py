@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from scheduler.errors import ConfigError
 
-STATUSES = ("queued", "publishing", "published", "retry", "unconfirmed", "failed", "cancelled")
+STATUSES = ("draft", "queued", "publishing", "published", "retry", "unconfirmed", "failed", "missed", "cancelled")
 
 
 @dataclass(frozen=True)

@@ -77,14 +77,23 @@ class SQLiteStore:
         latest = migrations()[-1][0]
         if self.schema_version() >= latest:
             return  # the usual case: no write lock taken just to look
-        with self._write() as db:
-            current = db.execute("PRAGMA user_version").fetchone()[0]
-            for version, script in migrations():
-                if version > current:
-                    log.info("applying schema migration %s to %s", version, self.path)
-                    for statement in _statements(script):
-                        db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {version:d}")
+        # A migration may rebuild a table (SQLite's way to change a CHECK): foreign keys must be off
+        # for that, and the pragma only takes effect outside a transaction.
+        self._db.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self._write() as db:
+                current = db.execute("PRAGMA user_version").fetchone()[0]
+                for version, script in migrations():
+                    if version > current:
+                        log.info("applying schema migration %s to %s", version, self.path)
+                        for statement in _statements(script):
+                            db.execute(statement)
+                        db.execute(f"PRAGMA user_version = {version:d}")
+                broken = db.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise StoreError(f"the migrated database has {len(broken)} broken references; nothing was changed")
+        finally:
+            self._db.execute("PRAGMA foreign_keys=ON")
 
     def schema_version(self) -> int:
         return self._db.execute("PRAGMA user_version").fetchone()[0]

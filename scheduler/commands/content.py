@@ -1,0 +1,83 @@
+"""Commands that turn content into posts: demo, extract, plan, queue."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable
+
+from scheduler.commands.output import EXIT_FAILED, EXIT_OK, one_line, print_json, print_posts
+
+Handler = Callable[..., int]
+
+
+def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
+    demo = commands.add_parser("demo", help="plan, queue and publish the bundled sample campaign")
+    demo.add_argument("--dir", default="demo-output", help="folder for the demo's database and outbox")
+    demo.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    extract = commands.add_parser("extract", help="print an article's benefit points and techniques")
+    extract.add_argument("article", help="a .txt, .md or .html file")
+    extract.add_argument("--json", action="store_true", help="print {title, benefits, types} as JSON")
+
+    for name, text in (("plan", "show what a campaign would queue (writes nothing)"), ("queue", "queue a campaign's posts on its cadence")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("campaign", help="the campaign's TOML file")
+        command.add_argument("--json", action="store_true", help="print a JSON array of posts")
+    return {"demo": cmd_demo, "extract": cmd_extract, "plan": cmd_plan, "queue": cmd_queue}
+
+
+def cmd_extract(args, settings, clock) -> int:
+    from scheduler.planner import read_extraction
+
+    extraction = read_extraction(args.article)
+    if args.json:
+        print_json({"title": extraction.title, "benefits": [
+            {k: b[k] for k in ("point", "evidence", "start", "end")} for b in extraction.as_json()["benefits"]
+        ], "types": extraction.types})
+        return EXIT_OK
+    print(extraction.title)
+    for benefit in extraction.benefits:
+        print(f"- {benefit.point}\n    \"{one_line(benefit.evidence, 100)}\"")
+    if extraction.types:
+        print("Techniques: " + ", ".join(extraction.types))
+    return EXIT_OK
+
+
+def cmd_plan(args, settings, clock) -> int:
+    from scheduler import app
+
+    rows = [p.as_json() for p in app.plan(settings, args.campaign, clock())]
+    print_json(rows) if args.json else print_posts(rows, full_text=True)
+    return EXIT_OK
+
+
+def cmd_queue(args, settings, clock) -> int:
+    from scheduler import app
+
+    result = app.queue(settings, args.campaign, clock())
+    rows = [post.as_json() for post in result.added]
+    if args.json:
+        print_json(rows)
+    else:
+        print_posts(rows)
+        print(f"queued {len(result.added)} post(s); {len(result.existing)} already queued")
+    return EXIT_OK
+
+
+def cmd_demo(args, settings, clock) -> int:
+    from scheduler.demo import run_demo
+
+    result = run_demo(settings, Path(args.dir), clock(), clock)
+    if args.json:
+        print_json({"workdir": str(result.workdir), "plan": [p.as_json() for p in result.planned],
+                     "publish": result.report.as_json()})
+        return EXIT_FAILED if result.report.failed else EXIT_OK
+    print(f"Sample campaign on {', '.join(result.channels)} (database and outbox in {result.workdir}/)\n")
+    print("Plan (new posts, weekly slots in the clinic's time zone):")
+    print_posts([p.as_json() for p in result.planned], full_text=True)
+    print(f"\nQueued {len(result.queued.added)} new post(s); {len(result.queued.existing)} were already queued.\n")
+    print("Published now (the demo moves its clock past the last slot):")
+    print_posts([post.as_json() for post in result.report.touched])
+    print(f"\n{len(result.published)} post(s) published in all; the outbox is {result.workdir / 'outbox.jsonl'}")
+    return EXIT_FAILED if result.report.failed else EXIT_OK

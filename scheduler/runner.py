@@ -111,6 +111,7 @@ class Runner:
                        excerpt=excerpt(outcome.excerpt, secrets))
 
     def _publish(self, publisher: Publisher, post: Post) -> Published:
+        publisher.checkpoint = lambda progress: self.store.save_progress(post.id, post.claim_token or "", progress, self.clock())
         try:
             return publisher.publish(post, self.clock())
         except (ConfigError, PublishError):

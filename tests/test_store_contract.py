@@ -849,3 +849,17 @@ def test_unsupported_urls_are_a_config_error():
 
     with pytest.raises(ConfigError, match="SCHEDULER_DATABASE_URL"):
         open_store("mysql://localhost/q")
+
+
+def test_save_progress_is_kept_for_the_next_attempt_and_needs_the_lease(store):
+    from scheduler.errors import LeaseLost
+
+    enqueue_one(store, "progress-1", T0)
+    claimed = store.claim_due(T0, 60)[0]
+    assert claimed.progress == {}
+    store.save_progress(claimed.id, claimed.claim_token, {"container_id": "c-1"}, T0)
+    with pytest.raises(LeaseLost):
+        store.save_progress(claimed.id, "not-the-token", {"container_id": "c-2"}, T0)
+    store.record_result(claimed.id, claimed.claim_token, Outcome("retry", error="x", retry_at=T0), T0)
+    again = store.claim_due(T0, 60)[0]
+    assert again.id == claimed.id and again.progress == {"container_id": "c-1"}

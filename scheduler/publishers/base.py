@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
@@ -32,6 +32,9 @@ class Publisher:
         self.settings = settings
         self.session = session
         self.timeout = settings.http_timeout
+        # Set by the runner for each post: saves a step (a created media container, say) on the post
+        # before the next request, so that an interrupted publish is completed rather than repeated.
+        self.checkpoint: Callable[[dict[str, Any]], None] = lambda progress: None
         check_credentials(type(self), channel, settings)
 
     def publish(self, post: Post, now: datetime) -> Published:

@@ -147,6 +147,16 @@ class SQLiteStore:
                 return _post(db.execute("SELECT * FROM posts WHERE id = ?", (post_id,)).fetchone())
         raise LeaseLost(problem)
 
+    def save_progress(self, post_id: int, claim_token: str, progress: dict[str, Any], now: datetime) -> None:
+        """Remember a publisher's step (a created container) before its next request; LeaseLost if not the holder."""
+        with self._write() as db:
+            problem = _lease_problem(db, post_id, claim_token)
+            if problem is None:
+                db.execute("UPDATE posts SET progress = ?, updated_at = ? WHERE id = ?",
+                           (json.dumps(progress, ensure_ascii=False), db_time(now), post_id))
+        if problem is not None:
+            raise LeaseLost(problem)
+
     def release(self, post_id: int, claim_token: str, now: datetime) -> None:
         """Give a claimed post back untouched (shutdown before it was sent); LeaseLost if the claim is gone."""
         with self._write() as db:
@@ -319,6 +329,7 @@ def _post(row: sqlite3.Row) -> Post:
         published_at=parse_utc(row["published_at"]) if row["published_at"] else None,
         error=row["error"],
         claim_token=row["claim_token"],
+        progress=json.loads(row["progress"]) if row["progress"] else {},
     )
 
 

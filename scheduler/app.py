@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
-from typing import Callable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
@@ -44,24 +42,30 @@ def queue(settings: Settings, campaign_path: str, now: datetime) -> EnqueueResul
 
 
 def add(settings: Settings, channel: str, text: str, at: str, zone: str, now: datetime) -> EnqueueResult:
-    from posts.compile import compile_post
-    from scheduler.cadence import zone_info
-    from scheduler.publishers import platform_of, publisher_class
-    from scheduler.publishers.base import check_credentials
-
-    platform = platform_of(channel, "--channel")
-    check_credentials(publisher_class(platform), channel, settings)
-    zone_info(zone, "--zone")
-    when = parse_when(at, zone, now)
-    compiled = compile_post(platform, text, "--text")
-    key = hashlib.sha256(f"{channel}\x1f{compiled.text}\x1f{when.isoformat()}".encode()).hexdigest()[:32]
-    post = NewPost(channel=channel, platform=platform, scheduled_at=when, zone=zone, text=compiled.text,
-                   payload=compiled.payload, length=compiled.length, limit=compiled.limit, idempotency_key=key)
+    post = manual_post(settings, channel, text, parse_when(at, zone, now), zone)
     store = open_store(settings.database_url)
     try:
         return store.enqueue([post], now)
     finally:
         store.close()
+
+
+def manual_post(settings: Settings, channel: str, text: str, when: datetime, zone: str, where: str = "",
+                key: str | None = None) -> NewPost:
+    """A post written by a person (``add``, ``import``), checked like a campaign's: channel, credentials, fit.
+    ``where`` prefixes the option names in errors (an import names the file and line instead)."""
+    from posts.compile import compile_post
+    from scheduler.cadence import zone_info
+    from scheduler.publishers import platform_of, publisher_class
+    from scheduler.publishers.base import check_credentials
+
+    platform = platform_of(channel, where or "--channel")
+    check_credentials(publisher_class(platform), channel, settings, where or None)
+    zone_info(zone, where or "--zone")
+    compiled = compile_post(platform, text, where or "--text")
+    key = key or hashlib.sha256(f"{channel}\x1f{compiled.text}\x1f{when.isoformat()}".encode()).hexdigest()[:32]
+    return NewPost(channel=channel, platform=platform, scheduled_at=when, zone=zone, text=compiled.text,
+                   payload=compiled.payload, length=compiled.length, limit=compiled.limit, idempotency_key=key)
 
 
 def list_posts(settings: Settings, status: str | None = None) -> list[Post]:

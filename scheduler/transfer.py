@@ -1,0 +1,182 @@
+"""Moving the queue in and out: a calendar view, iCalendar and CSV export, and CSV import.
+
+Import takes our own CSV (as `export --csv` writes it, so the two round-trip) or the bulk-upload
+layout the big scheduling tools use (a date-time, a message and an optional link per row). A file
+is imported whole or not at all: every row is checked first, and the first bad row is reported
+with its line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from scheduler.config import Settings
+from scheduler.errors import ConfigError
+from scheduler.store import EnqueueResult, NewPost, Post, open_store
+
+CSV_COLUMNS = ("id", "idempotency_key", "channel", "platform", "status", "scheduled_at", "local_time", "zone",
+               "text", "remote_url")
+_BULK_TIME = ("date-time", "datetime", "date_time", "date", "time", "scheduled_at", "publish_at")
+_BULK_TEXT = ("message", "text", "post", "content", "caption")
+_BULK_LINK = ("link", "url")
+_ICS_PRODID = "-//hashtag-scheduler//queue export//EN"
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    posts: list[Post]
+
+
+def upcoming(settings: Settings, now: datetime, days: int) -> list[Post]:
+    store = open_store(settings.database_url)
+    try:
+        end = now + timedelta(days=days)
+        return [p for p in store.list_posts() if now - timedelta(hours=12) <= p.scheduled_at <= end
+                and p.status not in ("cancelled",)]
+    finally:
+        store.close()
+
+
+def calendar(posts: list[Post]) -> list[CalendarDay]:
+    """Posts grouped by the local day of their own zone (the day the clinic sees them go out)."""
+    days: dict[date, list[Post]] = {}
+    for post in sorted(posts, key=lambda p: p.scheduled_at):
+        days.setdefault(post.scheduled_at.astimezone(ZoneInfo(post.zone)).date(), []).append(post)
+    return [CalendarDay(day, items) for day, items in sorted(days.items())]
+
+
+def to_csv(posts: list[Post]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for post in posts:
+        row = post.as_json()
+        writer.writerow({column: row.get(column, getattr(post, column, None)) for column in CSV_COLUMNS})
+    return out.getvalue()
+
+
+def to_ics(posts: list[Post], now: datetime) -> str:
+    """RFC 5545: one VEVENT per post at its UTC instant, lines folded at 75 octets, CRLF endings."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_ICS_PRODID}", "CALSCALE:GREGORIAN"]
+    stamp = _ics_time(now)
+    for post in posts:
+        first_line = post.text.splitlines()[0] if post.text else ""
+        description = f"{post.text}\n\nstatus: {post.status}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{post.idempotency_key}@hashtag-scheduler",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_ics_time(post.scheduled_at)}",
+            f"DTEND:{_ics_time(post.scheduled_at + timedelta(minutes=15))}",
+            f"SUMMARY:{_ics_text(f'{post.channel}: {first_line}')}",
+            f"DESCRIPTION:{_ics_text(description)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _ics_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\n").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Fold at 75 octets without splitting a UTF-8 character; continuation lines start with a space."""
+    parts, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > (75 if not parts else 74):
+            parts.append(current)
+            current, size = "", 0
+        current += char
+        size += width
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def export(settings: Settings, fmt: str, now: datetime, status: str | None = None) -> str:
+    store = open_store(settings.database_url)
+    try:
+        posts = store.list_posts(status)
+    finally:
+        store.close()
+    return to_ics(posts, now) if fmt == "ics" else to_csv(posts)
+
+
+def import_csv(settings: Settings, path: str, now: datetime, channel: str | None = None, zone: str = "UTC",
+               date_format: str | None = None) -> EnqueueResult:
+    posts = read_csv(settings, path, channel, zone, date_format)
+    store = open_store(settings.database_url)
+    try:
+        return store.enqueue(posts, now)  # one transaction: all rows or none
+    finally:
+        store.close()
+
+
+def read_csv(settings: Settings, path: str, channel: str | None, zone: str, date_format: str | None) -> list[NewPost]:
+    from scheduler.app import manual_post
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read the file: {error.__class__.__name__}", path) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip().lower() for name in reader.fieldnames or []]
+    reader.fieldnames = header
+    if not header:
+        raise ConfigError("the file is empty (expected a header row)", f"{path}:1")
+    posts = []
+    for row in reader:
+        where = f"{path}:{reader.line_num}"
+        row = {key: (value or "").strip() for key, value in row.items() if key}
+        row_channel, row_zone, when, body, key = _row_fields(row, header, where, channel, zone, date_format)
+        posts.append(manual_post(settings, row_channel, body, when, row_zone, where, key=key))
+    if not posts:
+        raise ConfigError("no rows to import", f"{path}:2")
+    return posts
+
+
+def _row_fields(row: dict[str, str], header: list[str], where: str, channel: str | None, zone: str,
+                date_format: str | None) -> tuple[str, str, datetime, str, str | None]:
+    text_column = next((name for name in _BULK_TEXT if name in header), None)
+    time_column = next((name for name in _BULK_TIME if name in header), None)
+    if not text_column or not time_column:
+        raise ConfigError(f"expected a time column ({', '.join(_BULK_TIME[:3])}) and a text column "
+                          f"({', '.join(_BULK_TEXT[:2])}); found {', '.join(header)}", where.rsplit(":", 1)[0] + ":1")
+    row_channel = row.get("channel") or channel
+    if not row_channel:
+        raise ConfigError("no channel: add a channel column or pass --channel", where)
+    row_zone = row.get("zone") or zone
+    body = row[text_column]
+    link = next((row[name] for name in _BULK_LINK if row.get(name)), "")
+    if link and link not in body:
+        body = f"{body} {link}".strip()
+    if not body:
+        raise ConfigError(f"empty {text_column}", where)
+    return row_channel, row_zone, _row_time(row[time_column], row_zone, where, date_format), body, row.get("idempotency_key") or None
+
+
+def _row_time(raw: str, zone: str, where: str, date_format: str | None) -> datetime:
+    from scheduler.cadence import zone_info
+
+    tz = zone_info(zone, where)
+    try:
+        moment = datetime.strptime(raw, date_format) if date_format else datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        expected = date_format or "ISO-8601 such as 2026-12-01T09:30 or 2026-12-01 09:30"
+        raise ConfigError(f"invalid date-time {raw!r} (expected {expected})", where) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(timezone.utc)
+
+

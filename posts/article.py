@@ -1,7 +1,14 @@
-"""Turn an article's text (plain text, Markdown or simple HTML) into a title and sentences.
+"""Turn an article's text (plain text, Markdown or a saved web page) into a title and sentences.
 
 Offsets (``start``/``end``) always refer to ``Article.body``, so a benefit point can say
-exactly where its evidence sits.
+exactly where its evidence sits. Each sentence also knows the headings above it, its line
+(paragraph or list item) and whether that line was a list item, so the extractor can use
+the article's structure.
+
+HTML goes through trafilatura (main-content extraction: drops navigation, sidebars, cookie
+banners and footers, keeps headings and list items) and then through the Markdown path. The
+small stdlib parser below is only the fallback for when trafilatura finds no main content
+(or is not installed). Everything here is pure string work: no network, files or clock.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ _ABBREVIATIONS = {"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_MD_LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_ESCAPED = 0xE000  # private-use code points stand in for escaped ASCII while Markdown is stripped
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 # A scraped page may put its hashtags in front of the "Title:" label.
 _TITLE_PREFIX = re.compile(r"^\s*(?:#\w+\s+)*title\s*:\s*", re.IGNORECASE)
@@ -31,6 +40,9 @@ class Sentence:
     start: int
     end: int
     heading: str | None = None  # the nearest heading above, when the article has headings
+    headings: tuple[str, ...] = ()  # every heading above it, outermost first (h1 excluded when it is the title)
+    line: int = -1  # index of its line (a paragraph, list item or heading) in the body
+    list_item: bool = False  # the line was a bullet or numbered list item
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,8 @@ def parse_article(text: str, source: str, fmt: str | None = None) -> Article:
 class _Line:
     text: str
     is_heading: bool = False
+    is_list: bool = False
+    level: int = 0  # heading level (1-6); 0 for other lines
 
 
 def _lines_for(text: str, fmt: str) -> list[_Line]:
@@ -76,7 +90,13 @@ def _lines_for(text: str, fmt: str) -> list[_Line]:
         return _html_lines(text)
     if fmt == "md":
         return _markdown_lines(text)
-    return [_Line(line.strip()) for line in text.splitlines() if line.strip()]
+    lines: list[_Line] = []
+    for raw in text.splitlines():
+        bullet = re.match(r"^\s*[•*-]\s+", raw)
+        content = raw[bullet.end():].strip() if bullet else raw.strip()
+        if content:
+            lines.append(_Line(content, is_list=bool(bullet)))
+    return lines
 
 
 def _markdown_lines(text: str) -> list[_Line]:
@@ -85,10 +105,15 @@ def _markdown_lines(text: str) -> list[_Line]:
         if not raw.strip() or raw.strip().startswith(("```", "---", "***")):
             continue
         heading = _MD_HEADING.match(raw)
-        content = heading.group(2) if heading else _MD_LIST.sub("", raw)
-        content = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", content)).strip()
+        listed = None if heading else _MD_LIST.match(raw)
+        content = heading.group(2) if heading else raw[listed.end():] if listed else raw
+        # Escaped characters ("\\*" from trafilatura) are set aside so emphasis and links ignore them.
+        content = _MD_ESCAPE.sub(lambda m: chr(_ESCAPED + ord(m.group(1))), content)
+        content = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", content))
+        content = re.sub(f"[{chr(_ESCAPED)}-{chr(_ESCAPED + 127)}]", lambda m: chr(ord(m.group()) - _ESCAPED), content).strip()
         if content:
-            lines.append(_Line(content, is_heading=bool(heading)))
+            lines.append(_Line(content, is_heading=bool(heading), is_list=bool(listed),
+                               level=len(heading.group(1)) if heading else 0))
     return lines
 
 
@@ -134,6 +159,39 @@ class _HtmlText(HTMLParser):
 
 
 def _html_lines(text: str) -> list[_Line]:
+    markdown = _main_content_markdown(text)
+    if markdown:
+        return _markdown_lines(markdown)
+    return _stdlib_html_lines(text)
+
+
+def _main_content_markdown(text: str) -> str | None:
+    """The page's main content as Markdown (headings and lists kept), or None to fall back."""
+    try:
+        import trafilatura
+        from trafilatura.settings import use_config
+    except ImportError:  # pragma: no cover - trafilatura is a dependency; the fallback still works
+        return None
+    config = use_config()
+    # A short page (a clinic's one-paragraph post) is still an article: no minimum size.
+    for key in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE"):
+        config.set("DEFAULT", key, "1")
+    try:
+        markdown = trafilatura.extract(
+            text, output_format="markdown", include_formatting=True, include_links=False,
+            include_images=False, include_comments=False, include_tables=True, config=config,
+        )
+        title = trafilatura.extract_metadata(text).title if markdown else None
+    except Exception:  # a page lxml cannot parse: the stdlib parser is more forgiving
+        return None
+    if not markdown or not markdown.strip():
+        return None
+    if title and not markdown.lstrip().startswith("#"):
+        markdown = f"# {title}\n\n{markdown}"
+    return markdown
+
+
+def _stdlib_html_lines(text: str) -> list[_Line]:
     parser = _HtmlText()
     parser.feed(text)
     parser.close()
@@ -182,12 +240,17 @@ def _sentences(lines: list[_Line]) -> tuple[str, list[Sentence]]:
     sentences: list[Sentence] = []
     offset = 0
     heading: str | None = None
-    for line in lines:
+    stack: list[tuple[int, str]] = []  # (level, text) of the headings above
+    for index, line in enumerate(lines):
         if line.is_heading:
             heading = line.text
+            level = line.level or 2
+            stack = [(lvl, text) for lvl, text in stack if lvl < level] + [(level, line.text)]
+        above = () if line.is_heading else tuple(text for _, text in stack)
         for start, end in _split_line(line.text):
             piece = line.text[start:end]
-            sentences.append(Sentence(piece, offset + start, offset + end, None if line.is_heading else heading))
+            sentences.append(Sentence(piece, offset + start, offset + end, None if line.is_heading else heading,
+                                      headings=above, line=index, list_item=line.is_list))
         body_parts.append(line.text)
         offset += len(line.text) + 1
     return "\n".join(body_parts), sentences

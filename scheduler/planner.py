@@ -8,7 +8,9 @@ from typing import Any
 
 from posts.article import parse_article
 from posts.benefits import Extraction, extract
-from posts.drafts import Draft, build_drafts
+from posts.claims import ClaimError
+from posts.drafts import Channel, Draft, build_drafts
+from posts.platforms import RULES
 from posts.errors import ArticleError
 from posts.render import Renderer
 from scheduler.cadence import Slot, upcoming_slots, zone_info
@@ -41,11 +43,33 @@ class PlannedPost:
             "scheduled_at": iso_utc(self.slot.utc), "local_time": self.slot.local.isoformat(), "zone": self.slot.zone,
             "text": post.text, "length": post.length, "limit": post.limit, "kind": self.draft.kind,
             "template": self.draft.template, "attempts": 0, "remote_id": None, "remote_url": None,
-            "published_at": None, "error": None,
+            "published_at": None, "error": None, "warnings": self.draft.warnings,
         }
 
 
-def read_extraction(path: str, source_name: str | None = None) -> Extraction:
+def read_extraction(
+    path: str, source_name: str | None = None, session: Any = None, timeout: float | None = None
+) -> Extraction:
+    """Benefit points of the article at ``path``: a .txt, .md or .html file, or an http(s) URL.
+
+    A URL is fetched with ``session`` (a requests.Session; a fresh one when None) and ``timeout``
+    seconds (default: the SCHEDULER_HTTP_TIMEOUT default); errors name the URL.
+    """
+    from scheduler.fetch import fetch_article, is_url
+
+    if is_url(str(path)):
+        import requests
+
+        from scheduler.config import DEFAULT_HTTP_TIMEOUT
+
+        url = str(path).strip()
+        timeout = DEFAULT_HTTP_TIMEOUT if timeout is None else timeout
+        if session is None:
+            with requests.Session() as own:
+                text, fmt = fetch_article(url, own, timeout)
+        else:
+            text, fmt = fetch_article(url, session, timeout)
+        return extract(parse_article(text, source_name or url, fmt))
     try:
         text = open(path, encoding="utf-8").read()
     except FileNotFoundError:
@@ -56,11 +80,33 @@ def read_extraction(path: str, source_name: str | None = None) -> Extraction:
 
 
 def prepare_drafts(campaign: Campaign, settings: Settings) -> list[Draft]:
-    """Every check that needs no database: credentials, article, templates, per-platform fit."""
+    """Every check that needs no database: credentials, article, templates, per-platform fit, and
+    the health-claims guard (``[guard] mode = "block"`` refuses the first flagged post)."""
     for channel in campaign.channels:
         check_credentials(publisher_class(channel.platform), channel.name, settings, f"{campaign.path}: campaign.channels")
     extraction = read_extraction(str(campaign.article_path), _article_label(campaign))
-    return build_drafts(extraction, campaign.spec, campaign.channels, Renderer(campaign.template_dirs))
+    drafts = build_drafts(extraction, campaign.spec, campaign.channels, Renderer(campaign.template_dirs))
+    if campaign.spec.guard.mode == "block":
+        for draft in drafts:
+            if draft.claims:
+                raise ClaimError(f"blocked by [guard] mode = \"block\": {draft.claims[0].describe()}",
+                                 f"{campaign.path}: {draft.where}")
+    return drafts
+
+
+def preview_drafts(campaign: Campaign, platform: str | None = None) -> list[Draft]:
+    """The campaign's posts as ``preview`` shows them: on its channels, or on ``platform`` alone
+    (whether or not the campaign uses it). No credentials, no database, nothing refused: a post
+    that does not fit carries its ``error`` and the guard's findings are shown, never raised."""
+    channels = campaign.channels
+    if platform is not None:
+        if platform not in RULES:
+            raise ConfigError(f"unknown platform {platform!r} (one of {', '.join(sorted(RULES))})", "--platform")
+        channels = [channel for channel in campaign.channels if channel.platform == platform] or [Channel(platform, platform)]
+    extraction = read_extraction(str(campaign.article_path), _article_label(campaign))
+    drafts = build_drafts(extraction, campaign.spec, channels, Renderer(campaign.template_dirs), strict=False)
+    order = {channel.name: number for number, channel in enumerate(channels)}
+    return sorted(drafts, key=lambda draft: (draft.index, order[draft.channel]))
 
 
 def assign_slots(campaign: Campaign, drafts: list[Draft], now: datetime, store: Store | None = None) -> list[PlannedPost]:

@@ -19,6 +19,8 @@ _REGISTRY: dict[str, str] = {
     "facebook": "scheduler.publishers.facebook:FacebookPublisher",
     "x": "scheduler.publishers.x:XPublisher",
     "linkedin": "scheduler.publishers.linkedin:LinkedInPublisher",
+    "instagram": "scheduler.publishers.instagram:InstagramPublisher",
+    "threads": "scheduler.publishers.threads:ThreadsPublisher",
 }
 
 

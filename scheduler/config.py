@@ -14,6 +14,7 @@ from scheduler.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///scheduler.db"
 DEFAULT_HTTP_TIMEOUT = 30.0
+DEFAULT_MISSED_AFTER = 7200.0  # seconds late after which a post is missed instead of published late
 _CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]*(?::[a-z0-9_]+)?$")
 
 
@@ -22,6 +23,9 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     outbox_path: Path = Path("outbox.jsonl")
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
+    missed_after: float = DEFAULT_MISSED_AFTER
+    # Failures, unconfirmed and missed posts are POSTed here as JSON (a webhook URL carries its token: never logged).
+    notify_webhook_url: str | None = field(default=None, repr=False)
     # Every variable seen, for channel credentials; hidden from repr so secrets never reach a log.
     values: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -49,6 +53,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         database_url=values.get("SCHEDULER_DATABASE_URL") or DEFAULT_DATABASE_URL,
         outbox_path=Path(values.get("OUTBOX_PATH") or "outbox.jsonl"),
         http_timeout=_positive_float(values, "SCHEDULER_HTTP_TIMEOUT", DEFAULT_HTTP_TIMEOUT),
+        missed_after=_positive_float(values, "SCHEDULER_MISSED_AFTER", DEFAULT_MISSED_AFTER),
+        notify_webhook_url=_webhook_url(values.get("NOTIFY_WEBHOOK_URL")),
         values=values,
     )
 
@@ -64,3 +70,13 @@ def _positive_float(values: Mapping[str, str], name: str, default: float) -> flo
     if number <= 0:
         raise ConfigError(f"must be greater than 0, got {raw!r}", name)
     return number
+
+
+def _webhook_url(raw: str | None) -> str | None:
+    """An http(s) URL or None; ConfigError names the variable, never the value (it carries a token)."""
+    if not raw or not raw.strip():
+        return None
+    url = raw.strip()
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ConfigError("must be an http:// or https:// URL", "NOTIFY_WEBHOOK_URL")
+    return url

@@ -14,12 +14,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError, StoreError
-from scheduler.store import Post, RunInfo, Store, iso_utc, open_store
+from scheduler.store import ChannelState, Post, RunInfo, Store, iso_utc, open_store
 
 log = logging.getLogger(__name__)
 
 OVERDUE_AFTER = timedelta(minutes=5)
-NEEDS_A_PERSON = ("failed", "unconfirmed")
+NEEDS_A_PERSON = ("failed", "unconfirmed", "missed")
 
 
 @contextmanager
@@ -57,6 +57,14 @@ def resolve(settings: Settings, post_id: int, published_url: str | None, now: da
     return post
 
 
+def clear_channel(settings: Settings, channel: str, now: datetime) -> ChannelState:
+    """A person fixed the channel (new credentials, say): active again, its waiting posts go out as they fall due."""
+    with _opened(settings) as store:
+        state = store.clear_channel(channel, now)
+    log.info("channel %s cleared: %s post(s) waiting", channel, state.waiting)
+    return state
+
+
 def _check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -73,7 +81,8 @@ class Health:
     schema_version: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
     overdue: list[Post] = field(default_factory=list)
-    attention: list[Post] = field(default_factory=list)  # failed and unconfirmed
+    attention: list[Post] = field(default_factory=list)  # failed, unconfirmed and missed
+    channels: list[ChannelState] = field(default_factory=list)  # channels with a state of their own
     last_runs: list[RunInfo] = field(default_factory=list)
     checked_at: datetime | None = None
 
@@ -89,6 +98,7 @@ class Health:
             "counts": self.counts,
             "overdue": [_brief(post, self.checked_at) for post in self.overdue],
             "needs_attention": [_brief(post, self.checked_at) for post in self.attention],
+            "channels": [state.as_json() for state in self.channels],
             "last_runs": {run.kind: run.as_json() for run in self.last_runs},
             "checked_at": iso_utc(self.checked_at) if self.checked_at else None,
         }
@@ -116,6 +126,7 @@ def _examine(store: Store, health: Health, now: datetime) -> None:
     health.overdue = store.overdue(now - OVERDUE_AFTER)
     health.attention = [post for status in NEEDS_A_PERSON for post in store.list_posts(status=status)]
     health.last_runs = store.last_runs()
+    health.channels = store.channel_states()
     if health.integrity:
         health.problems.append(f"PRAGMA quick_check failed: {'; '.join(health.integrity[:3])}")
     if health.overdue:
@@ -124,6 +135,10 @@ def _examine(store: Store, health: Health, now: datetime) -> None:
     for status in NEEDS_A_PERSON:
         if health.counts.get(status):
             health.problems.append(f"{health.counts[status]} post(s) {status}")
+    for state in health.channels:
+        if state.state == "needs_attention":
+            health.problems.append(f"channel {state.name} needs attention ({state.waiting} post(s) waiting): "
+                                   f"{state.reason}; fix it, then `retry --channel {state.name}`")
 
 
 def _brief(post: Post, now: datetime | None) -> dict[str, Any]:

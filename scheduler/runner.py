@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Callable
 from scheduler.config import Settings
 from scheduler.errors import (ConfigError, LeaseLost, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow,
                               UnknownOutcome)
+from scheduler import reconcile
+from scheduler.notify import Notifier
 from scheduler.publishers import Published, Publisher, publisher_class
 from scheduler.redact import excerpt, redact, secret_values
 from scheduler.store import Outcome, Post, Store
@@ -46,7 +48,7 @@ class RunReport:
 
     @property
     def failed(self) -> bool:
-        return any(post.status in ("failed", "unconfirmed") for post in self.touched)
+        return any(post.status in ("failed", "unconfirmed", "missed") for post in self.touched)
 
     def as_json(self) -> dict:
         return {"counts": self.counts(), "posts": [post.as_json() for post in self.touched]}
@@ -62,11 +64,14 @@ class Runner:
         self._session = session
         self.stop = threading.Event()  # set by a signal handler: finish the post in flight, take no more
         self._publishers: dict[str, Publisher] = {}
+        self.notifier = Notifier(settings, lambda: self.session)
 
     @property
     def lease_seconds(self) -> float:
-        # A Bluesky publish may make four requests (session, refresh, check, create).
-        return 4 * self.settings.http_timeout + LEASE_MARGIN
+        # A publish may make six requests (Bluesky: session, refresh, check, create; X: reconcile, refresh, create),
+        # plus a margin for the database; with a test's tiny timeout the margin shrinks with it.
+        timeout = self.settings.http_timeout
+        return 6 * timeout + min(LEASE_MARGIN, max(2.0, 4 * timeout))
 
     def run_due(self, limit: int | None = None) -> RunReport:
         report = RunReport()
@@ -90,25 +95,54 @@ class Runner:
             log.warning("post %s on %s: %s (this worker saw: %s)", post.id, post.channel, error, outcome.status)
             return None
         log.info("post %s on %s: %s%s", post.id, post.channel, recorded.status, f" ({outcome.error})" if outcome.error else "")
+        if outcome.channel_attention:
+            self.notifier.channel(post.channel, outcome.channel_attention)
+        self.notifier.post(recorded)
         return recorded
 
     def _attempt(self, post: Post) -> Outcome:
+        now = self.clock()
+        proven_absent = False
         try:
             publisher = self._publisher_for(post.channel, post.platform)
-            if post.recovered and not publisher.resend_is_safe:
-                return Outcome("unconfirmed", error="a previous attempt was interrupted mid-request; check the account, then resolve it")
+            late = self._too_late(post, now)
+            if post.uncertain:
+                verdict = reconcile.settle(publisher, post, now)
+                if isinstance(verdict, reconcile.Found):
+                    found = verdict.published
+                    return Outcome("published", remote_id=found.remote_id, remote_url=found.remote_url,
+                                   excerpt="an earlier attempt had published it: found on the account, not sent again")
+                if isinstance(verdict, reconcile.Unverifiable):
+                    why = ("a previous attempt was interrupted mid-request" if post.recovered
+                           else "an earlier attempt may have published it")
+                    return Outcome("unconfirmed", error=f"{why}; {verdict.reason}", maybe_sent=True)
+                proven_absent = isinstance(verdict, reconcile.Absent)
+                if late and not proven_absent:  # a deduplicating resend could still publish it, late
+                    return Outcome("unconfirmed", maybe_sent=True,
+                                   error=f"{late}; an earlier attempt may have published it: check the account, then resolve it")
+            if late:
+                return Outcome("missed", error=late, maybe_sent=False if proven_absent else None)
             published = self._publish(publisher, post)
         except ConfigError as error:
             return Outcome("failed", error=str(error), excerpt=str(error))
         except PublishError as error:
-            return replace(self._after_failure(post, error), http_status=error.status, excerpt=error.reason)
+            return replace(self._after_failure(post, error, proven_absent), http_status=error.status, excerpt=error.reason)
         return Outcome("published", remote_id=published.remote_id, remote_url=published.remote_url)
+
+    def _too_late(self, post: Post, now: datetime) -> str | None:
+        """Why ``post`` is too late to publish under its policy, or None."""
+        policy = post.miss_after if post.miss_after is not None else self.settings.missed_after
+        late = (now - (post.late_from or post.scheduled_at)).total_seconds()
+        if late <= policy:
+            return None
+        return f"missed: {_duration(late)} late, past the policy of {_duration(policy)}; `retry ID` publishes it anyway"
 
     def _redacted(self, outcome: Outcome) -> Outcome:
         """No credential value reaches the database, whatever an adapter put in its message."""
         secrets = secret_values(self.settings.values)
         return replace(outcome, error=redact(outcome.error, secrets) if outcome.error else None,
-                       excerpt=excerpt(outcome.excerpt, secrets))
+                       excerpt=excerpt(outcome.excerpt, secrets),
+                       channel_attention=redact(outcome.channel_attention, secrets) if outcome.channel_attention else None)
 
     def _publish(self, publisher: Publisher, post: Post) -> Published:
         publisher.checkpoint = lambda progress: self.store.save_progress(post.id, post.claim_token or "", progress, self.clock())
@@ -137,17 +171,49 @@ class Runner:
             self._publishers[channel] = publisher_class(platform)(channel, self.settings, self.session)
         return self._publishers[channel]
 
-    def _after_failure(self, post: Post, error: PublishError) -> Outcome:
+    def _after_failure(self, post: Post, error: PublishError, proven_absent: bool = False) -> Outcome:
+        """What a PublishError does to the post. ``proven_absent``: the account was checked and did not have it."""
         now = self.clock()
+        # An answer that proves this request created nothing settles an earlier doubt only once the account was
+        # checked (or if there was no doubt); otherwise the doubt stays with the post.
+        settled = False if (proven_absent or not post.uncertain) else None
+        in_doubt = post.uncertain and not proven_absent
         if isinstance(error, RetryAt):
-            return Outcome("retry", error=error.reason, retry_at=error.at, count_attempt=False)
-        if isinstance(error, (NeedsAttention, Rejected)):
-            return Outcome("failed", error=error.reason)
-        if isinstance(error, UnknownOutcome) and not self._publisher_for(post.channel, post.platform).resend_is_safe:
-            return Outcome("unconfirmed", error=error.reason)
-        if isinstance(error, (RetryNow, UnknownOutcome)) and post.attempts + 1 < MAX_ATTEMPTS:
-            return Outcome("retry", error=error.reason, retry_at=now + backoff(post.attempts + 1))
-        return Outcome("failed", error=f"gave up after {post.attempts + 1} attempts: {error.reason}")
+            # The account is rate limited: the channel waits until the reset, other channels keep publishing.
+            return Outcome("retry", error=error.reason, retry_at=error.at, count_attempt=False,
+                           hold_channel_until=error.at, maybe_sent=settled)
+        if isinstance(error, NeedsAttention):
+            # Bad credentials: every post of this channel would fail the same way. They wait for a person.
+            return Outcome("retry", error=error.reason, count_attempt=False, channel_attention=error.reason,
+                           maybe_sent=settled)
+        if isinstance(error, Rejected):
+            if in_doubt:
+                return Outcome("unconfirmed", maybe_sent=True,
+                               error=f"refused now, but an earlier attempt may have published it: {error.reason}")
+            return Outcome("failed", error=error.reason, maybe_sent=settled)
+        publisher = self._publisher_for(post.channel, post.platform)
+        if isinstance(error, UnknownOutcome):
+            if not (publisher.resend_is_safe or reconcile.can_check(publisher)):
+                return Outcome("unconfirmed", error=error.reason, maybe_sent=True)
+            if post.attempts + 1 < MAX_ATTEMPTS:
+                return Outcome("retry", error=error.reason, retry_at=now + backoff(post.attempts + 1), maybe_sent=True)
+            return Outcome("unconfirmed", maybe_sent=True,
+                           error=f"gave up after {post.attempts + 1} attempts, the last one may have landed: {error.reason}")
+        if isinstance(error, RetryNow) and post.attempts + 1 < MAX_ATTEMPTS:
+            return Outcome("retry", error=error.reason, retry_at=now + backoff(post.attempts + 1), maybe_sent=settled)
+        if in_doubt:
+            return Outcome("unconfirmed", maybe_sent=True,
+                           error=f"gave up after {post.attempts + 1} attempts; an earlier one may have landed: {error.reason}")
+        return Outcome("failed", error=f"gave up after {post.attempts + 1} attempts: {error.reason}", maybe_sent=settled)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    if seconds >= 60:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds}s"
 
 
 def backoff(attempt: int, rng: random.Random | None = None) -> timedelta:

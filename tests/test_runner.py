@@ -239,10 +239,82 @@ def test_rate_limits_do_not_count_towards_giving_up(store, script, make_runner, 
     assert len(script.calls) == MAX_ATTEMPTS + 2
 
 
+def test_needs_attention_holds_the_channel_and_its_posts_wait_unburned(store, script, make_runner, clock):
+    first, second = queue(store, "bad-creds-1", "bad-creds-2")
+    other, = queue(store, "elsewhere", channel="fake:other")
+    script.answers = [NeedsAttention("Mastodon refused the access token (401): The access token is invalid", 401)]
+
+    report = make_runner().run_due()
+
+    assert [call[1] for call in script.calls] == ["fake", "fake:other"]  # the second post of 'fake' is not tried
+    assert [p.id for p in report.touched] == [first.id, other.id]
+    stored = store.get(first.id)
+    assert (stored.status, stored.attempts) == ("retry", 0) and "access token" in stored.error
+    assert store.get(second.id).status == "queued" and store.get(other.id).status == "published"
+    state, = [c for c in store.channel_states() if c.name == "fake"]
+    assert (state.state, state.waiting) == ("needs_attention", 2) and "401" in state.reason
+    clock.advance(hours=1)
+    assert make_runner().run_due().touched == []  # nothing is burned while it waits
+    store.clear_channel("fake", clock.now)
+    assert len(make_runner().run_due().touched) == 2
+    assert {store.get(p.id).status for p in (first, second)} == {"published"}
+
+
+def test_a_rate_limit_holds_that_channel_only_until_the_reset(store, script, make_runner, clock):
+    first, second = queue(store, "limited-1", "limited-2")
+    other, = queue(store, "elsewhere", channel="fake:other")
+    script.answers = [RetryAt("rate limited until 12:15", T0 + timedelta(minutes=15), 429)]
+
+    make_runner().run_due()
+
+    assert (store.get(first.id).status, store.get(first.id).attempts) == ("retry", 0)
+    assert store.get(second.id).status == "queued" and store.get(other.id).status == "published"
+    assert store.next_due_at() == T0 + timedelta(minutes=15)
+    clock.advance(minutes=15)
+    make_runner().run_due()
+    assert {store.get(p.id).status for p in (first, second)} == {"published"}
+
+
+def test_a_post_later_than_its_policy_is_missed_not_published(store, script, make_runner, clock):
+    post, = queue(store, "late")
+    clock.advance(hours=3)
+
+    report = make_runner().run_due()
+
+    stored = store.get(post.id)
+    assert stored.status == "missed" and "late" in stored.error and script.calls == []
+    assert report.failed
+    store.retry(post.id, clock.now)  # a person says: publish it anyway
+    make_runner().run_due()
+    assert store.get(post.id).status == "published"
+
+
+def test_an_uncertain_post_is_reconciled_before_any_resend(store, script, make_runner, clock):
+    found, absent = queue(store, "landed", "not-landed")
+    script.resend_is_safe = False
+    lookups = []
+
+    def find_existing(self, post, now):
+        lookups.append(post.id)
+        return Published("remote-found", "https://social.example/@c/found") if post.id == found.id else None
+
+    script.answers = [UnknownOutcome("timed out after sending"), UnknownOutcome("timed out after sending")]
+    runner = make_runner()
+    type(runner._publisher_for("fake", "fake")).find_existing = find_existing  # this adapter can read the account
+    runner.run_due()
+    assert {store.get(p.id).status for p in (found, absent)} == {"retry"}
+    clock.now = max(store.get(p.id).due_at for p in (found, absent))
+    runner.run_due()
+
+    assert sorted(lookups) == [found.id, absent.id]
+    assert (store.get(found.id).status, store.get(found.id).remote_id) == ("published", "remote-found")
+    assert store.get(absent.id).status == "published"
+    assert [call[0] for call in script.calls].count(found.id) == 1  # sent once, found, never sent again
+
+
 @pytest.mark.parametrize("error", [
-    NeedsAttention("Mastodon refused the access token (401): The access token is invalid", 401),
     Rejected("Mastodon rejected the post (422): Validation failed: Text is too long", 422),
-], ids=["needs-attention", "rejected"])
+], ids=["rejected"])
 def test_needs_attention_and_rejected_fail_with_the_reason(store, script, make_runner, error):
     post, = queue(store, "refused")
     script.answers = [error]

@@ -11,11 +11,17 @@ Handler = Callable[..., int]
 
 
 def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
-    for name, text in (("cancel", "cancel one post that has not been published"),
-                       ("retry", "make a failed, unconfirmed or cancelled post due again now")):
-        command = commands.add_parser(name, help=text)
-        command.add_argument("id", type=int, help="the post's id (see `list`)")
-        command.add_argument("--json", action="store_true", help="print the post as JSON")
+    cancel = commands.add_parser("cancel", help="cancel one post that has not been published")
+    cancel.add_argument("id", type=int, help="the post's id (see `list`)")
+    cancel.add_argument("--json", action="store_true", help="print the post as JSON")
+
+    retry = commands.add_parser("retry", help="make a failed, unconfirmed, missed or cancelled post due again now; "
+                                              "or, with --channel, clear a channel that needs attention")
+    retry.add_argument("id", type=int, nargs="?", help="the post's id (see `list`)")
+    retry.add_argument("--channel", metavar="CHANNEL",
+                       help="the channel's credentials are fixed: clear its 'needs attention' (and any rate-limit hold); "
+                            "its waiting posts go out on the next `publish`")
+    retry.add_argument("--json", action="store_true", help="print the post (or the channel) as JSON")
 
     resolve = commands.add_parser("resolve", help="settle an unconfirmed post after checking the account")
     resolve.add_argument("id", type=int, help="the post's id (see `list --status unconfirmed`)")
@@ -39,7 +45,17 @@ def cmd_cancel(args, settings, clock) -> int:
 
 def cmd_retry(args, settings, clock) -> int:
     from scheduler import operations
+    from scheduler.errors import ConfigError
 
+    if (args.id is None) == (args.channel is None):
+        raise ConfigError("give a post id or --channel CHANNEL (one of them)", "retry")
+    if args.channel is not None:
+        state = operations.clear_channel(settings, args.channel, clock())
+        if args.json:
+            print_json(state.as_json())
+        else:
+            print(f"channel {state.name} is active again: {state.waiting} waiting post(s) go out on the next `publish`")
+        return EXIT_OK
     post = operations.retry(settings, args.id, clock())
     print_post(post, args.json, f"post {post.id} is due now: the next `publish` sends it")
     return EXIT_OK
@@ -71,6 +87,10 @@ def print_health(health) -> None:
         print(f"last {kind:<6} finished {run['finished_at']} ({run['outcome']})")
     if not data["last_runs"]:
         print("last run   none has finished yet")
+    for row in data["channels"]:
+        held = f" until {row['hold_until']}" if row["hold_until"] else ""
+        print(f"channel    {row['channel']} {row['state']}{held}, {row['waiting']} waiting"
+              + (f": {one_line(row['reason'], 100)}" if row["reason"] else ""))
     for title, rows in (("overdue", data["overdue"]), ("attention", data["needs_attention"])):
         for row in rows:
             print(f"{title:<10} #{row['id']} {row['status']} on {row['channel']}, due {row['due_at']}"

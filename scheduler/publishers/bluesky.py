@@ -66,6 +66,10 @@ class BlueskyPublisher(Publisher):
         answer = self._authed("POST", "com.atproto.repo.createRecord", now, json=body)
         return self._published(_uri(answer, "createRecord"), rkey)
 
+    def find_existing(self, post: Post, now: datetime) -> Published | None:
+        """Reconciliation: the record under this post's fixed key, or None when getRecord proves it absent."""
+        return self._existing(record_key(post), now)
+
     def _existing(self, rkey: str, now: datetime) -> Published | None:
         session = self._ensure_session(now)
         params = {"repo": session["did"], "collection": COLLECTION, "rkey": rkey}

@@ -59,6 +59,31 @@ class FacebookPublisher(Publisher):
             failure = without_secrets(error, [self.setting("PAGE_ACCESS_TOKEN")])
         raise failure
 
+    def find_existing(self, post: Post, now: datetime) -> Published | None:
+        """Reconciliation: the Page's posts since the slot (GET /{page-id}/posts), matched by message;
+        None only when they were read and it is not there. The token travels in a header, never the URL."""
+        from scheduler.reconcile import same_text
+
+        page_id = quote(self.setting("PAGE_ID"), safe="")
+        params = {"fields": "id,message,created_time", "limit": "100",
+                  "since": str(int((post.scheduled_at - timedelta(minutes=10)).timestamp()))}
+        try:
+            response = send(self.session, "GET", f"{self.base_url}/{page_id}/posts", self.timeout, params=params,
+                            headers={"Authorization": f"Bearer {self.setting('PAGE_ACCESS_TOKEN')}"})
+        except PublishError as error:
+            failure = without_secrets(error, [self.setting("PAGE_ACCESS_TOKEN")])
+        else:
+            if response.status_code == 200:
+                message = post.payload.get("message", post.text)
+                for item in json_body(response).get("data") or []:
+                    if isinstance(item, dict) and item.get("id") and same_text(message, item.get("message")):
+                        return Published(remote_id=str(item["id"]), remote_url=f"https://www.facebook.com/{item['id']}")
+                return None
+            failure = classify(response, now)
+        if isinstance(failure, UnknownOutcome):  # nothing is created by a read
+            failure = RetryNow(failure.reason, failure.status)
+        raise failure
+
     def _send(self, post: Post, now: datetime) -> Published:
         page_id = quote(self.setting("PAGE_ID"), safe="")
         data = {"message": post.payload.get("message", post.text), "access_token": self.setting("PAGE_ACCESS_TOKEN")}

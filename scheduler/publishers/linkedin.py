@@ -85,6 +85,33 @@ class LinkedInPublisher(Publisher):
             return Published(remote_id=urn, remote_url=f"https://www.linkedin.com/feed/update/{urn}/")
         raise classify(response, now)
 
+    def find_existing(self, post: Post, now: datetime) -> Published | None:
+        """Reconciliation: the author's latest posts (GET /rest/posts?author=URN&q=author, newest first), matched by
+        commentary; None only when they were read and it is not there."""
+        from urllib.parse import quote as quote_url
+
+        from scheduler.errors import RetryNow, UnknownOutcome
+        from scheduler.reconcile import same_text
+
+        self._check_expiry(now)
+        author = quote_url(self.setting("AUTHOR_URN") or "", safe="")
+        response = send(self.session, "GET", f"{self.base_url}/rest/posts?author={author}&q=author&count=50&sortBy=CREATED",
+                        self.timeout, headers={"Authorization": f"Bearer {self.setting('ACCESS_TOKEN')}",
+                                               "LinkedIn-Version": self.version, "X-Restli-Protocol-Version": "2.0.0"})
+        if response.status_code != 200:
+            error = classify(response, now)
+            raise RetryNow(error.reason, error.status) if isinstance(error, UnknownOutcome) else error
+        commentary = post.payload.get("commentary")
+        commentary = commentary if isinstance(commentary, str) else little_text(post.text)
+        since_ms = (post.scheduled_at.timestamp() - 600) * 1000
+        for item in json_body(response).get("elements") or []:
+            if not isinstance(item, dict) or not item.get("id") or (item.get("createdAt") or since_ms) < since_ms:
+                continue
+            if same_text(commentary, item.get("commentary")) or same_text(post.text, item.get("commentary")):
+                urn = str(item["id"])
+                return Published(remote_id=urn, remote_url=f"https://www.linkedin.com/feed/update/{urn}/")
+        return None
+
     def _check_expiry(self, now: datetime) -> None:
         if self.expires_at is None:
             return

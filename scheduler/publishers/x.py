@@ -34,6 +34,7 @@ from scheduler.store import Post
 DEFAULT_API_BASE_URL = "https://api.x.com"
 # docs.x.com/fundamentals/rate-limits: "Most limits reset every 15 minutes"; used when x-rate-limit-reset is absent.
 RATE_LIMIT_FALLBACK = timedelta(minutes=15)
+RECONCILE_SLACK = timedelta(minutes=10)  # clocks differ: read the timeline from a little before the slot
 OAUTH1_KEYS = ("API_KEY", "API_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
 OAUTH2_KEY = "OAUTH2_ACCESS_TOKEN"
 DUPLICATE = "duplicate content"
@@ -98,6 +99,47 @@ class XPublisher(Publisher):
                                      response.status_code)
             return Published(remote_id=str(tweet_id), remote_url=f"https://x.com/i/web/status/{tweet_id}")
         raise classify(response, now)
+
+    def find_existing(self, post: Post, now: datetime) -> Published | None:
+        """Reconciliation after an unknown outcome: the account's posts since the slot (GET /2/users/:id/tweets,
+        newest first, at most 100), matched by text; None only when the timeline was read and it is not there."""
+        from scheduler.reconcile import same_text
+
+        me = self._get("/2/users/me", {}, now)
+        user_id = me.get("data", {}).get("id") if isinstance(me.get("data"), dict) else None
+        if not user_id:
+            raise RetryNow("X answered /2/users/me without a user id: cannot check whether the post exists")
+        since = (post.scheduled_at - RECONCILE_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ")
+        params = {"start_time": since, "max_results": "100", "tweet.fields": "created_at", "exclude": "retweets,replies"}
+        answer = self._get(f"/2/users/{user_id}/tweets", params, now)
+        text = post.payload.get("text", post.text)
+        for tweet in answer.get("data") or []:
+            if isinstance(tweet, dict) and tweet.get("id") and same_text(text, tweet.get("text")):
+                return Published(remote_id=str(tweet["id"]), remote_url=f"https://x.com/i/web/status/{tweet['id']}")
+        return None
+
+    def _get(self, path: str, params: dict[str, str], now: datetime) -> dict[str, Any]:
+        url = f"{self.base_url}{path}"
+        for attempt in range(2):
+            if self.oauth1:
+                auth = OAuth1(self.setting("API_KEY"), client_secret=self.setting("API_SECRET"),
+                              resource_owner_key=self.setting("ACCESS_TOKEN"),
+                              resource_owner_secret=self.setting("ACCESS_TOKEN_SECRET"),
+                              signature_method="HMAC-SHA1", signature_type="AUTH_HEADER")
+                response = send(self.session, "GET", url, self.timeout, params=params, auth=auth)
+            else:
+                response = send(self.session, "GET", url, self.timeout, params=params,
+                                headers={"Authorization": f"Bearer {self._access_token}"})
+            if response.status_code == 401 and attempt == 0 and self._can_refresh():
+                self._refresh(now)
+                continue
+            if response.status_code == 200:
+                return json_body(response)
+            error = classify(response, now)
+            if isinstance(error, UnknownOutcome):  # a 5xx on a read creates nothing
+                error = RetryNow(error.reason, error.status)
+            raise error
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _create(self, body: dict[str, str]) -> requests.Response:
         url = f"{self.base_url}/2/tweets"

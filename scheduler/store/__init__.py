@@ -30,6 +30,7 @@ class NewPost:
     kind: str = "manual"
     item: str | None = None
     template: str | None = None
+    miss_after: int | None = None  # seconds late after which it is missed (None: SCHEDULER_MISSED_AFTER)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,14 @@ class Post:
     recovered: bool = False  # claimed by taking over an expired lease: an earlier attempt may have landed
     claim_token: str | None = field(default=None, repr=False)  # the lease holder's proof; set only while publishing
     progress: dict[str, Any] = field(default_factory=dict)  # a publisher's saved step (e.g. a created container id)
+    miss_after: int | None = None  # this post's lateness policy in seconds (None: the setting's default)
+    late_from: datetime | None = None  # lateness counts from here (None: scheduled_at; set by a person's retry)
+    maybe_sent: bool = False  # an earlier attempt may have landed: reconcile before any resend
+
+    @property
+    def uncertain(self) -> bool:
+        """An earlier attempt may have created this post on the network."""
+        return self.recovered or self.maybe_sent
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +103,26 @@ class Outcome:
     http_status: int | None = None  # the network's answer, when there was one
     excerpt: str | None = None  # short and redacted: what the attempts table keeps of the error
     started_at: datetime | None = None  # when the attempt began (default: when it is recorded)
+    maybe_sent: bool | None = None  # True: the request may have landed; False: proven not; None: unchanged
+    hold_channel_until: datetime | None = None  # a rate limit: the channel takes no post before then
+    channel_attention: str | None = None  # bad credentials: the channel waits for a person, with this reason
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """A channel with a state of its own (a channel without a row is active)."""
+
+    name: str
+    state: str  # active, paused, needs_attention
+    hold_until: datetime | None
+    reason: str | None
+    updated_at: datetime
+    waiting: int = 0  # its posts queued or in retry
+
+    def as_json(self) -> dict[str, Any]:
+        return {"channel": self.name, "state": self.state,
+                "hold_until": iso_utc(self.hold_until) if self.hold_until else None,
+                "reason": self.reason, "updated_at": iso_utc(self.updated_at), "waiting": self.waiting}
 
 
 @dataclass(frozen=True)
@@ -141,6 +170,8 @@ class Store(Protocol):
     def cancel(self, post_id: int, now: datetime) -> Post: ...
     def retry(self, post_id: int, now: datetime) -> Post: ...
     def resolve(self, post_id: int, published_url: str | None, now: datetime) -> Post: ...
+    def channel_states(self) -> list[ChannelState]: ...
+    def clear_channel(self, channel: str, now: datetime) -> ChannelState: ...
     def get(self, post_id: int) -> Post: ...
     def list_posts(self, status: str | None = None, channel: str | None = None) -> list[Post]: ...
     def existing_keys(self, keys: list[str]) -> set[str]: ...

@@ -16,13 +16,18 @@ from zoneinfo import ZoneInfo
 
 from scheduler.errors import InvalidState, LeaseLost, NotFoundError, StoreError
 from scheduler.redact import excerpt as redacted_excerpt
-from scheduler.store import STATUSES, Attempt, EnqueueResult, NewPost, Outcome, Post, RunInfo, parse_utc
+from scheduler.store import STATUSES, Attempt, ChannelState, EnqueueResult, NewPost, Outcome, Post, RunInfo, parse_utc
 
 log = logging.getLogger(__name__)
 
 # What a person may do to a post in each state (publishing belongs to its worker; published is final).
-CANCELLABLE = ("queued", "retry", "failed", "unconfirmed", "cancelled")  # cancelling twice changes nothing
-RETRYABLE = ("failed", "unconfirmed", "cancelled")
+CANCELLABLE = ("queued", "retry", "failed", "unconfirmed", "missed", "cancelled")  # cancelling twice changes nothing
+RETRYABLE = ("failed", "unconfirmed", "missed", "cancelled")
+
+# A post of a channel in this condition is not claimed: paused by a person, needing attention (bad credentials),
+# or held by a rate limit until hold_until. ``c`` is the channels row, ``:now`` the claim's time.
+_BLOCKED = ("EXISTS (SELECT 1 FROM channels c WHERE c.name = posts.channel AND "
+            "(c.state != 'active' OR (c.hold_until IS NOT NULL AND c.hold_until > :now)))")
 RESOLVABLE = ("unconfirmed",)
 
 
@@ -116,10 +121,14 @@ class SQLiteStore:
     def claim_due(self, now: datetime, lease_seconds: float, limit: int = 1) -> list[Post]:
         stamp, lease = db_time(now), db_time(now + timedelta(seconds=lease_seconds))
         with self._write() as db:
+            # A claim abandoned on a channel that now takes no posts waits as a retry that may have been sent:
+            # when the channel is back, the post is reconciled before any resend.
+            db.execute(f"UPDATE posts SET status = 'retry', maybe_sent = 1, lease_until = NULL, claim_token = NULL, "
+                       f"updated_at = :now WHERE status = 'publishing' AND lease_until <= :now AND {_BLOCKED}", {"now": stamp})
             rows = db.execute(
-                "SELECT id, status FROM posts WHERE status IN ('queued', 'retry') AND due_at <= ? "
-                "ORDER BY due_at, id LIMIT ?",
-                (stamp, limit),
+                f"SELECT id, status FROM posts WHERE status IN ('queued', 'retry') AND due_at <= :now AND NOT {_BLOCKED} "
+                "ORDER BY due_at, id LIMIT :limit",
+                {"now": stamp, "limit": limit},
             ).fetchall()
             expired = db.execute(
                 "SELECT id, status FROM posts WHERE status = 'publishing' AND lease_until <= ? ORDER BY lease_until LIMIT ?",
@@ -195,9 +204,31 @@ class SQLiteStore:
                 _make_due(db, post_id, now)
             else:
                 db.execute("UPDATE posts SET status = 'published', remote_url = ?, published_at = ?, error = NULL, "
-                           "lease_until = NULL, claim_token = NULL, updated_at = ? WHERE id = ?",
+                           "lease_until = NULL, claim_token = NULL, maybe_sent = 0, updated_at = ? WHERE id = ?",
                            (published_url, stamp, stamp, post_id))
         return self.get(post_id)
+
+    # -- channels ------------------------------------------------------------------------------
+
+    def channel_states(self) -> list[ChannelState]:
+        """Every channel with a state of its own, with the number of its posts waiting (queued or retry)."""
+        rows = self._db.execute(
+            "SELECT c.*, (SELECT COUNT(*) FROM posts p WHERE p.channel = c.name AND p.status IN ('queued', 'retry')) "
+            "AS waiting FROM channels c ORDER BY c.name").fetchall()
+        return [_channel(row) for row in rows]
+
+    def clear_channel(self, channel: str, now: datetime) -> ChannelState:
+        """A person fixed the channel's credentials: it is active again, any hold lifted; its waiting posts go out
+        as they fall due. Refused for a channel that is paused (a person's pause is lifted by whoever set it)."""
+        with self._write() as db:
+            row = db.execute("SELECT state FROM channels WHERE name = ?", (channel,)).fetchone()
+            if row is None:
+                raise InvalidState(f"channel {channel!r} does not need attention: it is active")
+            if row["state"] == "paused":
+                raise InvalidState(f"channel {channel!r} is paused by a person, not waiting for attention")
+            db.execute("UPDATE channels SET state = 'active', hold_until = NULL, reason = NULL, updated_at = ? "
+                       "WHERE name = ?", (db_time(now), channel))
+        return next(state for state in self.channel_states() if state.name == channel)
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -235,8 +266,13 @@ class SQLiteStore:
         return {parse_utc(row[0]) for row in rows}
 
     def next_due_at(self) -> datetime | None:
+        """The next moment a post can be claimed: channels paused or needing attention never, held ones at the hold's end."""
         row = self._db.execute(
-            "SELECT MIN(t) FROM (SELECT MIN(due_at) AS t FROM posts WHERE status IN ('queued', 'retry') "
+            "SELECT MIN(t) FROM ("
+            "SELECT MIN(due_at) AS t FROM posts WHERE status IN ('queued', 'retry') AND NOT EXISTS "
+            "(SELECT 1 FROM channels c WHERE c.name = posts.channel AND (c.state != 'active' OR c.hold_until IS NOT NULL)) "
+            "UNION ALL SELECT MIN(MAX(c.hold_until, (SELECT MIN(p.due_at) FROM posts p WHERE p.channel = c.name "
+            "AND p.status IN ('queued', 'retry')))) FROM channels c WHERE c.state = 'active' AND c.hold_until IS NOT NULL "
             "UNION ALL SELECT MIN(lease_until) FROM posts WHERE status = 'publishing')"
         ).fetchone()
         return parse_utc(row[0]) if row and row[0] else None
@@ -264,10 +300,13 @@ class SQLiteStore:
     def overdue(self, before: datetime) -> list[Post]:
         """Waiting posts due before ``before``, and claims whose lease ran out before it (nobody took them over)."""
         stamp = db_time(before)
+        # Posts of a channel that is paused, needs attention or is held are not overdue: they wait on purpose
+        # (doctor reports the channel instead).
         rows = self._db.execute(
-            "SELECT * FROM posts WHERE status IN ('queued', 'retry') AND due_at < ? "
-            "UNION ALL SELECT * FROM posts WHERE status = 'publishing' AND lease_until < ? ORDER BY due_at, id",
-            (stamp, stamp),
+            f"SELECT * FROM posts WHERE status IN ('queued', 'retry') AND due_at < :cut AND NOT "
+            f"{_BLOCKED.replace(':now', ':cut')} "
+            "UNION ALL SELECT * FROM posts WHERE status = 'publishing' AND lease_until < :cut ORDER BY due_at, id",
+            {"cut": stamp},
         ).fetchall()
         return [_post(row) for row in rows]
 
@@ -289,8 +328,8 @@ class SQLiteStore:
 
 _INSERT = (
     "INSERT INTO posts (campaign, channel, platform, kind, item, template, scheduled_at, local_time, zone, text, "
-    "payload, length, length_limit, idempotency_key, status, due_at, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)"
+    "payload, length, length_limit, idempotency_key, status, due_at, created_at, updated_at, miss_after) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)"
 )
 
 
@@ -300,7 +339,7 @@ def _insert_values(post: NewPost, stamp: str) -> tuple[Any, ...]:
     return (
         post.campaign, post.channel, post.platform, post.kind, post.item, post.template, scheduled, local,
         post.zone, post.text, json.dumps(post.payload, ensure_ascii=False), post.length, post.limit,
-        post.idempotency_key, scheduled, stamp, stamp,
+        post.idempotency_key, scheduled, stamp, stamp, post.miss_after,
     )
 
 
@@ -330,7 +369,16 @@ def _post(row: sqlite3.Row) -> Post:
         error=row["error"],
         claim_token=row["claim_token"],
         progress=json.loads(row["progress"]) if row["progress"] else {},
+        miss_after=row["miss_after"],
+        late_from=parse_utc(row["late_from"]) if row["late_from"] else None,
+        maybe_sent=bool(row["maybe_sent"]),
     )
+
+
+def _channel(row: sqlite3.Row) -> ChannelState:
+    return ChannelState(name=row["name"], state=row["state"],
+                        hold_until=parse_utc(row["hold_until"]) if row["hold_until"] else None,
+                        reason=row["reason"], updated_at=parse_utc(row["updated_at"]), waiting=row["waiting"])
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:
@@ -351,9 +399,13 @@ def _lease_problem(db: sqlite3.Connection, post_id: int, claim_token: str) -> st
 
 
 def _apply_outcome(db: sqlite3.Connection, post_id: int, outcome: Outcome, stamp: str) -> None:
+    maybe_sent = None if outcome.maybe_sent is None else int(outcome.maybe_sent)
+    if outcome.status == "published":
+        maybe_sent = 0
     db.execute(
         "UPDATE posts SET status = ?, lease_until = NULL, claim_token = NULL, attempts = attempts + ?, remote_id = ?, "
-        "remote_url = ?, error = ?, due_at = COALESCE(?, due_at), published_at = ?, updated_at = ? WHERE id = ?",
+        "remote_url = ?, error = ?, due_at = COALESCE(?, due_at), published_at = ?, maybe_sent = COALESCE(?, maybe_sent), "
+        "updated_at = ? WHERE id = ?",
         (
             outcome.status,
             1 if outcome.count_attempt else 0,
@@ -362,10 +414,26 @@ def _apply_outcome(db: sqlite3.Connection, post_id: int, outcome: Outcome, stamp
             outcome.error,
             db_time(outcome.retry_at) if outcome.retry_at else None,
             stamp if outcome.status == "published" else None,
+            maybe_sent,
             stamp,
             post_id,
         ),
     )
+    channel = db.execute("SELECT channel FROM posts WHERE id = ?", (post_id,)).fetchone()["channel"]
+    if outcome.channel_attention is not None:
+        db.execute("INSERT INTO channels (name, state, reason, updated_at) VALUES (?, 'needs_attention', ?, ?) "
+                   "ON CONFLICT (name) DO UPDATE SET state = CASE WHEN state = 'paused' THEN state ELSE 'needs_attention' END, "
+                   "reason = excluded.reason, updated_at = excluded.updated_at",
+                   (channel, redacted_excerpt(outcome.channel_attention), stamp))
+    elif outcome.hold_channel_until is not None:
+        hold = db_time(outcome.hold_channel_until)
+        db.execute("INSERT INTO channels (name, state, hold_until, reason, updated_at) VALUES (?, 'active', ?, ?, ?) "
+                   "ON CONFLICT (name) DO UPDATE SET hold_until = MAX(COALESCE(hold_until, ''), excluded.hold_until), "
+                   "reason = excluded.reason, updated_at = excluded.updated_at",
+                   (channel, hold, redacted_excerpt(outcome.error), stamp))
+    elif outcome.status == "published":  # a hold that has run out is forgotten once the channel publishes again
+        db.execute("UPDATE channels SET hold_until = NULL, reason = CASE WHEN state = 'active' THEN NULL ELSE reason END, "
+                   "updated_at = ? WHERE name = ? AND hold_until IS NOT NULL AND hold_until <= ?", (stamp, channel, stamp))
 
 
 def _insert_attempt(db: sqlite3.Connection, post_id: int, outcome: Outcome, now: datetime, lost: bool) -> None:
@@ -397,8 +465,9 @@ _WHY_NOT = {
 
 
 def _make_due(db: sqlite3.Connection, post_id: int, now: datetime) -> None:
+    # A person made it due now: lateness counts from now, and an earlier doubt is settled (they checked the account).
     db.execute("UPDATE posts SET status = 'retry', due_at = ?, attempts = 0, lease_until = NULL, claim_token = NULL, "
-               "updated_at = ? WHERE id = ?", (db_time(now), db_time(now), post_id))
+               "late_from = ?, maybe_sent = 0, updated_at = ? WHERE id = ?", (db_time(now), db_time(now), db_time(now), post_id))
 
 
 def _with_recovered(post: Post, recovered: bool) -> Post:

@@ -1,0 +1,70 @@
+"""Tests that break things: the real CLI, in subprocesses, against tests/faultserver.py on 127.0.0.1.
+
+(c) a few hundred seeded faults of every kind: every post ends published, failed with a reason, or unconfirmed,
+    and the server never saw a post created twice;
+(b) four `publish` runs at once on one queue of HTTP posts: every post created exactly once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from faultkit import assert_no_secret_stored, env_for, fill, final_posts, run_rounds
+from faultserver import FaultPlan, FaultServer
+
+SEED = 20261123
+
+
+def test_hundreds_of_faults_end_published_failed_or_unconfirmed_and_never_duplicated(tmp_path, capsys):
+    per_channel = {"mastodon": 90, "bluesky": 90, "x": 90, "telegram": 50}
+    deadline = time.monotonic() + 45
+    with FaultServer(FaultPlan(SEED, rate=0.45), stall=0.6) as server:
+        ids = fill(tmp_path, per_channel)
+        rounds = run_rounds(tmp_path, env_for(tmp_path, server.url, timeout="0.4"), workers=4, max_rounds=40, deadline=deadline)
+
+    posts = final_posts(tmp_path)
+    by_status = Counter(post.status for post in posts)
+    faults = sum(server.faults.values())
+    kinds = Counter(kind for _, kind in server.faults.elements())
+    with capsys.disabled():
+        print(f"\n[faults] posts={len(posts)} faults={faults} {dict(kinds)} rounds={rounds} outcome={dict(by_status)} "
+              f"dedup-resends={server.deduplicated} duplicates={server.duplicates()}")
+
+    assert len(posts) == len(ids)
+    assert faults >= 200 and set(kinds) == {"500", "429", "stall", "drop", "expire"}
+    assert server.duplicates() == {}
+    assert set(by_status) <= {"published", "failed", "unconfirmed"}
+    assert all(post.error for post in posts if post.status != "published")
+    for post in posts:
+        if post.status == "published":
+            assert post.remote_id
+        if post.status == "unconfirmed":  # only ever a post that may exist and could not be proven either way
+            assert post.maybe_sent, (post.id, post.platform, post.error)
+    # What the server holds is what the queue says: published, or unconfirmed (created, but never proven so).
+    for platform, identity in (("mastodon", lambda p: p.idempotency_key), ("x", lambda p: p.payload.get("text", p.text))):
+        published = {identity(p) for p in posts if p.platform == platform and p.status == "published"}
+        in_doubt = {identity(p) for p in posts if p.platform == platform and p.status == "unconfirmed"}
+        assert published <= set(server.created[platform]) <= published | in_doubt
+    # Telegram cannot be read back: a post whose answer was lost (or a 500) waits for a person, never resent.
+    assert all(server.created["telegram"][post.payload.get("text", post.text)] <= 1
+               for post in posts if post.platform == "telegram" and post.status == "unconfirmed")
+    assert_no_secret_stored(tmp_path)
+
+
+def test_four_concurrent_runs_publish_every_http_post_exactly_once(tmp_path, capsys):
+    per_channel = {"mastodon": 100, "x": 100}
+    deadline = time.monotonic() + 30
+    with FaultServer(delay=0.005) as server:
+        ids = fill(tmp_path, per_channel)
+        rounds = run_rounds(tmp_path, env_for(tmp_path, server.url, timeout="5"), workers=4, max_rounds=1,
+                            deadline=deadline)
+    posts = final_posts(tmp_path)
+    with capsys.disabled():
+        print(f"\n[concurrency] posts={len(posts)} workers=4 rounds={rounds} requests={dict(server.requests)} "
+              f"duplicates={server.duplicates()}")
+    assert Counter(post.status for post in posts) == {"published": len(ids)}
+    assert all(post.attempts == 1 for post in posts)
+    assert sum(server.created["mastodon"].values()) == 100 and sum(server.created["x"].values()) == 100
+    assert server.duplicates() == {} and server.deduplicated == 0
+    assert server.requests == {"mastodon": 100, "x": 100}  # not one resend

@@ -35,7 +35,7 @@ class Slot:
 def zone_info(zone: str, where: str) -> ZoneInfo:
     try:
         return ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder name such as "America"
         raise ConfigError(f"unknown time zone {zone!r} (use an IANA name such as 'America/New_York')", where) from None
 
 

@@ -110,13 +110,23 @@ def test_end_to_end_campaign_to_outbox_with_injected_clock(workspace, capsys):
     assert code == 0 and report["counts"] == {"published": 1}
     assert report["posts"][0]["published_at"] == "2026-11-23T15:00:00Z"
 
-    clock.now = MONDAY + timedelta(days=30)
-    code, out, _ = run(["publish", "--json"], capsys, clock)
-    assert json.loads(out)["counts"] == {"published": 4}
+    for day in (2, 4, 7, 9):  # Wednesday, Friday, Monday, Wednesday at 10:00 New York time: each slot on its day
+        clock.now = MONDAY + timedelta(days=day, hours=3)
+        code, out, _ = run(["publish", "--json"], capsys, clock)
+        assert code == 0 and json.loads(out)["counts"] == {"published": 1}
     lines = [json.loads(line) for line in (workspace / "outbox.jsonl").read_text().splitlines()]
     assert len(lines) == 5 and len({line["idempotency_key"] for line in lines}) == 5
     assert [line["local_time"][:10] for line in lines] == ["2026-11-23", "2026-11-25", "2026-11-27", "2026-11-30", "2026-12-02"]
     assert run(["publish", "--json"], capsys, clock)[1].strip() == json.dumps({"counts": {}, "posts": []}, indent=2)
+
+
+def test_a_post_more_than_two_hours_late_is_missed_not_published(workspace, capsys):
+    clock = Clock(MONDAY)
+    assert run(["add", "--channel", "outbox", "--text", "on time", "--at", "2026-11-23T12:30:00Z"], capsys, clock)[0] == 0
+    clock.now = MONDAY + timedelta(hours=3)  # 2 h 30 min after its slot
+    code, out, _ = run(["publish", "--json"], capsys, clock)
+    assert code == 1 and json.loads(out)["counts"] == {"missed": 1}
+    assert not (workspace / "outbox.jsonl").exists()
 
 
 def test_add_now_and_list_by_status(workspace, capsys):

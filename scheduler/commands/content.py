@@ -68,7 +68,7 @@ def cmd_queue(args, settings, clock) -> int:
 def cmd_demo(args, settings, clock) -> int:
     from scheduler.demo import run_demo
 
-    result = run_demo(settings, Path(args.dir), clock(), clock)
+    result = run_demo(settings, Path(args.dir), clock())
     if args.json:
         print_json({"workdir": str(result.workdir), "plan": [p.as_json() for p in result.planned],
                      "publish": result.report.as_json()})
@@ -77,7 +77,7 @@ def cmd_demo(args, settings, clock) -> int:
     print("Plan (new posts, weekly slots in the clinic's time zone):")
     print_posts([p.as_json() for p in result.planned], full_text=True)
     print(f"\nQueued {len(result.queued.added)} new post(s); {len(result.queued.existing)} were already queued.\n")
-    print("Published now (the demo moves its clock past the last slot):")
+    print("Published, each on its own slot (the demo moves its clock from slot to slot):")
     print_posts([post.as_json() for post in result.report.touched])
     print(f"\n{len(result.published)} post(s) published in all; the outbox is {result.workdir / 'outbox.jsonl'}")
     return EXIT_FAILED if result.report.failed else EXIT_OK

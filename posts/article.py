@@ -43,6 +43,7 @@ class Sentence:
     headings: tuple[str, ...] = ()  # every heading above it, outermost first (h1 excluded when it is the title)
     line: int = -1  # index of its line (a paragraph, list item or heading) in the body
     list_item: bool = False  # the line was a bullet or numbered list item
+    is_heading: bool = False  # the line was a heading: context for the sentences below, never a point itself
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,8 @@ def _sentences(lines: list[_Line]) -> tuple[str, list[Sentence]]:
         for start, end in _split_line(line.text):
             piece = line.text[start:end]
             sentences.append(Sentence(piece, offset + start, offset + end, None if line.is_heading else heading,
-                                      headings=above, line=index, list_item=line.is_list))
+                                      headings=above, line=index, list_item=line.is_list,
+                                      is_heading=line.is_heading))
         body_parts.append(line.text)
         offset += len(line.text) + 1
     return "\n".join(body_parts), sentences

@@ -10,6 +10,12 @@ The article's structure counts too: a section under a benefit heading ("Benefits
 sentence" item is read as one benefit, with the subject taken for granted; sections about
 symptoms, causes, risks or warnings are skipped; a sentence that names several benefits one
 after the other ("eases A, loosens B and improves C") gives one point per benefit.
+
+Headings are context, never points. A question heading that asks about a benefit ("Can dry
+needling help …?") makes its answer a benefit section. The subject may be a part of the therapy
+("the warm water", "gentle pressure", "regular sessions"), "allows/lets/enables … to X" reads
+"lets you X", and people who do something better or again ("many people sleep better", "you can
+go back to work the same day") give "helps you …"; a condition ("if you rest") or a setback does not.
 """
 
 from __future__ import annotations
@@ -24,16 +30,40 @@ _VERB_WORDS = (
     "help|reduce|improve|relieve|ease|prevent|boost|promote|increase|lower|release|decrease|"
     "enhance|alleviate|strengthen|restore|support|calm|loosen|relax|speed|lessen|soothe|"
     "stimulate|encourage|aid|decompress|stretch|steady|sharpen|shorten|heal|protect|correct|"
-    "stabilise|stabilize|mobilise|mobilize|lengthen"
+    "stabilise|stabilize|mobilise|mobilize|lengthen|settle|train"
 )
-# "builds strength" is a benefit; "builds a programme" is not.
-_VERBS = _VERB_WORDS + r"|build(?=s?\s+(?:up\s+)?(?:strength|muscles?|stamina|endurance|confidence)\b)"
+# Verbs that are a benefit only with the right object: "builds strength" is one, "builds a programme"
+# is not; "gives you the confidence …", "takes weight off …", "shows you how …", "allows you to …".
+_VERBS = _VERB_WORDS + (
+    r"|build(?=s?\s+(?:up\s+)?(?:\w+\s+)?(?:strength|muscles?|stamina|endurance|confidence|resilience|bone)\b)"
+    r"|give(?=s?\s+(?:\w+\s+){0,4}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence)\b)"
+    r"|bring(?=s?\s+(?:back|relief|down)\b)"
+    r"|offer(?=s?\s+(?:\w+\s+){0,2}?relief\b)"
+    r"|take(?=s?\s+(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress)\s+off\b)"
+    r"|show(?=s?\s+(?:you|them|patients|people|clients)\s+how\b)"
+    r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients)\b)"
+    r"|(?P<enabler>allow|enable)(?=s?\s+(?:[\w-]+\s+){1,3}?to\s+[a-z])"
+    r"|let(?=s?\s+(?:you|them|us|patients|people|clients|users|(?:many|most)\s+\w+)\s+(?!to\b|go\b)[a-z])"
+)
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
     rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will)\s+{_VERB_FORM}\b"
-    rf"|\b(?P<verb3>{_VERBS})(?:s|es)\b",
+    rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
+    # a plural subject takes the bare verb: "the classes give them …", "regular sessions ease …"
+    rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines)\s+"
+    rf"(?P<verb4>{_VERBS.replace('?P<enabler>', '?P<enabler4>')})\b",
     re.IGNORECASE,
 )
+# "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":
+# people doing something they could not, said of the therapy's outcome.
+_PEOPLE_OUTCOME = re.compile(
+    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|the)\s+)?(?:people|patients|clients|users|students|runners|athletes|you)\b"
+    r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|often|usually|soon|will|are able to|find (?:that )?they can)\s+)*"
+    r"(?P<rest>(?!(?:should|must|need|needs|have|has|feel|may|might|are|is|were|will|can|could|would|often|usually)\b)"
+    r"[a-z][^.;:]*)",
+    re.IGNORECASE,
+)
+_OUTCOME = re.compile(r"\b(?:better|again|more (?:easily|freely|comfortably)|the same day|sooner|faster)\b", re.IGNORECASE)
 _BENEFIT_LIST = re.compile(
     r"\bbenefits?\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)", re.IGNORECASE
 )
@@ -107,11 +137,18 @@ _MAX_POINT_WORDS = 10
 _THERAPY_WORDS = frozenset(
     "therapy therapies treatment treatments massage massages session sessions practice technique techniques "
     "acupuncture yoga physiotherapy chiropractic stretching exercise exercises care "
-    "benefit benefits advantage advantages".split()
+    "benefit benefits advantage advantages "
+    # the parts of a therapy that do its work: "the warm water", "gentle pressure", "soft tissue work"
+    "water warmth heat cold ice pressure buoyancy needle needles stroke strokes work mobilisation mobilization "
+    "stretch stretches movement movements routine routines programme programmes program programs class classes "
+    "course courses drills pulling rolling training".split()
 )
 _TITLE_NOISE = frozenset("how why what the benefits benefit of for and with can your you ways to a an in on".split())
 # "helps people living with …" says nothing; "helps you return to sport" does.
-_VAGUE_OBJECT = re.compile(r"^\w+\s+(?:people|you|patients|clients|many|those|sufferers|anyone)\b(?P<next>\s+\w+)?", re.IGNORECASE)
+_VAGUE_OBJECT = re.compile(
+    r"^\w+\s+(?:(?:some|many|most)\s+)?(?:people|you|patients|clients|many|those|sufferers|anyone)\b(?P<next>\s+\w+)?",
+    re.IGNORECASE,
+)
 _VAGUE_NEXT = frozenset("with who in of for at on and or".split())
 
 
@@ -163,11 +200,18 @@ def _section(headings: tuple[str, ...]) -> str | None:
     for heading in reversed(headings):
         if _EXCLUDED_HEADING.search(heading):
             return "excluded"
-        if _BENEFIT_HEADING.search(heading):
+        if _BENEFIT_HEADING.search(heading) or _benefit_question(heading):
             return "benefit"
         if _TYPE_HEADING.search(heading):
             return "types"
     return None
+
+
+def _benefit_question(heading: str) -> bool:
+    """"Can dry needling help shoulder pain?", "Will it improve my sleep?": the answer below is a benefit."""
+    return heading.rstrip().endswith("?") and bool(
+        re.match(r"^(?:can|could|does|do|will|would|is|are|may)\b", heading, re.IGNORECASE)
+    ) and bool(_CUE.search(re.sub(r"^\w+\s+", "", heading)) or re.search(r"\bhelp\b", heading, re.IGNORECASE))
 
 
 def _units(sentences: list[Sentence]) -> list[_Unit]:
@@ -180,7 +224,8 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
     units: list[_Unit] = []
     lines: dict[int, list[Sentence]] = {}
     for sentence in sentences:
-        lines.setdefault(sentence.line, []).append(sentence)
+        if not sentence.is_heading:  # a heading ("How hydrotherapy helps arthritis") is context, not a point
+            lines.setdefault(sentence.line, []).append(sentence)
     subsections: dict[tuple[str, ...], list[Sentence]] = {}
     for group in lines.values():
         first = group[0]
@@ -238,7 +283,7 @@ def _benefits_of_unit(unit: _Unit, types: list[str], subjects: frozenset[str]) -
         text = _COLON_LABEL.sub("", sentence.text, count=1) if sentence is sentences[0] else sentence.text
         if _NOT_A_BENEFIT.search(text):
             continue
-        points = _points_from_cue(text, None)
+        points = _points_from_cue(text, None) or _people_outcome(text)
         if points:
             return [_benefit(sentence, point) for point in points]
     point = _point_from_label(label or "")
@@ -255,15 +300,45 @@ def _benefits_of_item(sentence: Sentence) -> list[Benefit]:
     text = sentence.text.rstrip(".!")
     if _NOT_A_BENEFIT.search(text):
         return []
-    points = _points_from_cue(text, None, at_start=True)
+    points = (
+        _points_from_cue(text, None, at_start=True)
+        # "The warm water soothes aching joints": a short noun phrase, then the verb
+        or _points_from_cue(text, None, not_after_and=True, max_before=6)
+        or _people_outcome(text)
+    )
     if points:
         return [_benefit(sentence, point) for point in points]
     first, _, rest = text.partition(" ")
     if re.fullmatch(r"[A-Z]?[a-z]+(?<!s)s", first) and rest:
         # An item that starts with a verb ("Teaches you …", "Shortens recovery time …").
         return [_benefit(sentence, _phrase(first.lower()[:-1], " " + rest, conjugated=first.lower()) or "")]
-    point = _point_from_label(text)
+    point = _point_from_label(text) if len(text.split()) <= 6 else None
     return [_benefit(sentence, point)] if point else []
+
+
+def _people_outcome(text: str) -> list[str]:
+    """"Many people sleep better after a session" -> "helps you sleep better after a session"."""
+    match = _PEOPLE_OUTCOME.match(text)
+    if not match or not _OUTCOME.search(match["rest"]) or _CUE.match(match["rest"]):
+        return []
+    if re.search(r"\b(?:if|unless|until|worse|not|never|no longer)\b", match["rest"], re.IGNORECASE):
+        return []  # a condition or a setback, not an outcome
+    rest = match["rest"]
+    if match["who"]:
+        # "Patients who have avoided bending for years learn to move again": where the relative clause ends
+        # is unknowable without a parser, so only an infinitive that carries the outcome is taken.
+        tail = re.search(r"\b(?!(?:have|has|had|used|want|wanted|need|needed)\b)([a-z]+\s+to\s+[a-z][^,.;:]*)$",
+                         _CLAUSE_END.split(rest, maxsplit=1)[0])
+        if not tail or not _OUTCOME.search(tail.group(1)):
+            return []
+        rest = tail.group(1)
+    # "walk out of the clinic and go back to work the same day": the part that carries the outcome
+    parts = re.split(r"\s+and\s+", rest)
+    if len(parts) > 1 and _OUTCOME.search(parts[-1]) and not _OUTCOME.search(" and ".join(parts[:-1])):
+        rest = parts[-1]
+    verb, _, rest = rest.partition(" ")
+    point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
+    return [point] if point else []
 
 
 def _point_from_label(label: str) -> str | None:
@@ -273,6 +348,8 @@ def _point_from_label(label: str) -> str | None:
     verb = _ADJECTIVE_VERBS.get(first.lower())
     if verb and rest:
         return _trim(f"{verb} {rest}")
+    if re.match(r"^(?:quick|easy|simple|safe|gentle|comfortable|convenient)\s+to\s+\w", label, re.IGNORECASE):
+        return _trim(f"is {label[:1].lower()}{label[1:]}")  # "Quick to start" -> "is quick to start"
     participle = _point_from_noun(label)
     if not participle.startswith("provides "):
         return participle
@@ -304,17 +381,21 @@ def _benefits_in(
         # Under "Benefits of …" the subject may be a warm pack or a pose, and the benefit may sit
         # in a "which …" clause; a verb that continues another subject's clause ("… and supports") still does not count.
         points = _points_from_cue(text, None, allow_which=True, not_after_and=True)
+    if not points:
+        points = _people_outcome(text)
     return [_benefit(sentence, point) for point in points]
 
 
 def _points_from_cue(
     text: str, subjects: frozenset[str] | None, at_start: bool = False, allow_which: bool = False,
-    not_after_and: bool = False,
+    not_after_and: bool = False, max_before: int | None = None,
 ) -> list[str]:
     """The benefit phrases of the sentence's first usable cue; ``subjects=None`` takes any subject."""
     for match in _CUE.finditer(text):
-        before = text[: match.start()]
+        before = text[: match.start("verb4") if match.group("verb4") else match.start()]
         if at_start and before.strip():
+            return []
+        if max_before is not None and (len(before.split()) > max_before or re.search(r"[,;:]", before)):
             return []
         if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b)(?:\w+\s+)?$", before, re.IGNORECASE):
             continue
@@ -322,9 +403,13 @@ def _points_from_cue(
             pass
         elif re.search(r"\bwhich\s+(?:\w+\s+){0,2}$|\bthat\s+$", before, re.IGNORECASE):
             continue  # a consequence in a relative clause, not the sentence's claim ("say that X helps" is fine)
-        if subjects is not None and not subjects & set(re.findall(r"[a-z]+", before.lower())):
+        if (
+            subjects is not None
+            and not subjects & set(re.findall(r"[a-z]+", before.lower()))
+            and not re.search(r"\bit\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
+        ):
             continue  # something else does the helping ("better blood flow supports …")
-        verb = (match.group("verb") or match.group("verb3")).lower()
+        verb = _base_verb(match.group("verb") or match.group("verb3") or match.group("verb4"))
         points = []
         for index, part in enumerate(_coordinated(text[match.end():])):
             if index:  # "…, loosens tight fascia": the part starts with its own verb
@@ -340,7 +425,17 @@ def _points_from_cue(
     return []
 
 
-_BASE = frozenset(_VERB_WORDS.split("|")) | {"build"}
+_BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow", "let", "enable"}
+_ENABLERS = frozenset({"allow", "let", "enable"})
+_ENABLED_OBJECT = re.compile(
+    r"^\s*(?P<object>(?:[\w-]+\s+){0,2}?[\w-]+)\s+to\s+(?=[a-z])"  # allows/enables X to …
+    r"|^\s*(?P<let>(?:(?:many|most)\s+)?[\w-]+)\s+(?=[a-z])",  # lets X …
+    re.IGNORECASE,
+)
+# "allows new mothers to rest" reads "lets you rest"; "allows the tissue to heal" keeps its object.
+_PEOPLE = re.compile(
+    r"(?:^|\s)(?:you|them|us|people|patients|clients|users|mothers|parents|athletes|runners|students|adults|"
+    r"children|women|men|workers|players|everyone)$", re.IGNORECASE)
 
 
 def _base_verb(word: str) -> str:
@@ -367,8 +462,18 @@ def _coordinated(rest: str) -> list[str]:
 
 def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
     rest = re.sub(r"^\s+to\s+", " ", rest) if verb == "help" else rest
+    if verb in _ENABLERS:  # "allows them to avoid surgery" -> "lets you avoid surgery"
+        enabled = _ENABLED_OBJECT.match(rest)
+        if not enabled:
+            return None
+        thing = enabled["object"] or enabled["let"]
+        who = "you" if _PEOPLE.search(thing) else re.sub(r"^(?:a|an)\s+", "the ", thing)
+        rest, conjugated = " " + rest[enabled.end():], f"lets {who}"
     listed = _NOUN_LIST.match(rest)  # "loosens tight hamstrings, calves and hip flexors"
     phrase = (listed.group(0) if listed else _CLAUSE_END.split(rest, maxsplit=1)[0]).strip().rstrip(".!?")
+    relative = re.match(r"\s*((?:the|a|an|your)\s+)?[\w'-]+\s+(?:that|which)\s+", rest, re.IGNORECASE)
+    if not listed and relative and len(phrase.split()) <= 2:
+        phrase = (relative.group(0) + _CLAUSE_END.split(rest[relative.end():], maxsplit=1)[0]).strip().rstrip(".!?")
     if not phrase or _PRONOUN_OBJECT.match(f"{verb} {phrase}"):
         return None
     vague = _VAGUE_OBJECT.match(f"{verb} {phrase}")

@@ -43,12 +43,12 @@ def compile_post(
     """
     rules = rules_for(platform)
     text = text.strip()
-    problems = rules.problems(text, limit, max_hashtags)
+    length, problems = rules.measure(text, limit, max_hashtags)  # counted once: the X count is the costly one
     if problems:
         raise PostTooLongError("; ".join(problems), where)
     payload = _PAYLOADS.get(platform, _plain_payload)(text)
     warnings = _WARNINGS[platform](text) if platform in _WARNINGS else []
-    return CompiledPost(platform, text, rules.length(text), rules.limit if limit is None else limit, payload, warnings)
+    return CompiledPost(platform, text, length, rules.limit if limit is None else limit, payload, warnings)
 
 
 def _plain_payload(text: str) -> dict[str, Any]:

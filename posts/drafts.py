@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from posts.benefits import Extraction
 from posts.claims import Finding, Guard
 from posts.compile import CompiledPost, compile_post
-from posts.errors import PostTooLongError
+from posts.errors import ContentError, PostTooLongError
 from posts.hashtag_sets import HashtagPlan
 from posts.platforms import rules_for
 from posts.render import Renderer
@@ -48,6 +48,11 @@ class ContentSpec:
     utm: bool = True
     guard: Guard = field(default_factory=Guard)
     disclaimer: Disclaimer | None = None
+    images: dict[str, str] = field(default_factory=dict)  # template name or post kind -> image URL (or a local path)
+
+    def image_for(self, template: str, kind: str) -> str | None:
+        """The image of a post from ``template``: named by template first, then by post kind."""
+        return self.images.get(template) or self.images.get(kind)
 
     @property
     def hashtag_plan(self) -> HashtagPlan:
@@ -81,39 +86,79 @@ class Draft:
         return [finding.describe() for finding in self.claims] + list(self.post.warnings)
 
 
+class ImageError(ContentError):
+    """A post needs an image its campaign does not give (Instagram), or a local file where a public URL is needed."""
+
+
+# Platforms whose payload carries the campaign's image; Instagram cannot post without one.
+IMAGE_PLATFORMS = ("instagram", "threads")
+IMAGE_REQUIRED = ("instagram",)
+
+
 @dataclass(frozen=True)
-class _Item:
-    kind: str
-    value: str
+class ContentItem:
+    kind: str  # "benefit" or "technique"
+    value: str  # the benefit point or the technique's name
     context: dict[str, Any]
+    index: int  # its place in the campaign (0-based)
+    template: str  # the template it gets first (the rotation)
 
 
 def build_drafts(extraction: Extraction, spec: ContentSpec, channels: list[Channel], renderer: Renderer,
                  *, strict: bool = True) -> list[Draft]:
     """One draft per content item and channel, items in article order, templates rotating.
 
-    ``strict``: a post that does not fit its platform raises PostTooLongError; with
-    ``strict=False`` (preview) it becomes a draft whose ``error`` says why. The guard never raises
-    here: its findings are on each draft, and the caller decides what ``mode = "block"`` does.
+    ``strict``: a post that does not fit its platform raises PostTooLongError (a missing Instagram
+    image: ImageError); with ``strict=False`` (preview) it becomes a draft whose ``error`` says why.
+    The guard never raises here: its findings are on each draft, and the caller decides what
+    ``mode = "block"`` does.
     """
-    items = _items(extraction, spec)
+    items = content_items(extraction, spec)
+    return [render_draft(extraction, spec, channel, renderer, item, item.template, strict=strict)
+            for channel in channels for item in items]
+
+
+def render_draft(extraction: Extraction, spec: ContentSpec, channel: Channel, renderer: Renderer, item: ContentItem,
+                 template: str, *, tag_index: int | None = None, cycle: int = 0, strict: bool = True) -> Draft:
+    """One item on one channel through ``template``, with hashtag set ``tag_index`` (default: the
+    item's own). ``cycle`` > 0 is an evergreen repeat: its idempotency key carries the cycle number."""
     plan = spec.hashtag_plan
-    drafts = []
-    for channel in channels:
-        for index, (item, template) in enumerate(items):
-            tags = plan.for_post(index, channel.platform)
-            disclaimer = spec.disclaimer.text if spec.disclaimer and spec.disclaimer.applies(channel.platform, template) else ""
-            context = {**_base_context(extraction, spec, channel, template, tags, disclaimer), **item.context}
-            text = renderer.render(template, channel.platform, context)
-            claims = spec.guard.check(text.replace(disclaimer, " " * len(disclaimer)) if disclaimer else text)
-            if disclaimer and disclaimer not in text:
-                text = f"{text}\n\n{disclaimer}"
-            where = f"{renderer.template_file(template, channel.platform)} ({item.kind} {index + 1}, channel {channel.name})"
-            post, error = _compile(channel.platform, text, where, plan.cap(channel.platform), strict)
-            key = idempotency_key(spec.campaign, channel.name, item.kind, item.value, template)
-            drafts.append(Draft(channel.name, channel.platform, item.kind, item.value, template, post, key,
-                                index, where, tags, claims, error))
-    return drafts
+    tags = plan.for_post(item.index if tag_index is None else tag_index, channel.platform)
+    disclaimer = spec.disclaimer.text if spec.disclaimer and spec.disclaimer.applies(channel.platform, template) else ""
+    context = {**_base_context(extraction, spec, channel, template, tags, disclaimer), **item.context}
+    text = renderer.render(template, channel.platform, context)
+    claims = spec.guard.check(text.replace(disclaimer, " " * len(disclaimer)) if disclaimer else text)
+    if disclaimer and disclaimer not in text:
+        text = f"{text}\n\n{disclaimer}"
+    where = f"{renderer.template_file(template, channel.platform)} ({item.kind} {item.index + 1}, channel {channel.name})"
+    post, error = _compile(channel.platform, text, where, plan.cap(channel.platform), strict)
+    if error is None:
+        post, error = _with_image(post, spec, channel.platform, template, item.kind, where, strict)
+    parts = [spec.campaign, channel.name, item.kind, item.value, template] + ([f"cycle {cycle}"] if cycle else [])
+    return Draft(channel.name, channel.platform, item.kind, item.value, template, post, idempotency_key(*parts),
+                 item.index, where, tags, claims, error)
+
+
+def _with_image(post: CompiledPost, spec: ContentSpec, platform: str, template: str, kind: str, where: str,
+                strict: bool) -> tuple[CompiledPost, str | None]:
+    if platform not in IMAGE_PLATFORMS:
+        return post, None
+    image = spec.image_for(template, kind)
+    problem = None
+    if image is None:
+        if platform in IMAGE_REQUIRED:
+            problem = (f"{platform} needs an image and template {template!r} has none: add "
+                       f"templates.images.{template} (or templates.images.{kind}) with an https URL")
+    elif not image.lower().startswith(("https://", "http://")):
+        problem = (f"{platform} fetches the image from a public URL and {image!r} (template {template!r}) is a "
+                   "local file: give an https URL, or set templates.image_base_url to where the file is served")
+    else:
+        return replace(post, payload={**post.payload, "image_url": image}), None
+    if problem is None:
+        return post, None
+    if strict:
+        raise ImageError(problem, where)
+    return post, problem
 
 
 def _compile(platform: str, text: str, where: str, cap: int | None, strict: bool) -> tuple[CompiledPost, str | None]:
@@ -132,14 +177,20 @@ def idempotency_key(*parts: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _items(extraction: Extraction, spec: ContentSpec) -> list[tuple[_Item, str]]:
-    pairs: list[tuple[_Item, str]] = []
-    for index, benefit in enumerate(extraction.benefits):
+def content_items(extraction: Extraction, spec: ContentSpec) -> list[ContentItem]:
+    """The campaign's content items in order: its benefit points, then its techniques (when it has templates for them)."""
+    items: list[ContentItem] = []
+    for number, benefit in enumerate(extraction.benefits):
         context = {"benefit": {"point": benefit.point, "evidence": benefit.evidence}}
-        pairs.append((_Item("benefit", benefit.point, context), _rotate(spec.benefit_templates, index)))
-    for index, technique in enumerate(extraction.types if spec.technique_templates else []):
-        pairs.append((_Item("technique", technique, {"technique": technique}), _rotate(spec.technique_templates, index)))
-    return pairs
+        items.append(ContentItem("benefit", benefit.point, context, len(items), _rotate(spec.benefit_templates, number)))
+    for number, technique in enumerate(extraction.types if spec.technique_templates else []):
+        items.append(ContentItem("technique", technique, {"technique": technique}, len(items),
+                                 _rotate(spec.technique_templates, number)))
+    return items
+
+
+def templates_for(spec: ContentSpec, kind: str) -> list[str]:
+    return list(spec.benefit_templates if kind == "benefit" else spec.technique_templates)
 
 
 def _rotate(templates: list[str], index: int) -> str:

@@ -105,6 +105,10 @@ class PlatformRules:
         ``limit`` replaces the network's default length limit (a Mastodon instance's own limit,
         an X account with long posts); ``max_hashtags`` replaces its hashtag cap (Instagram's 30).
         """
+        return self.measure(text, limit, max_hashtags)[1]
+
+    def measure(self, text: str, limit: int | None = None, max_hashtags: int | None = None) -> tuple[int, list[str]]:
+        """``(length(text), problems(text, ...))``, counting the text once."""
         if limit is not None and limit < 1:
             raise ValueError(f"a length limit must be at least 1, not {limit}")
         if max_hashtags is not None and max_hashtags < 0:
@@ -127,7 +131,7 @@ class PlatformRules:
                 found.append(f"{len(tags)} hashtags ({listed}) is over {self.name}'s limit of {cap}{self.hashtag_hint}")
         if self.check is not None:
             found.extend(self.check(sent))
-        return found
+        return length, found
 
     def length(self, text: str) -> int:
         """The count this network compares with its limit, taken on the text as sent."""

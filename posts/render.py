@@ -29,7 +29,11 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            auto_reload=False,  # a run never sees a template change: no os.stat per {% import %}
         )
+        # (name, platform) -> the resolved template: templates do not change during a run, and each look-up is
+        # several os.stat calls (Jinja2's auto_reload) over the folders and the platform override.
+        self._resolved: dict[tuple[str, str], jinja2.Template] = {}
 
     def template_file(self, name: str, platform: str) -> str:
         """The template file that ``name`` resolves to for ``platform`` (for messages and checks)."""
@@ -44,6 +48,12 @@ class Renderer:
         return _tidy(text)
 
     def _load(self, name: str, platform: str) -> jinja2.Template:
+        template = self._resolved.get((name, platform))
+        if template is None:
+            template = self._resolved[name, platform] = self._resolve(name, platform)
+        return template
+
+    def _resolve(self, name: str, platform: str) -> jinja2.Template:
         candidates = [f"{platform}/{name}{TEMPLATE_SUFFIX}", f"{name}{TEMPLATE_SUFFIX}"]
         try:
             return self._env.get_template(self._env.select_template(candidates).name)

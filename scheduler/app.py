@@ -28,15 +28,16 @@ def plan(settings: Settings, campaign_path: str, now: datetime) -> list[PlannedP
 
 
 def queue(settings: Settings, campaign_path: str, now: datetime) -> EnqueueResult:
+    """Re-plan posts of a channel whose schedule changed, queue new posts, refill with evergreen repeats
+    (see scheduler.planner.queue_campaign); the result also has ``replanned`` and ``recycled``."""
     from scheduler.campaign import load_campaign
-    from scheduler.planner import assign_slots, prepare_drafts
+    from scheduler.planner import prepare, queue_campaign
 
     campaign = load_campaign(campaign_path)
-    drafts = prepare_drafts(campaign, settings)  # every content error surfaces before the database opens
+    content, drafts = prepare(campaign, settings)  # every content error surfaces before the database opens
     store = open_store(settings.database_url)
     try:
-        planned = assign_slots(campaign, drafts, now, store)
-        return store.enqueue([p.as_new_post(campaign.name) for p in planned], now)
+        return queue_campaign(campaign, content, drafts, store, now)
     finally:
         store.close()
 

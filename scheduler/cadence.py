@@ -7,8 +7,10 @@ after the gap, and a slot in the repeated fall-back hour is taken once (the firs
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,6 +22,7 @@ _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_TOKEN = re.compile(rf"^(?:{'|'.join(_DAYS)})(?:-(?:{'|'.join(_DAYS)}))?$")
 _TIME = re.compile(r"^(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)$")
 _ALL_DAYS = {"daily", "*", "everyday"}
+MAX_JITTER_MINUTES = 30
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,43 @@ class Slot:
     @property
     def local(self) -> datetime:
         return self.utc.astimezone(ZoneInfo(self.zone))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One channel's weekly posting schedule: slot specs in ``zone``, each post moved by up to
+    ``jitter_minutes`` either way (a fixed amount per post, see ``jitter_offset``)."""
+
+    zone: str
+    slots: tuple[str, ...]
+    triggers: list[CronTrigger] = field(repr=False, compare=False, hash=False)
+    jitter_minutes: int = 0
+
+    @property
+    def tolerance(self) -> timedelta:
+        """A slot counts as taken when a post of the channel is scheduled within this of it."""
+        return timedelta(minutes=self.jitter_minutes)
+
+    def place(self, slot: "Slot", key: str) -> "Slot":
+        """The instant a post with idempotency key ``key`` takes in ``slot``: the slot plus its jitter."""
+        return Slot(slot.utc + jitter_offset(key, self.jitter_minutes), slot.zone)
+
+    def base_of(self, moment: datetime, key: str) -> datetime:
+        """The slot instant a post with ``key`` scheduled at ``moment`` was placed from (jitter removed)."""
+        return moment.astimezone(timezone.utc) - jitter_offset(key, self.jitter_minutes)
+
+
+def make_schedule(specs: list[str], zone: str, jitter_minutes: int, where: str) -> Schedule:
+    return Schedule(zone, tuple(specs), parse_slots(specs, zone, where), jitter_minutes)
+
+
+def jitter_offset(key: str, minutes: int) -> timedelta:
+    """A whole number of minutes in [-minutes, +minutes], fixed by the post's idempotency key, so that
+    planning the same post again gives the same minute."""
+    if minutes <= 0:
+        return timedelta(0)
+    number = int.from_bytes(hashlib.sha256(f"jitter\x1f{key}".encode("utf-8")).digest()[:8], "big")
+    return timedelta(minutes=number % (2 * minutes + 1) - minutes)
 
 
 def zone_info(zone: str, where: str) -> ZoneInfo:
@@ -69,27 +109,53 @@ def parse_slots(specs: list[str], zone: str, where: str) -> list[CronTrigger]:
 
 
 def upcoming_slots(
-    triggers: list[CronTrigger], zone: str, after: datetime, count: int, taken: set[datetime] = frozenset()
+    triggers: list[CronTrigger], zone: str, after: datetime, count: int, taken: set[datetime] = frozenset(),
+    tolerance: timedelta = timedelta(0),
 ) -> list[Slot]:
-    """The next ``count`` slot instants strictly after ``after`` that are not in ``taken``."""
-    if after.tzinfo is None:
-        raise ValueError("after must be an aware datetime")
+    """The next ``count`` slot instants strictly after ``after`` that are not taken: no instant of
+    ``taken`` lies within ``tolerance`` of them (zero: the very instant)."""
     if count <= 0:
         return []  # the slot stream is endless: asking for none must not walk it forever
-    tz = ZoneInfo(zone)
+    if after.tzinfo is None:
+        raise ValueError("after must be an aware datetime")
+    marks = sorted(moment.astimezone(timezone.utc) for moment in taken)
     found: list[Slot] = []
+    for slot in iter_slots(triggers, zone, after):
+        if not is_taken(slot.utc, marks, tolerance):
+            found.append(slot)
+            if len(found) == count:
+                break
+    return found
+
+
+def slots_between(triggers: list[CronTrigger], zone: str, after: datetime, before: datetime) -> list[Slot]:
+    """Every slot instant strictly after ``after`` and before ``before``."""
+    found = []
+    for slot in iter_slots(triggers, zone, after):
+        if slot.utc >= before:
+            break
+        found.append(slot)
+    return found
+
+
+def iter_slots(triggers: list[CronTrigger], zone: str, after: datetime):
+    """Slot instants strictly after ``after``, in order, each once (DST rules applied)."""
+    if after.tzinfo is None:
+        raise ValueError("after must be an aware datetime")
+    tz = ZoneInfo(zone)
     seen: set[datetime] = set()
-    cursor = after
-    for wall in _wall_times(triggers, cursor):
+    for wall in _wall_times(triggers, after):
         instant = _resolve(wall, tz)
         if instant <= after or instant in seen:
             continue
         seen.add(instant)
-        if instant not in taken:
-            found.append(Slot(instant, zone))
-            if len(found) == count:
-                break
-    return found
+        yield Slot(instant, zone)
+
+
+def is_taken(instant: datetime, marks: list[datetime], tolerance: timedelta) -> bool:
+    """Whether a sorted list of UTC instants has one within ``tolerance`` of ``instant``."""
+    index = bisect.bisect_left(marks, instant - tolerance)
+    return index < len(marks) and marks[index] <= instant + tolerance
 
 
 def _wall_times(triggers: list[CronTrigger], start: datetime):

@@ -15,6 +15,7 @@ from scheduler.errors import ConfigError
 DEFAULT_DATABASE_URL = "sqlite:///scheduler.db"
 DEFAULT_HTTP_TIMEOUT = 30.0
 DEFAULT_MISSED_AFTER = 7200.0  # seconds late after which a post is missed instead of published late
+DEFAULT_WORKERS = 8  # channels published at once by one run (each channel still one post at a time)
 _CHANNEL_NAME = re.compile(r"^[a-z][a-z0-9_]*(?::[a-z0-9_]+)?$")
 
 
@@ -26,6 +27,10 @@ class Settings:
     missed_after: float = DEFAULT_MISSED_AFTER
     # Failures, unconfirmed and missed posts are POSTed here as JSON (a webhook URL carries its token: never logged).
     notify_webhook_url: str | None = field(default=None, repr=False)
+    # Refreshed OAuth tokens (X's rotating refresh token) outlive the run here; None: kept for the run only.
+    token_file: Path | None = None
+    # Channels published in parallel by one run (SCHEDULER_WORKERS; 1 when Settings is built in code: one at a time).
+    workers: int = 1
     # Every variable seen, for channel credentials; hidden from repr so secrets never reach a log.
     values: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -55,6 +60,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         http_timeout=_positive_float(values, "SCHEDULER_HTTP_TIMEOUT", DEFAULT_HTTP_TIMEOUT),
         missed_after=_positive_float(values, "SCHEDULER_MISSED_AFTER", DEFAULT_MISSED_AFTER),
         notify_webhook_url=_webhook_url(values.get("NOTIFY_WEBHOOK_URL")),
+        workers=_workers(values.get("SCHEDULER_WORKERS")),
+        # The real environment defaults to .tokens.json in the working directory; an explicit mapping only if it names one.
+        token_file=Path(values.get("SCHEDULER_TOKEN_FILE") or ".tokens.json")
+        if environ is None or values.get("SCHEDULER_TOKEN_FILE") else None,
         values=values,
     )
 
@@ -80,3 +89,15 @@ def _webhook_url(raw: str | None) -> str | None:
     if not re.match(r"^https?://[^/\s]+", url):
         raise ConfigError("must be an http:// or https:// URL", "NOTIFY_WEBHOOK_URL")
     return url
+
+
+def _workers(raw: str | None) -> int:
+    if not raw or not raw.strip():
+        return DEFAULT_WORKERS
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ConfigError(f"must be a whole number of workers, got {raw!r}", "SCHEDULER_WORKERS") from None
+    if not 1 <= number <= 256:
+        raise ConfigError(f"must be between 1 and 256, got {raw!r}", "SCHEDULER_WORKERS")
+    return number

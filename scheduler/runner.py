@@ -2,6 +2,10 @@
 
 Retry policy is data on the post: a failed attempt sets the post's next due time; no worker
 ever sleeps.
+
+Channels are published in parallel (``SCHEDULER_WORKERS`` threads at most), each channel by one worker at a
+time and its posts strictly one after another: a worker claims its channel's next post only when none of that
+channel's posts is in flight, in this process or any other (the store checks the live leases).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -32,6 +37,8 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 LEASE_MARGIN = 60.0  # seconds beyond the HTTP timeout, so a live request never outlasts its lease
+BUSY_POLL = 0.005  # seconds between looks at a channel another process is publishing (it may let go between posts)
+BUSY_PATIENCE = 5.0  # a channel whose same post another process has held this long is left to that process
 
 Clock = Callable[[], datetime]
 
@@ -74,15 +81,87 @@ class Runner:
         return 6 * timeout + min(LEASE_MARGIN, max(2.0, 4 * timeout))
 
     def run_due(self, limit: int | None = None) -> RunReport:
-        report = RunReport()
-        while not self.stop.is_set() and (limit is None or len(report.touched) < limit):
-            claimed = self.store.claim_due(self.clock(), self.lease_seconds, limit=1)
-            if not claimed:
-                break
-            recorded = self.publish_one(claimed[0])
+        """Publish what is due now, channels in parallel (at most ``settings.workers`` at once), each channel's posts in
+        order; at most ``limit`` posts. On ``stop`` every worker finishes its post in flight and takes no more."""
+        run = _Run(limit)
+        if self.stop.is_set():
+            return run.report
+        first = self.store.due_channels(self.clock())
+        if not first:
+            return run.report  # the idle cron run: one query, no thread, no HTTP import
+        if self.settings.workers <= 1:
+            self._run_inline(run, first)
+        else:
+            self._run_pool(run, first)
+        return run.report
+
+    def _run_inline(self, run: _Run, channels: list[str]) -> None:
+        finished: set[str] = set()  # channels that had nothing more for this run
+        while channels and not self.stop.is_set() and run.room():
+            channel = channels[0]
+            if self._drain(channel, run) == 0:
+                finished.add(channel)
+            channels = [c for c in self.store.due_channels(self.clock()) if c not in finished]
+
+    def _run_pool(self, run: _Run, channels: list[str]) -> None:
+        from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+        workers = self.settings.workers
+        self._pooled_session(workers)  # made before the threads start: one session, a connection per worker
+        finished: set[str] = set()
+        active: dict[Future, str] = {}
+        errors: list[BaseException] = []
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="publish") as pool:
+            try:
+                while True:
+                    if not (self.stop.is_set() or run.abort.is_set() or not run.room()) and len(active) < workers:
+                        busy = set(active.values())
+                        for channel in channels:
+                            if len(active) >= workers:
+                                break
+                            if channel not in busy and channel not in finished:
+                                active[pool.submit(self._drain, channel, run)] = channel
+                    if not active:
+                        break
+                    done, _ = wait(list(active), timeout=1.0, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        channel = active.pop(future)
+                        error = future.exception()
+                        if error is not None:
+                            errors.append(error)
+                            run.abort.set()  # the others finish their post in flight and stop
+                        elif future.result() == 0:
+                            finished.add(channel)
+                    channels = [] if run.abort.is_set() else self.store.due_channels(self.clock()) if done else channels
+            finally:
+                run.abort.set()  # whatever ended the loop: no worker takes another post
+        if errors:
+            raise errors[0]
+
+    def _drain(self, channel: str, run: _Run) -> int:
+        """One worker: ``channel``'s due posts one at a time, in order, until none is left (or a hold, a stop, the
+        limit). Returns how many it claimed. Waits while another process publishes the channel, up to BUSY_PATIENCE
+        for one same post (that process then drains it)."""
+        claimed = 0
+        holder_seen, since = None, 0.0
+        while not self.stop.is_set() and not run.abort.is_set() and run.take():
+            post = self.store.claim_next_for_channel(channel, self.clock(), self.lease_seconds)
+            if post is None:
+                run.give_back()
+                holder = self.store.channel_holder(channel, self.clock())
+                if holder is None:
+                    break  # nothing due (or the channel takes no posts now)
+                if holder != holder_seen:
+                    holder_seen, since = holder, time.monotonic()
+                elif time.monotonic() - since > BUSY_PATIENCE:
+                    break
+                self.stop.wait(BUSY_POLL)
+                continue
+            claimed += 1
+            recorded = self.publish_one(post)
             if recorded is not None:
-                report.touched.append(recorded)
-        return report
+                run.add(recorded)
+        return claimed
 
     def publish_one(self, post: Post) -> Post | None:
         """Publish a claimed post and record what happened; None when its lease was taken over meanwhile
@@ -166,6 +245,18 @@ class Runner:
             self._session = requests.Session()
         return self._session
 
+    def _pooled_session(self, workers: int) -> None:
+        """A session whose pools keep a connection per worker (requests keeps 10 per host by default)."""
+        if self._session is None:
+            import requests
+            from requests.adapters import HTTPAdapter
+
+            session = requests.Session()
+            size = max(10, workers)
+            for prefix in ("https://", "http://"):
+                session.mount(prefix, HTTPAdapter(pool_connections=size, pool_maxsize=size))
+            self._session = session
+
     def _publisher_for(self, channel: str, platform: str) -> Publisher:
         if channel not in self._publishers:
             self._publishers[channel] = publisher_class(platform)(channel, self.settings, self.session)
@@ -205,6 +296,35 @@ class Runner:
             return Outcome("unconfirmed", maybe_sent=True,
                            error=f"gave up after {post.attempts + 1} attempts; an earlier one may have landed: {error.reason}")
         return Outcome("failed", error=f"gave up after {post.attempts + 1} attempts: {error.reason}", maybe_sent=settled)
+
+
+class _Run:
+    """One run_due shared by its workers: the report, the post budget (``limit``), the abort flag."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.report = RunReport()
+        self.limit = limit
+        self.taken = 0
+        self.abort = threading.Event()  # a worker failed (the store): the others take no more posts
+        self._lock = threading.Lock()
+
+    def room(self) -> bool:
+        return self.limit is None or self.taken < self.limit
+
+    def take(self) -> bool:
+        with self._lock:
+            if self.limit is not None and self.taken >= self.limit:
+                return False
+            self.taken += 1
+            return True
+
+    def give_back(self) -> None:
+        with self._lock:
+            self.taken -= 1
+
+    def add(self, post: Post) -> None:
+        with self._lock:
+            self.report.touched.append(post)
 
 
 def _duration(seconds: float) -> str:

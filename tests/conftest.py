@@ -54,3 +54,34 @@ def settings_with() -> Callable[..., Settings]:
         return load_settings(environ=values, env_file=None)
 
     return build
+
+
+# Every variable a run could read credentials or settings from: a test sees none of the machine's own.
+_SETTING_PREFIXES = ("SCHEDULER_", "OUTBOX_", "NOTIFY_", "MASTODON_", "BLUESKY_", "X_", "LINKEDIN_", "FACEBOOK_",
+                     "INSTAGRAM_", "THREADS_", "TELEGRAM_", "DISCORD_")
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    """A working folder with no .env and no credentials in the environment; the queue and outbox live inside it."""
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith(_SETTING_PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{tmp_path / 'q.db'}")
+    monkeypatch.setenv("OUTBOX_PATH", str(tmp_path / "outbox.jsonl"))
+    return tmp_path
+
+
+@pytest.fixture
+def store(workspace):
+    """The workspace's queue, opened as the CLI opens it (test files with a store of their own override this)."""
+    import os
+
+    from scheduler.store import open_store
+
+    opened = open_store(os.environ["SCHEDULER_DATABASE_URL"])
+    yield opened
+    opened.close()

@@ -17,6 +17,7 @@ from scheduler.store.sqlite import db_time
 
 SECRETS = {"MASTODON_ACCESS_TOKEN": "mast-secret-7f3a9c21", "BLUESKY_APP_PASSWORD": "bsky-secret-pass-4411",
            "X_OAUTH2_ACCESS_TOKEN": "x-secret-oauth2-99aa", "TELEGRAM_BOT_TOKEN": "123456:tg-secret-token-abcdef"}
+DISCORD_TOKEN = "dc-secret-webhook-token-5e6f"  # a webhook URL carries its token in the path
 WAITING = ("queued", "retry", "publishing")
 
 
@@ -28,7 +29,8 @@ def env_for(tmp_path: Path, url: str, timeout: str = "0.5", **extra: str) -> dic
     env.update({"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost", "PYTHONUNBUFFERED": "1",
                 "SCHEDULER_DATABASE_URL": f"sqlite:///{tmp_path / 'q.db'}", "SCHEDULER_HTTP_TIMEOUT": timeout,
                 "MASTODON_BASE_URL": url, "BLUESKY_PDS_URL": url, "BLUESKY_HANDLE": "clinic.test",
-                "X_API_BASE_URL": url, "TELEGRAM_API_BASE_URL": url, "TELEGRAM_CHAT_ID": "@clinic", **SECRETS})
+                "X_API_BASE_URL": url, "TELEGRAM_API_BASE_URL": url, "TELEGRAM_CHAT_ID": "@clinic",
+                "DISCORD_WEBHOOK_URL": f"{url}/api/webhooks/223704706495545344/{DISCORD_TOKEN}", **SECRETS})
     env.update(extra)
     return env
 
@@ -107,8 +109,8 @@ def assert_no_secret_stored(tmp_path: Path, *texts: str) -> None:
         path = tmp_path / name
         if path.exists():
             data = path.read_bytes()
-            for secret in SECRETS.values():
+            for secret in (*SECRETS.values(), DISCORD_TOKEN):
                 assert secret.encode() not in data, f"a secret reached {name}"
     for text in texts:
-        for secret in SECRETS.values():
+        for secret in (*SECRETS.values(), DISCORD_TOKEN):
             assert secret not in text

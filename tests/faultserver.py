@@ -1,14 +1,15 @@
-"""A local HTTP server (127.0.0.1) that behaves like Mastodon, a Bluesky PDS, the X API and the Telegram Bot API,
-and breaks on purpose: for tests that run the real CLI in subprocesses.
+"""A local HTTP server (127.0.0.1) that behaves like Mastodon, a Bluesky PDS, the X API, the Telegram Bot API and
+Discord webhooks, and breaks on purpose: for tests that run the real CLI in subprocesses.
 
 What it keeps, per platform, is what the network would hold: ``created[platform]`` maps a post's identity
-(Mastodon: Idempotency-Key; Bluesky: rkey; X and Telegram: text) to how many posts were created with it.
+(Mastodon: Idempotency-Key; Bluesky: rkey; X, Telegram and Discord: text) to how many posts were created with it.
 Mastodon deduplicates on the Idempotency-Key and a PDS refuses a second record under the same rkey, as
-the real ones do; X and Telegram create whatever they are sent, so a blind resend shows as a count of 2.
+the real ones do; X, Telegram and Discord create whatever they are sent, so a blind resend shows as a count of 2.
 
 Faults (``FaultPlan``, seeded) apply to the requests that create posts:
   500     answered 500, nothing created
-  429     answered 429 with the platform's own rate-limit headers or body (reset one second ahead)
+  429     answered 429 with the platform's own rate-limit headers or body (reset one second ahead; Discord: a JSON
+          float ``retry_after``, ``discord_retry_after`` seconds)
   stall   created, then the answer waits past the client's timeout
   drop    created, then the connection is closed without an answer
   expire  (Bluesky) the session's access token is refused as ExpiredToken; refreshSession issues a new one
@@ -55,8 +56,12 @@ class FaultPlan:
 
 
 class FaultServer:
-    def __init__(self, plan: FaultPlan | None = None, stall: float = 1.0, delay: float = 0.0) -> None:
+    def __init__(self, plan: FaultPlan | None = None, stall: float = 1.0, delay: float = 0.0,
+                 discord_retry_after: float = 0.75) -> None:
         self.plan = plan
+        self.discord_retry_after = discord_retry_after
+        self.forced: dict[str, list[str | None]] = defaultdict(list)  # scripted faults, taken before the plan's
+        self.rate_limited_at: dict[str, list[datetime]] = defaultdict(list)  # when each 429 was answered
         self.stall = stall
         self.delay = delay
         self.lock = threading.Lock()
@@ -67,6 +72,7 @@ class FaultServer:
         self.statuses: dict[str, dict[str, Any]] = {}  # Mastodon: key -> status
         self.records: dict[str, dict[str, Any]] = {}  # Bluesky: rkey -> record
         self.tweets: list[dict[str, Any]] = []
+        self.messages: list[dict[str, Any]] = []  # Discord
         self.tokens: set[str] = set()  # valid Bluesky access tokens
         self.refresh_tokens: set[str] = set()
         self.fresh: set[str] = set()
@@ -127,6 +133,8 @@ class FaultServer:
             platform = "x"
         elif path.startswith("/bot"):
             platform = "telegram"
+        elif path.startswith("/api/webhooks/"):
+            platform = "discord"
         else:
             return self._answer(h, 404, {"error": "not found"})
         with self.lock:
@@ -147,7 +155,9 @@ class FaultServer:
             pass  # the client gave up (a stalled answer)
 
     def _fault(self, platform: str) -> str | None:
-        fault = self.plan.next(platform) if self.plan else None
+        with self.lock:
+            forced = self.forced[platform].pop(0) if self.forced[platform] else "plan"
+        fault = (self.plan.next(platform) if self.plan else None) if forced == "plan" else forced
         if fault:
             with self.lock:
                 self.faults[(platform, fault)] += 1
@@ -167,8 +177,17 @@ class FaultServer:
         return False
 
     def _rate_limited(self, h: BaseHTTPRequestHandler, platform: str) -> None:
-        reset = datetime.now(timezone.utc) + timedelta(seconds=1)
+        now = datetime.now(timezone.utc)
+        with self.lock:
+            self.rate_limited_at[platform].append(now)
+        reset = now + timedelta(seconds=1)
         epoch = str(int(reset.timestamp()) + 1)
+        if platform == "discord":  # discord.com/developers/docs/topics/rate-limits: seconds as a float, in the body
+            wait = self.discord_retry_after
+            return self._answer(h, 429, {"message": "You are being rate limited.", "retry_after": wait, "global": False},
+                                {"Retry-After": str(int(wait) + 1), "X-RateLimit-Limit": "5",
+                                 "X-RateLimit-Remaining": "0", "X-RateLimit-Reset-After": f"{wait:.3f}",
+                                 "X-RateLimit-Bucket": "b8b04fcb", "X-RateLimit-Scope": "shared"})
         if platform == "mastodon":
             self._answer(h, 429, {"error": "Too many requests"},
                          {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
@@ -304,3 +323,26 @@ class FaultServer:
         if not self._after_commit(h, fault):
             self._answer(h, 200, {"ok": True, "result": {"message_id": message_id, "chat": {"id": body["chat_id"]},
                                                          "text": body["text"]}})
+
+    # -- Discord webhooks ------------------------------------------------------------------------------
+
+    def _discord(self, h, method, path, query, raw) -> None:
+        parts = path.split("/")  # "", api, webhooks, id, token
+        if method != "POST" or len(parts) != 5 or not parts[4]:
+            return self._answer(h, 404, {"message": "Unknown Webhook", "code": 10015})
+        fault = self._fault("discord")
+        if fault in ("500", "429", "expire"):
+            return self._rate_limited(h, "discord") if fault == "429" else self._answer(
+                h, 500, {"message": "500: Internal Server Error", "code": 0})
+        content = json.loads(raw)["content"]
+        self._slow()
+        with self.lock:
+            message = {"id": str(1_100_000_000_000_000_000 + len(self.messages)), "type": 0, "content": content,
+                       "channel_id": "199737254929760256", "webhook_id": parts[3],
+                       "timestamp": datetime.now(timezone.utc).isoformat()}
+            self.messages.append(message)
+            self.created["discord"][content] += 1
+        if query.get("wait") != "true":
+            return self._answer(h, 204, {})
+        if not self._after_commit(h, fault):
+            self._answer(h, 200, message)

@@ -245,3 +245,62 @@ def test_a_slot_knows_its_local_time():
 
     assert slot.local == datetime(2026, 7, 6, 9, 30, tzinfo=ZoneInfo("America/New_York"))
     assert slot.local.utcoffset() == timedelta(hours=-4)
+
+
+# -- the DST rules in each documented zone -------------------------------------------------------
+
+def test_sydney_spring_forward_gap_moves_to_the_first_minute_after_it():
+    # 2026-10-04: Sydney jumps from 02:00 AEST to 03:00 AEDT; 02:30 does not exist that day.
+    found = slots("sun 02:30", "Australia/Sydney", datetime(2026, 9, 28, tzinfo=UTC), 2)
+
+    assert local_view(found) == ["Sun 2026-10-04 03:00", "Sun 2026-10-11 02:30"]
+    assert utc_view(found) == ["2026-10-03 16:00Z", "2026-10-10 15:30Z"]
+
+
+def test_berlin_fall_back_hour_is_taken_once_the_first_time():
+    # 2026-10-25: Berlin repeats 02:00-03:00 (CEST, then CET); 02:30 happens at 00:30Z and 01:30Z.
+    found = slots("sun 02:30", "Europe/Berlin", datetime(2026, 10, 24, tzinfo=UTC), 2)
+
+    assert utc_view(found) == ["2026-10-25 00:30Z", "2026-11-01 01:30Z"]
+    assert found[0].local.utcoffset() == timedelta(hours=2)
+
+
+def test_sydney_fall_back_hour_is_taken_once_the_first_time():
+    # 2026-04-05: Sydney repeats 02:00-03:00 (AEDT, then AEST); 02:30 happens at 15:30Z and 16:30Z on the 4th.
+    found = slots("daily 02:30", "Australia/Sydney", datetime(2026, 4, 4, 12, 0, tzinfo=UTC), 2)
+
+    assert utc_view(found) == ["2026-04-04 15:30Z", "2026-04-05 16:30Z"]
+    assert found[0].local.utcoffset() == timedelta(hours=11)
+
+
+def test_new_york_daily_slots_across_both_changes_keep_their_wall_time():
+    spring = slots("daily 09:30", "America/New_York", datetime(2026, 3, 7, tzinfo=UTC), 3)
+    autumn = slots("daily 09:30", "America/New_York", datetime(2026, 10, 31, tzinfo=UTC), 3)
+
+    assert {slot.local.strftime("%H:%M") for slot in spring + autumn} == {"09:30"}
+    assert utc_view(spring) == ["2026-03-07 14:30Z", "2026-03-08 13:30Z", "2026-03-09 13:30Z"]
+    assert utc_view(autumn) == ["2026-10-31 13:30Z", "2026-11-01 14:30Z", "2026-11-02 14:30Z"]
+
+
+# -- jitter: taken within a tolerance --------------------------------------------------------------
+
+def test_a_post_within_the_tolerance_takes_the_slot():
+    after = datetime(2026, 11, 22, tzinfo=UTC)
+    taken = {datetime(2026, 11, 23, 14, 36, tzinfo=UTC)}  # Monday's 09:30 New York slot, jittered by +6 minutes
+    triggers = parse_slots(["mon,wed 09:30"], "America/New_York", WHERE)
+
+    assert local_view(upcoming_slots(triggers, "America/New_York", after, 1, taken, timedelta(minutes=10))) == [
+        "Wed 2026-11-25 09:30"]
+    assert local_view(upcoming_slots(triggers, "America/New_York", after, 1, taken, timedelta(minutes=5))) == [
+        "Mon 2026-11-23 09:30"]
+
+
+def test_schedule_places_and_recovers_the_slot():
+    from scheduler.cadence import jitter_offset, make_schedule
+
+    schedule = make_schedule(["mon 09:30"], "Europe/Berlin", 8, WHERE)
+    slot = Slot(datetime(2026, 11, 23, 8, 30, tzinfo=UTC), "Europe/Berlin")
+    placed = schedule.place(slot, "abc")
+
+    assert placed.utc - slot.utc == jitter_offset("abc", 8)
+    assert schedule.base_of(placed.utc, "abc") == slot.utc

@@ -138,17 +138,6 @@ Massage also improves circulation and will flush out toxins from the tissue.
 """
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in list(__import__("os").environ):
-        if name.startswith(("MASTODON_", "BLUESKY_", "SCHEDULER_", "OUTBOX_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{tmp_path / 'q.db'}")
-    monkeypatch.setenv("OUTBOX_PATH", str(tmp_path / "outbox.jsonl"))
-    return tmp_path
-
-
 def campaign(folder: Path, extra: str = "", article: str = RISKY_ARTICLE) -> Path:
     (folder / "article.md").write_text(article, encoding="utf-8")
     (folder / "templates").mkdir(exist_ok=True)

@@ -45,18 +45,6 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    """A folder with no .env and no credentials in the environment; the queue and outbox live inside it."""
-    monkeypatch.chdir(tmp_path)
-    for name in list(__import__("os").environ):
-        if name.startswith(("MASTODON_", "BLUESKY_", "SCHEDULER_", "OUTBOX_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{tmp_path / 'q.db'}")
-    monkeypatch.setenv("OUTBOX_PATH", str(tmp_path / "outbox.jsonl"))
-    return tmp_path
-
-
 def write_campaign(folder: Path, article: Path | str = SAMPLE_ARTICLE, channels: str = '["outbox"]',
                    zone: str = "America/New_York", slots: str = '["mon,wed,fri 09:30"]') -> Path:
     path = folder / "campaign.toml"

@@ -150,11 +150,19 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 
 
 # Measured honestly, one scoring per round, the extractor frozen before each: round 1 (4 articles)
-# P 0.88 R 0.78; round 2 (4 new) P 0.88 R 0.39; round 3 (4 new, the current held-out set)
-# P 0.90 R 0.56. Each earlier round then moved to tuning. Precision holds; recall on unseen
-# phrasings does not reach the 0.9 yet, so this is an expected failure (not strict: it
-# reports XPASS the day it passes) rather than a silently lowered target.
-@pytest.mark.xfail(reason="held-out recall below the 0.9 target (round 3: P 0.90, R 0.56); see the scores with -s", strict=False)
+# P 0.88 R 0.78; round 2 (4 new) P 0.88 R 0.39; round 3 (4 new) P 0.90 R 0.56; round 4 (6 new,
+# the current held-out set, written and labelled before the round-4 rule changes) P 0.92 R 0.44
+# (12 matched, 13 predicted, 27 labelled). Each earlier round then moved to tuning. Precision holds;
+# recall on unseen shapes and phrasings does not reach the 0.9, so this is an expected
+# failure (not strict: it reports XPASS the day it passes) rather than a silently lowered target.
+# Round-4 files as written before scoring (sha256, first 16 hex digits):
+#   massage_headaches_bullets.md fc4803e7f0f8ba50 / .labels.toml b33de8a887e8d404
+#   knee_physio_prose.txt e000db34403cdd3a / .labels.toml d8c6a1da7794d6fb
+#   dry_needling_questions.md f6d391bc29bb1868 / .labels.toml c59ccb4c9d8760af
+#   spinal_decompression_page.html 6945b8f53d900ca3 / .labels.toml dea23b8b1f1fa7ad
+#   infrared_sauna_checklist.txt 0180205262d8d6cb / .labels.toml 2c275652805fadc2
+#   vestibular_rehab_table.md 4a21170f3c2cb2ab / .labels.toml dddfc9faa28b1e98
+@pytest.mark.xfail(reason="held-out recall below the 0.9 target (round 4: P 0.92, R 0.44); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET
@@ -165,10 +173,17 @@ def test_tuning_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
+def _benefits_or_none(article):
+    try:
+        return extract(article).benefits
+    except ArticleError:  # "no benefit points found": nothing to check (scored as nothing predicted)
+        return []
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.path.name)
 def test_evidence_offsets_point_into_the_body(case):
     article = parse_article(case.path.read_text(encoding="utf-8"), str(case.path))
-    for benefit in extract(article).benefits:
+    for benefit in _benefits_or_none(article):
         assert article.body[benefit.start:benefit.end] == benefit.evidence
         assert benefit.evidence.strip() == benefit.evidence and benefit.evidence
 
@@ -176,5 +191,44 @@ def test_evidence_offsets_point_into_the_body(case):
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.path.name)
 def test_no_point_comes_from_a_warning_symptom_or_call_to_action(case):
     article = parse_article(case.path.read_text(encoding="utf-8"), str(case.path))
-    for benefit in extract(article).benefits:
+    for benefit in _benefits_or_none(article):
         assert not re.search(r"\b(book|call|shop|join|sign up|consult|doctor|symptom|caused)\b", benefit.evidence, re.I), benefit
+
+
+# -- rule-level checks (synthetic sentences, not from any labelled article) ---------------------
+
+
+def _extracted(text: str, name: str = "probe.md") -> list[str]:
+    return [b.point for b in extract(parse_article(text, name)).benefits]
+
+
+def test_a_benefit_heading_is_context_not_a_point():
+    points = _extracted("# Reflexology\n\n## How reflexology helps stress\n\n- Firm thumb pressure settles a racing mind.\n")
+    assert points == ["settles a racing mind"]
+
+
+def test_list_items_whose_subject_is_a_part_of_the_therapy():
+    text = "# Sauna\n\n## Benefits of the sauna\n\n- The dry heat loosens stiff shoulders.\n- Regular sessions ease the ache in the upper back.\n"
+    assert _extracted(text) == ["loosens stiff shoulders", "eases the ache in the upper back"]
+
+
+def test_allows_lets_enables_read_as_lets():
+    text = "Postnatal Massage\n\nPostnatal massage allows new mothers to rest for an hour. Heat enables stiff muscles to relax."
+    assert _extracted(text, "probe.txt") == ["lets you rest for an hour", "lets stiff muscles relax"]
+
+
+def test_answer_under_a_question_heading_is_a_benefit_but_not_under_other_questions():
+    text = ("# Reflexology\n\n## Can reflexology help with anxiety?\n\nYes. The firm pressure calms a racing mind.\n\n"
+            "## Is it safe?\n\nThe firm pressure relaxes some people, but it is not for everyone.\n")
+    assert _extracted(text) == ["calms a racing mind"]
+
+
+def test_people_doing_better_is_an_outcome_but_a_condition_is_not():
+    text = ("# Reflexology\n\n## What reflexology does\n\n- Most clients sleep better on the night after a session.\n"
+            "- You will feel better if you rest afterwards.\n")
+    assert _extracted(text) == ["helps you sleep better on the night after a session"]
+
+
+def test_give_take_show_need_the_right_object():
+    text = "Massage\n\nThe classes give you a plan for the week. Our massage gives many people the confidence to move again."
+    assert _extracted(text, "probe.txt") == ["gives many people the confidence to move again"]

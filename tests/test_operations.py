@@ -75,9 +75,9 @@ def store(workspace) -> Store:
     opened.close()
 
 
-def enqueue(store: Store, key: str, at: datetime) -> Post:
+def enqueue(store: Store, key: str, at: datetime, channel: str = "fake") -> Post:
     text = f"text {key} #sciatica"
-    post = NewPost(channel="fake", platform="fake", scheduled_at=at, zone="UTC", text=text, payload={"status": text},
+    post = NewPost(channel=channel, platform="fake", scheduled_at=at, zone="UTC", text=text, payload={"status": text},
                    length=len(text), limit=500, idempotency_key=key)
     return store.enqueue([post], NOW).added[0]
 
@@ -221,7 +221,8 @@ def build_every_state(store: Store, answers: list[Any], capsys) -> dict[str, Pos
                     UnknownOutcome("social.example did not answer within 30s")])
     assert run(["publish"], capsys)[0] == 1
     assert run(["cancel", str(posts["cancelled"].id)], capsys)[0] == 0
-    posts["publishing"] = enqueue(store, "publishing", NOW - timedelta(seconds=30))
+    # On a channel of its own: a live claim holds its channel's later posts back (each channel's posts go in order).
+    posts["publishing"] = enqueue(store, "publishing", NOW - timedelta(seconds=30), channel="fake:held")
     assert [p.id for p in store.claim_due(NOW, 300)] == [posts["publishing"].id]  # a live worker holds it
     posts["overdue"] = enqueue(store, "overdue", NOW - timedelta(minutes=10))  # no run since it fell due
     return posts

@@ -32,6 +32,7 @@ class Backend:
     name: str
     url: str
     force_status: Callable[[int, str], None]  # test-only back door: statuses no verb sets yet
+    fail_updates_of: Callable[[int], None] = lambda post_id: None  # back door: any later change to that post fails
 
 
 def _sqlite_backend(tmp_path: Path) -> Backend:
@@ -42,7 +43,13 @@ def _sqlite_backend(tmp_path: Path) -> Backend:
             db.execute("UPDATE posts SET status = ? WHERE id = ?", (status, post_id))
         db.close()
 
-    return Backend("sqlite", "sqlite:///" + str(path), force_status)
+    def fail_updates_of(post_id: int) -> None:
+        with sqlite3.connect(path) as db:
+            db.execute(f"CREATE TRIGGER fail_{post_id:d} BEFORE UPDATE ON posts WHEN OLD.id = {post_id:d} "
+                       "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+        db.close()
+
+    return Backend("sqlite", "sqlite:///" + str(path), force_status, fail_updates_of)
 
 
 BACKENDS: dict[str, Callable[[Path], Backend]] = {
@@ -63,11 +70,13 @@ def store(backend) -> Store:
     opened.close()
 
 
-def new_post(key: str, at: datetime, channel: str = "outbox", zone: str = "UTC", text: str | None = None) -> NewPost:
+def new_post(key: str, at: datetime, channel: str = "outbox", zone: str = "UTC", text: str | None = None,
+             **fields) -> NewPost:
     body = text if text is not None else f"post {key} #massagetherapy"
+    values = dict(campaign="sciatica", kind="benefit", item="b1", template="benefit") | fields
     return NewPost(channel=channel, platform=channel.split(":", 1)[0], scheduled_at=at, zone=zone, text=body,
                    payload={"status": body, "tags": ["massagetherapy"]}, length=len(body), limit=500,
-                   idempotency_key=key, campaign="sciatica", kind="benefit", item="b1", template="benefit")
+                   idempotency_key=key, **values)
 
 
 def enqueue_one(store: Store, key: str, at: datetime, **kwargs) -> Post:
@@ -715,6 +724,319 @@ def test_a_healthy_database_has_no_integrity_problems(store):
     enqueue_one(store, "fine", T0)
     assert store.integrity_problems() == []
     assert store.schema_version() >= 2
+
+
+# -- a person's queue operations: pause/resume, shuffle, move, reschedule, edit, approve --------------
+
+DAY = timedelta(days=1)
+
+
+def slots_of(store: Store, channel: str = "outbox") -> dict[str, datetime]:
+    return {post.idempotency_key: post.scheduled_at for post in store.list_posts(channel=channel)}
+
+
+def test_a_paused_channel_is_not_claimed_until_resumed(store):
+    enqueue_one(store, "p1", T0)
+    enqueue_one(store, "m1", T0, channel="mastodon")
+
+    before, after = store.pause_channel("outbox", T0)
+
+    assert before is None and (after.state, after.waiting) == ("paused", 1)
+    assert store.pause_channel("outbox", T0)[0].state == "paused"  # twice: no change
+    (other,) = store.claim_due(T0, LEASE, limit=5)
+    assert other.idempotency_key == "m1"
+    record(store, other, Outcome("published", remote_id="r1"))
+    assert store.next_due_at() is None and store.overdue(T0 + DAY) == []
+    before, after = store.resume_channel("outbox", T0)
+    assert (before.state, after.state, after.waiting) == ("paused", "active", 1)
+    assert [post.idempotency_key for post in store.claim_due(T0, LEASE)] == ["p1"]
+
+
+def test_resume_of_a_channel_needing_attention_is_refused(store):
+    enqueue_one(store, "a1", T0)
+    record(store, claim_one(store), Outcome("retry", error="401", retry_at=T0, channel_attention="bad token"))
+
+    with pytest.raises(InvalidState, match="needs attention"):
+        store.resume_channel("outbox", T0)
+    assert store.resume_channel("mastodon", T0) == (None, None)  # active and without a row: nothing to do
+
+
+def test_a_paused_campaign_is_not_claimed_nor_overdue_until_resumed(store):
+    enqueue_one(store, "c1", T0)
+    enqueue_one(store, "other", T0, campaign="knee-pain")
+
+    assert store.pause_campaign("sciatica", T0) == (True, 1)
+    assert store.pause_campaign("sciatica", T0) == (False, 1)
+    assert store.paused_campaigns() == ["sciatica"]
+    (other,) = store.claim_due(T0, LEASE, limit=5)
+    assert other.idempotency_key == "other"
+    record(store, other, Outcome("published", remote_id="r1"))
+    assert store.next_due_at() is None and store.overdue(T0 + DAY) == []
+    assert store.resume_campaign("sciatica", T0) == (True, 1)
+    assert store.resume_campaign("sciatica", T0) == (False, 1)
+    assert store.next_due_at() == T0
+    assert [post.idempotency_key for post in store.claim_due(T0, LEASE)] == ["c1"]
+
+
+def test_a_campaign_with_no_posts_cannot_be_paused(store):
+    with pytest.raises(NotFoundError, match="no posts of campaign 'typo'"):
+        store.pause_campaign("typo", T0)
+    with pytest.raises(NotFoundError):
+        store.resume_campaign("typo", T0)
+
+
+def test_an_expired_claim_of_a_paused_campaign_waits_as_a_retry_that_may_have_been_sent(store):
+    enqueue_one(store, "lost", T0)
+    claim_one(store)
+    store.pause_campaign("sciatica", T0)
+
+    assert store.claim_due(T0 + timedelta(hours=1), LEASE) == []
+    post = store.list_posts()[0]
+    assert (post.status, post.maybe_sent) == ("retry", True)
+
+
+def test_a_draft_is_never_claimed_and_approve_queues_it_with_who_and_when(store):
+    draft = store.enqueue([new_post("d1", T0, status="draft", requires_approval=True)], T0).added[0]
+    assert (draft.status, draft.requires_approval, draft.approved_by) == ("draft", True, None)
+    assert store.claim_due(T0 + DAY, LEASE) == [] and store.next_due_at() is None
+    assert [p.id for p in store.list_posts(status="draft")] == [draft.id]
+
+    later = T0 - timedelta(hours=1)
+    (change,) = store.approve([draft.id], None, "Dr. Rivera", later)
+
+    assert change.before.status == "draft"
+    assert (change.after.status, change.after.approved_by, change.after.approved_at) == ("queued", "Dr. Rivera", later)
+    assert change.fields()["status"] == ("draft", "queued")
+    assert claim_one(store).id == draft.id
+
+
+def test_a_new_post_enters_only_queued_or_draft():
+    with pytest.raises(ValueError, match="queued or draft"):
+        new_post("bad", T0, status="published")
+
+
+def test_approve_refuses_a_post_that_is_not_a_draft_and_approves_none(store):
+    first = enqueue_one(store, "d1", T0, status="draft")
+    queued = enqueue_one(store, "q1", T0 + DAY)
+
+    with pytest.raises(InvalidState, match=f"cannot approve post {queued.id}: it is queued"):
+        store.approve([first.id, queued.id], None, "Ann", T0)
+    assert store.get(first.id).status == "draft"
+    with pytest.raises(NotFoundError):
+        store.approve([999], None, "Ann", T0)
+
+
+def test_approve_all_of_one_campaign(store):
+    mine = [enqueue_one(store, f"d{n}", T0 + n * DAY, status="draft") for n in range(3)]
+    theirs = enqueue_one(store, "x1", T0, status="draft", campaign="knee-pain")
+
+    changes = store.approve(None, "sciatica", "Ann", T0)
+
+    assert [change.after.id for change in changes] == [post.id for post in mine]
+    assert store.get(theirs.id).status == "draft"
+    with pytest.raises(InvalidState, match="not 'sciatica'"):
+        store.approve([theirs.id], "sciatica", "Ann", T0)
+    assert [c.after.id for c in store.approve(None, None, "Ann", T0)] == [theirs.id]
+    assert store.approve(None, None, "Ann", T0) == []
+
+
+def test_approve_all_is_one_transaction(store, backend):
+    drafts = [enqueue_one(store, f"d{n}", T0 + n * DAY, status="draft") for n in range(3)]
+    backend.fail_updates_of(drafts[1].id)
+
+    with pytest.raises(Exception, match="injected failure"):
+        store.approve(None, None, "Ann", T0)
+
+    assert [post.status for post in store.list_posts()] == ["draft"] * 3
+    assert all(post.approved_by is None for post in store.list_posts())
+
+
+def test_shuffle_permutes_posts_over_the_same_future_slots_repeatably(store, backend):
+    import random
+
+    past = enqueue_one(store, "past", T0 - DAY)
+    posts = [enqueue_one(store, f"s{n}", T0 + n * DAY) for n in range(1, 7)]
+    other = enqueue_one(store, "m", T0 + DAY, channel="mastodon")
+    backend.force_status(posts[-1].id, "failed")  # not waiting: keeps its slot
+    before = slots_of(store)
+
+    changes = store.shuffle("outbox", T0, random.Random(7))
+
+    after = slots_of(store)
+    assert sorted(after.values()) == sorted(before.values())  # the slots stay
+    assert after != before and after["past"] == before["past"] and after["s6"] == before["s6"]
+    assert {c.after.idempotency_key for c in changes} == {k for k in after if after[k] != before[k]}
+    assert all(c.after.due_at == c.after.scheduled_at and c.after.status == "queued" for c in changes)
+    assert store.get(other.id).scheduled_at == T0 + DAY and store.get(past.id).status == "queued"
+
+
+def test_shuffle_keeps_local_intent_in_each_posts_zone(store):
+    import random
+
+    berlin = enqueue_one(store, "b", T0 + DAY, zone="Europe/Berlin")
+    enqueue_one(store, "n", T0 + 2 * DAY, zone="America/New_York")
+
+    changes = store.shuffle(None, T0, random.Random(1)) or store.shuffle(None, T0, random.Random(2))
+
+    moved = store.get(berlin.id)
+    assert changes and moved.scheduled_at == T0 + 2 * DAY
+    assert moved.local_time == (T0 + 2 * DAY).astimezone(ZoneInfo("Europe/Berlin")).isoformat()
+
+
+def test_shuffle_is_one_transaction(store, backend):
+    import random
+
+    posts = [enqueue_one(store, f"s{n}", T0 + n * DAY) for n in range(1, 9)]
+    before = slots_of(store)
+    for post in posts[4:]:
+        backend.fail_updates_of(post.id)
+
+    with pytest.raises(Exception, match="injected failure"):
+        store.shuffle("outbox", T0, random.Random(3))
+
+    assert slots_of(store) == before
+
+
+def test_move_top_and_bottom_swap_with_the_first_and_last_waiting_post(store):
+    a, b, c, d = [enqueue_one(store, k, T0 + n * DAY) for n, k in enumerate("abcd", start=1)]
+    draft = enqueue_one(store, "e", T0 + 5 * DAY, status="draft")
+
+    changes = store.move(c.id, "top", T0)
+
+    assert slots_of(store) == {"a": c.scheduled_at, "b": b.scheduled_at, "c": a.scheduled_at, "d": d.scheduled_at,
+                               "e": draft.scheduled_at}
+    assert [(ch.after.id, ch.before.scheduled_at, ch.after.scheduled_at) for ch in changes] == [
+        (c.id, c.scheduled_at, a.scheduled_at), (a.id, a.scheduled_at, c.scheduled_at)]
+    store.move(b.id, "bottom", T0)
+    assert slots_of(store)["b"] == draft.scheduled_at and slots_of(store)["e"] == b.scheduled_at
+    assert store.move(b.id, "bottom", T0) == []  # already last
+
+
+def test_move_to_a_time_needs_a_free_future_slot(store):
+    a = enqueue_one(store, "a", T0 + DAY)
+    b = enqueue_one(store, "b", T0 + 2 * DAY)
+    gone = enqueue_one(store, "gone", T0 + 3 * DAY)
+    store.cancel(gone.id, T0)
+
+    with pytest.raises(InvalidState, match=f"post {b.id} has that slot"):
+        store.move(a.id, T0 + 2 * DAY, T0)
+    with pytest.raises(InvalidState, match="not in the future"):
+        store.move(a.id, T0 - DAY, T0)
+    (change,) = store.move(a.id, T0 + 3 * DAY, T0)  # a cancelled post's slot is free
+    assert change.after.scheduled_at == change.after.due_at == T0 + 3 * DAY
+
+
+def test_move_refuses_posts_that_do_not_wait_for_a_slot(store, backend):
+    a = enqueue_one(store, "a", T0 + DAY)
+    backend.force_status(a.id, "published")
+    with pytest.raises(InvalidState, match="cannot move"):
+        store.move(a.id, "top", T0)
+    past = enqueue_one(store, "past", T0 - DAY)
+    with pytest.raises(InvalidState, match="its slot has passed"):
+        store.move(past.id, "top", T0)
+
+
+def test_move_top_is_one_transaction(store, backend):
+    a = enqueue_one(store, "a", T0 + DAY)
+    b = enqueue_one(store, "b", T0 + 2 * DAY)
+    backend.fail_updates_of(a.id)  # the second half of the swap fails
+
+    with pytest.raises(Exception, match="injected failure"):
+        store.move(b.id, "top", T0)
+
+    assert slots_of(store) == {"a": a.scheduled_at, "b": b.scheduled_at}
+
+
+def test_reschedule_sets_the_time_and_local_intent(store):
+    post = enqueue_one(store, "r", T0 + DAY, zone="America/New_York")
+    at = datetime(2026, 12, 1, 14, 30, tzinfo=timezone.utc)
+
+    change = store.reschedule(post.id, at, T0)
+
+    assert (change.after.scheduled_at, change.after.due_at, change.after.status) == (at, at, "queued")
+    assert change.after.local_time == "2026-12-01T09:30:00-05:00"
+    with pytest.raises(InvalidState, match="not in the future"):
+        store.reschedule(post.id, T0, T0)
+
+
+def test_reschedule_into_another_zone_keeps_the_new_local_intent(store):
+    post = enqueue_one(store, "z", T0 + DAY, zone="UTC")
+    at = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
+
+    change = store.reschedule(post.id, at, T0, zone="Europe/Berlin")
+
+    assert (change.after.zone, change.after.local_time) == ("Europe/Berlin", "2026-12-01T09:00:00+01:00")
+    assert change.fields()["zone"] == ("UTC", "Europe/Berlin")
+
+
+def test_reschedule_of_a_missed_or_cancelled_post_makes_it_wait_again(store, backend):
+    missed = enqueue_one(store, "m", T0 - DAY)
+    backend.force_status(missed.id, "missed")
+    cancelled = enqueue_one(store, "c", T0 - DAY, status="draft", requires_approval=True)
+    store.cancel(cancelled.id, T0)
+
+    assert store.reschedule(missed.id, T0 + DAY, T0).after.status == "queued"
+    assert store.reschedule(cancelled.id, T0 + DAY, T0).after.status == "draft"  # never approved
+    published = enqueue_one(store, "p", T0 - DAY)
+    backend.force_status(published.id, "published")
+    with pytest.raises(InvalidState, match="it is published"):
+        store.reschedule(published.id, T0 + DAY, T0)
+
+
+def test_edit_replaces_text_and_payload_and_drops_saved_progress(store):
+    post = enqueue_one(store, "e", T0 - DAY)
+    claimed = claim_one(store)
+    store.save_progress(claimed.id, claimed.claim_token, {"container_id": "c-1"}, T0)
+    record(store, claimed, Outcome("retry", error="500", retry_at=T0 + DAY, maybe_sent=False))
+
+    change = store.edit(post.id, "new words #sciatica", {"status": "new words #sciatica"}, 19, 500, T0)
+
+    assert (change.before.text, change.after.text) == (post.text, "new words #sciatica")
+    assert change.after.payload == {"status": "new words #sciatica"} and change.after.length == 19
+    assert change.after.progress == {} and change.after.status == "retry"
+    assert store.edit(post.id, "new words #sciatica", {}, 19, 500, T0).fields() == {}  # same text: no change
+
+
+def test_edit_refuses_a_post_that_is_or_may_be_on_the_network(store, backend):
+    post = enqueue_one(store, "e", T0)
+    record(store, claim_one(store), Outcome("unconfirmed", error="timeout", maybe_sent=True))
+    with pytest.raises(InvalidState, match="cannot edit"):
+        store.edit(post.id, "x", {}, 1, 500, T0)
+    store.retry(post.id, T0)  # a person checked: not there
+    backend.force_status(post.id, "published")
+    with pytest.raises(InvalidState, match="already on the network"):
+        store.edit(post.id, "x", {}, 1, 500, T0)
+
+
+def test_editing_an_approved_post_returns_it_to_draft(store):
+    post = enqueue_one(store, "a", T0 + DAY, status="draft", requires_approval=True)
+    store.approve([post.id], None, "Ann", T0)
+
+    change = store.edit(post.id, "changed #sciatica", {}, 17, 500, T0)
+
+    assert change.fields()["status"] == ("queued", "draft")
+    assert (change.after.approved_by, change.after.approved_at) == (None, None)
+    plain = enqueue_one(store, "plain", T0 + DAY)  # its campaign does not require approval
+    assert store.edit(plain.id, "changed too", {}, 11, 500, T0).after.status == "queued"
+
+
+def test_a_cancelled_draft_retried_waits_for_approval(store):
+    post = enqueue_one(store, "d", T0 + DAY, status="draft", requires_approval=True)
+    store.cancel(post.id, T0)
+
+    assert store.retry(post.id, T0).status == "draft"
+    assert store.claim_due(T0 + 2 * DAY, LEASE) == []
+
+
+def test_the_due_query_stays_on_its_partial_index(store, backend):
+    if backend.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    from scheduler.store.sqlite import _BLOCKED
+
+    plan = " ".join(row[3] for row in store._db.execute(
+        f"EXPLAIN QUERY PLAN SELECT id FROM posts WHERE status IN ('queued', 'retry') AND due_at <= :now "
+        f"AND NOT {_BLOCKED} ORDER BY due_at, id LIMIT 1", {"now": "x"}))
+    assert "USING INDEX posts_due" in plan and "SCAN posts" not in plan
 
 
 # -- SQLite only ---------------------------------------------------------------------------------

@@ -13,19 +13,6 @@ from scheduler import cli
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    import os
-
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith(("MASTODON_", "BLUESKY_", "SCHEDULER_", "OUTBOX_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{tmp_path / 'q.db'}")
-    monkeypatch.setenv("OUTBOX_PATH", str(tmp_path / "outbox.jsonl"))
-    return tmp_path
-
-
 def run(argv, capsys):
     code = cli.main(argv, clock=lambda: NOW)
     out = capsys.readouterr()

@@ -8,4 +8,4 @@ cli.py stays the small dispatcher it is.
 
 from __future__ import annotations
 
-MODULES = ("content", "queueing", "publishing", "operations", "transfer", "preview", "channels")
+MODULES = ("content", "queueing", "publishing", "operations", "transfer", "preview", "channels", "queue_ops")

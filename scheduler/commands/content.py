@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -24,6 +25,10 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
         command = commands.add_parser(name, help=text)
         command.add_argument("campaign", help="the campaign's TOML file")
         command.add_argument("--json", action="store_true", help="print a JSON array of posts")
+        if name == "plan":
+            command.add_argument("--days", type=_days, help="simulate N days ahead, evergreen repeats included, "
+                                                            "and warn where a channel would exceed its posting quota")
+            command.add_argument("--start", help="with --days: begin at this local day (YYYY-MM-DD) instead of now")
     return {"demo": cmd_demo, "extract": cmd_extract, "plan": cmd_plan, "queue": cmd_queue}
 
 
@@ -44,11 +49,41 @@ def cmd_extract(args, settings, clock) -> int:
     return EXIT_OK
 
 
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 366:
+        raise argparse.ArgumentTypeError(f"must be a whole number of days from 1 to 366, not {text!r}")
+    return days
+
+
 def cmd_plan(args, settings, clock) -> int:
     from scheduler import app
 
-    rows = [p.as_json() for p in app.plan(settings, args.campaign, clock())]
-    print_json(rows) if args.json else print_posts(rows, full_text=True)
+    if args.days is None:
+        if args.start is not None:
+            from scheduler.errors import ConfigError
+
+            raise ConfigError("--start goes with --days (the simulation's first day)", "--start")
+        rows = [p.as_json() for p in app.plan(settings, args.campaign, clock())]
+        print_json(rows) if args.json else print_posts(rows, full_text=True)
+        return EXIT_OK
+    from scheduler.campaign import load_campaign
+    from scheduler.planner import simulate, simulation_start
+
+    campaign = load_campaign(args.campaign)
+    simulation = simulate(campaign, settings, simulation_start(campaign, args.start, clock()), args.days)
+    rows = [p.as_json() for p in simulation.posts]
+    if args.json:
+        print_json(rows)
+    else:
+        print_posts(rows, full_text=True)
+        repeats = sum(1 for p in simulation.posts if p.cycle)
+        print(f"{len(rows)} post(s) in {args.days} day(s), {repeats} of them evergreen repeat(s)")
+    for warning in simulation.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -61,7 +96,14 @@ def cmd_queue(args, settings, clock) -> int:
         print_json(rows)
     else:
         print_posts(rows)
-        print(f"queued {len(result.added)} post(s); {len(result.existing)} already queued")
+        replanned = getattr(result, "replanned", [])
+        recycled = getattr(result, "recycled", [])
+        for change in replanned:
+            print(f"moved post {change.after.id} ({change.after.channel}) from {change.before.local_time} "
+                  f"to {change.after.local_time}: its channel's schedule changed")
+        print(f"queued {len(result.added)} post(s); {len(result.existing)} already queued"
+              + (f"; {len(recycled)} evergreen repeat(s)" if recycled else "")
+              + (f"; {len(replanned)} moved to the new schedule" if replanned else ""))
     return EXIT_OK
 
 

@@ -57,7 +57,10 @@ def cmd_retry(args, settings, clock) -> int:
             print(f"channel {state.name} is active again: {state.waiting} waiting post(s) go out on the next `publish`")
         return EXIT_OK
     post = operations.retry(settings, args.id, clock())
-    print_post(post, args.json, f"post {post.id} is due now: the next `publish` sends it")
+    if post.status == "draft":  # its campaign requires approval and it has none standing
+        print_post(post, args.json, f"post {post.id} is a draft again: due once approved (`approve {post.id} --by NAME`)")
+    else:
+        print_post(post, args.json, f"post {post.id} is due now: the next `publish` sends it")
     return EXIT_OK
 
 

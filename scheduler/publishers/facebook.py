@@ -38,6 +38,7 @@ LINK_ERROR = 1609005
 INVALID_TOKEN = {102, 190}
 PERMISSION = {3, 10} | set(range(200, 300))
 USAGE_FIELDS = ("call_count", "total_cputime", "total_time")
+RECONCILE_PAGES = 4  # of 100 posts; with the post itself, within the six requests the runner's lease covers
 
 
 class FacebookPublisher(Publisher):
@@ -60,26 +61,40 @@ class FacebookPublisher(Publisher):
         raise failure
 
     def find_existing(self, post: Post, now: datetime) -> Published | None:
-        """Reconciliation: the Page's posts since the slot (GET /{page-id}/posts), matched by message;
-        None only when they were read and it is not there. The token travels in a header, never the URL."""
+        """Reconciliation: the Page's posts since the slot (GET /{page-id}/posts?fields=id,message,created_time&since=…,
+        following paging.next), matched by message; None only when every page was read and it is not there. The token
+        travels in a header, never the URL (paging.next carries an access_token when Graph adds one: it is dropped)."""
+        from urllib.parse import parse_qsl, urlsplit
+
         from scheduler.reconcile import same_text
 
         page_id = quote(self.setting("PAGE_ID"), safe="")
         params = {"fields": "id,message,created_time", "limit": "100",
                   "since": str(int((post.scheduled_at - timedelta(minutes=10)).timestamp()))}
-        try:
-            response = send(self.session, "GET", f"{self.base_url}/{page_id}/posts", self.timeout, params=params,
-                            headers={"Authorization": f"Bearer {self.setting('PAGE_ACCESS_TOKEN')}"})
-        except PublishError as error:
-            failure = without_secrets(error, [self.setting("PAGE_ACCESS_TOKEN")])
-        else:
-            if response.status_code == 200:
-                message = post.payload.get("message", post.text)
-                for item in json_body(response).get("data") or []:
-                    if isinstance(item, dict) and item.get("id") and same_text(message, item.get("message")):
-                        return Published(remote_id=str(item["id"]), remote_url=f"https://www.facebook.com/{item['id']}")
+        message = post.payload.get("message", post.text)
+        failure: PublishError
+        for _ in range(RECONCILE_PAGES):
+            try:
+                response = send(self.session, "GET", f"{self.base_url}/{page_id}/posts", self.timeout, params=params,
+                                headers={"Authorization": f"Bearer {self.setting('PAGE_ACCESS_TOKEN')}"})
+            except PublishError as error:
+                failure = without_secrets(error, [self.setting("PAGE_ACCESS_TOKEN")])
+                break
+            if response.status_code != 200:
+                failure = classify(response, now)
+                break
+            body = json_body(response)
+            for item in body.get("data") or []:
+                if isinstance(item, dict) and item.get("id") and same_text(message, item.get("message")):
+                    return Published(remote_id=str(item["id"]), remote_url=f"https://www.facebook.com/{item['id']}")
+            paging = body.get("paging") if isinstance(body.get("paging"), dict) else {}
+            following = paging.get("next") if body.get("data") else None
+            if not isinstance(following, str) or not following:
                 return None
-            failure = classify(response, now)
+            params = {k: v for k, v in parse_qsl(urlsplit(following).query) if k != "access_token"}
+        else:
+            failure = RetryNow(f"more than {RECONCILE_PAGES * 100} posts on the Facebook Page since the slot: "
+                               "cannot tell whether the post exists")
         if isinstance(failure, UnknownOutcome):  # nothing is created by a read
             failure = RetryNow(failure.reason, failure.status)
         raise failure

@@ -33,6 +33,8 @@ DEFAULT_API_BASE_URL = "https://api.linkedin.com"
 # is published for li-lms-2026-05). Versions are supported for at least a year: override with LINKEDIN_VERSION.
 DEFAULT_VERSION = "202605"
 EXPIRY_WARNING = timedelta(days=7)
+RECONCILE_PAGE = 50  # posts per page of GET /rest/posts?q=author
+RECONCILE_PAGES = 4  # with the post itself, within the six requests the runner's lease covers
 
 
 # The content core already writes LinkedIn's little text; the adapter uses that one definition.
@@ -86,8 +88,9 @@ class LinkedInPublisher(Publisher):
         raise classify(response, now)
 
     def find_existing(self, post: Post, now: datetime) -> Published | None:
-        """Reconciliation: the author's latest posts (GET /rest/posts?author=URN&q=author, newest first), matched by
-        commentary; None only when they were read and it is not there."""
+        """Reconciliation: the author's latest posts (GET /rest/posts?author=URN&q=author&sortBy=CREATED, newest first,
+        paged with start and count), matched by commentary; None only when every post since the slot was read and it is
+        not there; RetryNow when that cannot be told."""
         from urllib.parse import quote as quote_url
 
         from scheduler.errors import RetryNow, UnknownOutcome
@@ -95,22 +98,30 @@ class LinkedInPublisher(Publisher):
 
         self._check_expiry(now)
         author = quote_url(self.setting("AUTHOR_URN") or "", safe="")
-        response = send(self.session, "GET", f"{self.base_url}/rest/posts?author={author}&q=author&count=50&sortBy=CREATED",
-                        self.timeout, headers={"Authorization": f"Bearer {self.setting('ACCESS_TOKEN')}",
-                                               "LinkedIn-Version": self.version, "X-Restli-Protocol-Version": "2.0.0"})
-        if response.status_code != 200:
-            error = classify(response, now)
-            raise RetryNow(error.reason, error.status) if isinstance(error, UnknownOutcome) else error
         commentary = post.payload.get("commentary")
         commentary = commentary if isinstance(commentary, str) else little_text(post.text)
         since_ms = (post.scheduled_at.timestamp() - 600) * 1000
-        for item in json_body(response).get("elements") or []:
-            if not isinstance(item, dict) or not item.get("id") or (item.get("createdAt") or since_ms) < since_ms:
-                continue
-            if same_text(commentary, item.get("commentary")) or same_text(post.text, item.get("commentary")):
-                urn = str(item["id"])
-                return Published(remote_id=urn, remote_url=f"https://www.linkedin.com/feed/update/{urn}/")
-        return None
+        for page in range(RECONCILE_PAGES):
+            response = send(self.session, "GET", f"{self.base_url}/rest/posts?author={author}&q=author"
+                            f"&count={RECONCILE_PAGE}&start={page * RECONCILE_PAGE}&sortBy=CREATED",
+                            self.timeout, headers={"Authorization": f"Bearer {self.setting('ACCESS_TOKEN')}",
+                                                   "LinkedIn-Version": self.version, "X-Restli-Protocol-Version": "2.0.0",
+                                                   "X-RestLi-Method": "FINDER"})
+            if response.status_code != 200:
+                error = classify(response, now)
+                raise RetryNow(error.reason, error.status) if isinstance(error, UnknownOutcome) else error
+            elements = [item for item in json_body(response).get("elements") or [] if isinstance(item, dict)]
+            for item in elements:
+                if not item.get("id") or (item.get("createdAt") or since_ms) < since_ms:
+                    continue
+                if same_text(commentary, item.get("commentary")) or same_text(post.text, item.get("commentary")):
+                    urn = str(item["id"])
+                    return Published(remote_id=urn, remote_url=f"https://www.linkedin.com/feed/update/{urn}/")
+            created = [item["createdAt"] for item in elements if isinstance(item.get("createdAt"), (int, float))]
+            if len(elements) < RECONCILE_PAGE or (created and min(created) < since_ms):
+                return None  # read back past the slot (newest first): it is not there
+        raise RetryNow(f"more than {RECONCILE_PAGES * RECONCILE_PAGE} LinkedIn posts by the author since the slot: "
+                       "cannot tell whether the post exists")
 
     def _check_expiry(self, now: datetime) -> None:
         if self.expires_at is None:

@@ -9,15 +9,18 @@ OAuth 2.0 PKCE)"):
   leaves any other Content-Type out of the signature.
 - Otherwise OAuth 2.0 user token: X_OAUTH2_ACCESS_TOKEN as a Bearer token. These last two hours; on a 401,
   if X_OAUTH2_REFRESH_TOKEN and X_CLIENT_ID are set, the token is refreshed once through
-  POST /2/oauth2/token (grant_type=refresh_token, form-encoded) and the post sent again. The new tokens
-  live in this publisher for the rest of the run only: writing them back to .env (atomically) belongs to a
-  later issue, so a refreshed refresh token is lost when the run ends.
+  POST /2/oauth2/token (grant_type=refresh_token, form-encoded) and the post sent again. X rotates the
+  refresh token on each refresh, so the new pair is saved atomically in the token file (SCHEDULER_TOKEN_FILE,
+  scheduler/tokens.py) and read ahead of the environment's on the next run, for as long as the environment
+  still holds the tokens they descend from. The refresh holds the file's lock from reading to saving: two
+  processes never both spend the same refresh token; the second one takes the pair the first one saved.
 
 X has no idempotency key: a resend after an unknown outcome can post twice.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,13 +31,18 @@ from requests_oauthlib import OAuth1
 from scheduler.config import Settings
 from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers.base import Published, Publisher
-from scheduler.publishers.http import check_base_url, epoch_header, excerpt, json_body, reset_at, send
+from scheduler.publishers.http import (check_base_url, epoch_header, excerpt, json_body, reset_at, send,
+                                       without_secrets)
 from scheduler.store import Post
+from scheduler.tokens import TokenFile, fingerprint
+
+log = logging.getLogger(__name__)
 
 DEFAULT_API_BASE_URL = "https://api.x.com"
 # docs.x.com/fundamentals/rate-limits: "Most limits reset every 15 minutes"; used when x-rate-limit-reset is absent.
 RATE_LIMIT_FALLBACK = timedelta(minutes=15)
 RECONCILE_SLACK = timedelta(minutes=10)  # clocks differ: read the timeline from a little before the slot
+RECONCILE_PAGES = 2  # of 100 posts; with /users/me, a refresh and the post: the six requests a lease covers
 OAUTH1_KEYS = ("API_KEY", "API_SECRET", "ACCESS_TOKEN", "ACCESS_TOKEN_SECRET")
 OAUTH2_KEY = "OAUTH2_ACCESS_TOKEN"
 DUPLICATE = "duplicate content"
@@ -80,11 +88,36 @@ class XPublisher(Publisher):
             for name in _SIGNING_LOGGERS:
                 if _SIGNING_FILTER not in logging.getLogger(name).filters:
                     logging.getLogger(name).addFilter(_SIGNING_FILTER)
-        # OAuth 2.0 tokens of this run: a refresh replaces them here (not yet on disk).
+        # OAuth 2.0 tokens: the token file's, when they descend from the environment's (newer), else the environment's.
         self._access_token = None if self.oauth1 else self.setting(OAUTH2_KEY)
         self._refresh_token = None if self.oauth1 else self.setting("OAUTH2_REFRESH_TOKEN")
+        self._base = fingerprint(self._access_token, self._refresh_token)
+        self._token_file = TokenFile(self.settings.token_file) if self.settings.token_file and not self.oauth1 else None
+        if self._token_file is not None:
+            self._adopt(self._token_file.entry(self.channel, self._base))
+
+    def _adopt(self, entry: dict[str, Any] | None) -> bool:
+        """Use a saved pair (True if it differs from the one held)."""
+        if not entry:
+            return False
+        changed = entry["access_token"] != self._access_token
+        self._access_token = entry["access_token"]
+        if isinstance(entry.get("refresh_token"), str) and entry["refresh_token"]:
+            self._refresh_token = entry["refresh_token"]
+        return changed
+
+    def _secrets(self) -> list[str]:
+        return [v for v in (self._access_token, self._refresh_token, self.setting(OAUTH2_KEY),
+                            self.setting("OAUTH2_REFRESH_TOKEN"), self.setting("ACCESS_TOKEN")) if v]
 
     def publish(self, post: Post, now: datetime) -> Published:
+        try:
+            return self._publish(post, now)
+        except PublishError as error:
+            failure = without_secrets(error, self._secrets())  # tokens from the token file are no setting
+        raise failure
+
+    def _publish(self, post: Post, now: datetime) -> Published:
         body = {"text": post.payload.get("text", post.text)}
         response = self._create(body)
         if response.status_code == 401 and self._can_refresh():
@@ -101,8 +134,16 @@ class XPublisher(Publisher):
         raise classify(response, now)
 
     def find_existing(self, post: Post, now: datetime) -> Published | None:
-        """Reconciliation after an unknown outcome: the account's posts since the slot (GET /2/users/:id/tweets,
-        newest first, at most 100), matched by text; None only when the timeline was read and it is not there."""
+        """Reconciliation after an unknown outcome: the account's posts since the slot (GET /2/users/:id/tweets with
+        start_time, newest first, 100 a page, following meta.next_token), matched by text. None only when every page
+        since the slot was read and it is not there; RetryNow when that cannot be told."""
+        try:
+            return self._find_existing(post, now)
+        except PublishError as error:
+            failure = without_secrets(error, self._secrets())
+        raise failure
+
+    def _find_existing(self, post: Post, now: datetime) -> Published | None:
         from scheduler.reconcile import same_text
 
         me = self._get("/2/users/me", {}, now)
@@ -111,12 +152,18 @@ class XPublisher(Publisher):
             raise RetryNow("X answered /2/users/me without a user id: cannot check whether the post exists")
         since = (post.scheduled_at - RECONCILE_SLACK).strftime("%Y-%m-%dT%H:%M:%SZ")
         params = {"start_time": since, "max_results": "100", "tweet.fields": "created_at", "exclude": "retweets,replies"}
-        answer = self._get(f"/2/users/{user_id}/tweets", params, now)
         text = post.payload.get("text", post.text)
-        for tweet in answer.get("data") or []:
-            if isinstance(tweet, dict) and tweet.get("id") and same_text(text, tweet.get("text")):
-                return Published(remote_id=str(tweet["id"]), remote_url=f"https://x.com/i/web/status/{tweet['id']}")
-        return None
+        for _ in range(RECONCILE_PAGES):
+            answer = self._get(f"/2/users/{user_id}/tweets", params, now)
+            for tweet in answer.get("data") or []:
+                if isinstance(tweet, dict) and tweet.get("id") and same_text(text, tweet.get("text")):
+                    return Published(remote_id=str(tweet["id"]), remote_url=f"https://x.com/i/web/status/{tweet['id']}")
+            meta = answer.get("meta") if isinstance(answer.get("meta"), dict) else {}
+            if not meta.get("next_token"):
+                return None  # the whole timeline since the slot was read
+            params = {**params, "pagination_token": str(meta["next_token"])}
+        raise RetryNow(f"more than {RECONCILE_PAGES * 100} posts on the X account since the slot: "
+                       "cannot tell whether the post exists")
 
     def _get(self, path: str, params: dict[str, str], now: datetime) -> dict[str, Any]:
         url = f"{self.base_url}{path}"
@@ -162,6 +209,29 @@ class XPublisher(Publisher):
         return not self.oauth1 and bool(self._refresh_token and self.setting("CLIENT_ID"))
 
     def _refresh(self, now: datetime) -> None:
+        """One refresh of the OAuth 2.0 user token, saved in the token file when there is one. The file's lock is
+        held throughout: if another process refreshed meanwhile, its saved pair is taken instead of refreshing."""
+        if self._token_file is None:
+            return self._refresh_now(now)
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(self._token_file.locked())
+            except OSError as error:
+                log.warning("cannot lock the token file %s (%s): refreshing without it", self._token_file.path,
+                            type(error).__name__)
+                return self._refresh_now(now)
+            if self._adopt(self._token_file.entry(self.channel, self._base)):
+                return None  # another run refreshed since this one read the file: its tokens are the newest
+            self._refresh_now(now)
+            try:
+                self._token_file.save(self.channel, {"access_token": self._access_token,
+                                                     "refresh_token": self._refresh_token, "base": self._base}, now)
+            except OSError as error:
+                log.error("could not save the refreshed X tokens of channel %s to %s (%s): the next run will need the "
+                          "app authorized again", self.channel, self._token_file.path, type(error).__name__)
+        return None
+
+    def _refresh_now(self, now: datetime) -> None:
         """One refresh of the OAuth 2.0 user token (a public client: client_id in the form, no secret)."""
         form = {"refresh_token": self._refresh_token, "grant_type": "refresh_token", "client_id": self.setting("CLIENT_ID")}
         refresh_variable = self.settings.channel_variable(self.channel, "OAUTH2_REFRESH_TOKEN")

@@ -1,5 +1,6 @@
 """The post queue behind a few verbs: enqueue, claim due, record result, the operator's cancel, retry
-and resolve (one post each), and read-only listings for `list` and `doctor`.
+and resolve (one post each), a person's queue operations (pause/resume, shuffle, move, reschedule, edit,
+approve: each one transaction returning what changed), and read-only listings for `list` and `doctor`.
 
 Backends are chosen by ``SCHEDULER_DATABASE_URL``; every backend passes tests/test_store_contract.py.
 """
@@ -12,6 +13,7 @@ from typing import Any, Protocol
 
 from scheduler.errors import ConfigError
 
+ENTRY_STATUSES = ("queued", "draft")  # what a new post may enter as: draft waits for `approve`
 STATUSES = ("draft", "queued", "publishing", "published", "retry", "unconfirmed", "failed", "missed", "cancelled")
 
 
@@ -31,6 +33,12 @@ class NewPost:
     item: str | None = None
     template: str | None = None
     miss_after: int | None = None  # seconds late after which it is missed (None: SCHEDULER_MISSED_AFTER)
+    status: str = "queued"  # or "draft": never claimed until a person approves it
+    requires_approval: bool = False  # its campaign requires approval: an edit after approval returns it to draft
+
+    def __post_init__(self) -> None:
+        if self.status not in ENTRY_STATUSES:
+            raise ValueError(f"a new post is {' or '.join(ENTRY_STATUSES)}, not {self.status!r}")
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,9 @@ class Post:
     miss_after: int | None = None  # this post's lateness policy in seconds (None: the setting's default)
     late_from: datetime | None = None  # lateness counts from here (None: scheduled_at; set by a person's retry)
     maybe_sent: bool = False  # an earlier attempt may have landed: reconcile before any resend
+    requires_approval: bool = False  # its campaign requires approval (see NewPost)
+    approved_by: str | None = None  # who approved it (draft -> queued), while that approval stands
+    approved_at: datetime | None = None
 
     @property
     def uncertain(self) -> bool:
@@ -87,7 +98,26 @@ class Post:
             "remote_url": self.remote_url,
             "published_at": iso_utc(self.published_at) if self.published_at else None,
             "error": self.error,
+            "approved_by": self.approved_by,
+            "approved_at": iso_utc(self.approved_at) if self.approved_at else None,
         }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One post before and after a person's operation (both read inside the operation's transaction)."""
+
+    before: Post
+    after: Post
+
+    def fields(self) -> dict[str, tuple[Any, Any]]:
+        """What a person sees change: {field: (before, after)} over the post's JSON form."""
+        old, new = self.before.as_json(), self.after.as_json()
+        return {key: (old[key], new[key]) for key in new if old.get(key) != new[key]}
+
+    def as_json(self) -> dict[str, Any]:
+        """The post as it is now, with ``changed``: {field: [before, after]}."""
+        return {**self.after.as_json(), "changed": {key: list(pair) for key, pair in self.fields().items()}}
 
 
 @dataclass(frozen=True)
@@ -164,6 +194,9 @@ class EnqueueResult:
 class Store(Protocol):
     def enqueue(self, posts: list[NewPost], now: datetime) -> EnqueueResult: ...
     def claim_due(self, now: datetime, lease_seconds: float, limit: int = 1) -> list[Post]: ...
+    def claim_next_for_channel(self, channel: str, now: datetime, lease_seconds: float) -> Post | None: ...
+    def due_channels(self, now: datetime) -> list[str]: ...
+    def channel_holder(self, channel: str, now: datetime) -> int | None: ...
     def record_result(self, post_id: int, claim_token: str, outcome: Outcome, now: datetime) -> Post: ...
     def save_progress(self, post_id: int, claim_token: str, progress: dict[str, Any], now: datetime) -> None: ...
     def release(self, post_id: int, claim_token: str, now: datetime) -> None: ...
@@ -172,6 +205,16 @@ class Store(Protocol):
     def resolve(self, post_id: int, published_url: str | None, now: datetime) -> Post: ...
     def channel_states(self) -> list[ChannelState]: ...
     def clear_channel(self, channel: str, now: datetime) -> ChannelState: ...
+    def pause_channel(self, channel: str, now: datetime) -> tuple[ChannelState | None, ChannelState]: ...
+    def resume_channel(self, channel: str, now: datetime) -> tuple[ChannelState | None, ChannelState | None]: ...
+    def pause_campaign(self, campaign: str, now: datetime) -> tuple[bool, int]: ...
+    def resume_campaign(self, campaign: str, now: datetime) -> tuple[bool, int]: ...
+    def paused_campaigns(self) -> list[str]: ...
+    def shuffle(self, channel: str | None, now: datetime, rng: Any) -> list[Change]: ...
+    def move(self, post_id: int, to: str | datetime, now: datetime) -> list[Change]: ...
+    def reschedule(self, post_id: int, at: datetime, now: datetime, zone: str | None = None) -> Change: ...
+    def edit(self, post_id: int, text: str, payload: dict[str, Any], length: int, limit: int, now: datetime) -> Change: ...
+    def approve(self, post_ids: list[int] | None, campaign: str | None, by: str, now: datetime) -> list[Change]: ...
     def get(self, post_id: int) -> Post: ...
     def list_posts(self, status: str | None = None, channel: str | None = None) -> list[Post]: ...
     def existing_keys(self, keys: list[str]) -> set[str]: ...

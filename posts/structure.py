@@ -1,0 +1,91 @@
+"""An article's structure as the benefit extractor reads it: sections by what their headings say, and the
+units it reads as one thing (a labelled paragraph or item, a list item, a sub-section, a prose sentence)."""
+
+from __future__ import annotations
+
+import re
+
+from posts.article import Sentence
+from posts.cues import _BENEFIT_HEADING, _COLON_LABEL, _CUE, _EXCLUDED_HEADING, _FINITE, _TYPE_HEADING
+
+_Unit = tuple[str, str | None, list[Sentence]]  # (kind, label, sentences)
+
+
+def _section(headings: tuple[str, ...]) -> str | None:
+    """'excluded', 'types', 'benefit' or None, from the innermost heading that says something."""
+    for heading in reversed(headings):
+        if _EXCLUDED_HEADING.search(heading):
+            return "excluded"
+        if _BENEFIT_HEADING.search(heading) or _benefit_question(heading):
+            return "benefit"
+        if _TYPE_HEADING.search(heading):
+            return "types"
+    return None
+
+
+def _benefit_question(heading: str) -> bool:
+    """"Can dry needling help shoulder pain?", "Will it improve my sleep?": the answer below is a benefit."""
+    return heading.rstrip().endswith("?") and bool(
+        re.match(r"^(?:can|could|does|do|will|would|is|are|may)\b", heading, re.IGNORECASE)
+    ) and bool(_CUE.search(re.sub(r"^\w+\s+", "", heading)) or re.search(r"\bhelp\b", heading, re.IGNORECASE))
+
+
+def _units(sentences: list[Sentence]) -> list[_Unit]:
+    """Group sentences into what the extractor reads as one thing.
+
+    ``("label", label, sentences)``: a labelled paragraph, a labelled list item, or a sub-section
+    whose heading sits under a benefit heading; ``("item", None, [s])``: a list item under a
+    benefit heading; ``("prose", None, [s])``: any other sentence. Excluded sections vanish.
+    """
+    units: list[_Unit] = []
+    lines: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        if not sentence.is_heading:  # a heading ("How hydrotherapy helps arthritis") is context, not a point
+            lines.setdefault(sentence.line, []).append(sentence)
+    subsections: dict[tuple[str, ...], list[Sentence]] = {}
+    for group in lines.values():
+        first = group[0]
+        section = _section(first.headings)
+        if section == "excluded":
+            continue
+        if (
+            len(first.headings) >= 2
+            and _section(first.headings[:-1]) == "benefit"
+            and _section(first.headings[-1:]) is None
+            and len(first.headings[-1].split()) <= 6
+        ):
+            subsections.setdefault(first.headings, []).extend(group)  # "### Less swelling" under "## Benefits"
+            continue
+        label = _label(group)
+        if label is not None:
+            if not _EXCLUDED_HEADING.search(label):
+                units.append(("label", label, group))
+        elif first.list_item and section == "benefit":
+            units.extend(("item", None, [s]) for s in group[:1])
+        else:
+            units.extend(("benefit-prose" if section == "benefit" else "prose", None, [s]) for s in group)
+    units.extend(("label", headings[-1], group) for headings, group in subsections.items())
+    return sorted(units, key=lambda unit: unit[2][0].start)
+
+
+def _label(group: list[Sentence]) -> str | None:
+    """The label of a 'Label: sentence' paragraph or a '**Label.** Sentence' item, if it has one."""
+    first = group[0]
+    colon = _COLON_LABEL.match(first.text)
+    if colon and len(colon["label"].split()) <= 5 and not _FINITE.search(colon["label"]):
+        return colon["label"]
+    words = first.text.rstrip(".:!").split()
+    if (
+        len(group) >= 2
+        and len(words) <= 6
+        and first.text.endswith((".", ":"))
+        and not _FINITE.search(first.text)
+        and not _CUE.search(first.text)
+        and (first.list_item or len(words) <= 5)
+    ):
+        return first.text.rstrip(".:")
+    return None
+
+
+def _label_only(sentence: Sentence, label: str | None) -> bool:
+    return label is not None and sentence.text.rstrip(".:") == label

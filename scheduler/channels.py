@@ -5,10 +5,10 @@ A channel is configured when one of its platform's credential variables is set: 
 is channel ``mastodon``, ``MASTODON_CLINIC2_ACCESS_TOKEN`` is channel ``mastodon:clinic2``. Settings that
 have defaults (base URLs, versions) alone do not make a channel, so a copied .env.example lists nothing.
 
-Checks use one read-only request per channel, with the adapter's own settings and error classification:
-Mastodon GET /api/v1/accounts/verify_credentials, Bluesky createSession, X GET /2/users/me, LinkedIn
-GET /v2/userinfo, Facebook GET /{page-id}?fields=name, Telegram getMe, Discord GET {webhook URL}; Instagram
-and Threads through their adapters' ``verify``.
+Checks call each adapter's public ``verify(now)``: one read-only request with the adapter's own settings and
+error classification (Mastodon GET /api/v1/accounts/verify_credentials, Bluesky createSession, X GET /2/users/me,
+LinkedIn GET /v2/userinfo, Facebook GET /{page-id}?fields=name, Instagram and Threads GET /{user-id}?fields=username,
+Telegram getMe, Discord GET {webhook URL}).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError, PublishError
@@ -24,8 +24,6 @@ from scheduler.redact import redact, secret_values
 
 if TYPE_CHECKING:
     import requests
-
-    from scheduler.publishers.base import Publisher
 
 # Per platform: the variables (suffixes) that identify a channel, then the other settings it reads.
 CREDENTIALS: dict[str, tuple[str, ...]] = {
@@ -45,7 +43,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "bluesky": ("PDS_URL",),
     "x": ("API_BASE_URL",),
     "linkedin": ("API_BASE_URL", "VERSION", "TOKEN_EXPIRES_AT"),
-    "facebook": ("GRAPH_BASE_URL",),
+    "facebook": ("GRAPH_BASE_URL", "USAGE_THRESHOLD"),
     "instagram": ("GRAPH_BASE_URL",),
     "threads": ("API_BASE_URL",),
     "telegram": ("API_BASE_URL",),
@@ -135,9 +133,6 @@ def list_channels(settings: Settings, now: datetime, check: bool = False,
     session = session or requests.Session()
     secrets = secret_values(settings.values)
     for channel in report.channels:
-        if channel.platform == "outbox":
-            channel.check, channel.detail = "ok", f"no credentials; appends to {settings.outbox_path}"
-            continue
         if channel.missing:
             channel.check, channel.detail = "failed", channel.missing
             continue
@@ -154,125 +149,5 @@ def verify_channel(channel: str, settings: Settings, session: requests.Session, 
     """Who the channel's credentials belong to, without posting; a PublishError kind when they do not work."""
     from scheduler.publishers import publisher_class
 
-    platform = channel.split(":", 1)[0]
-    publisher = publisher_class(platform)(channel, settings, session)
-    own = getattr(publisher, "verify", None)
-    if callable(own):
-        return own(now)
-    return _VERIFIERS[platform](publisher, now)
-
-
-# -- checks for the adapters that have no verify() of their own (their files belong to others)
-
-def _mastodon(publisher: Publisher, now: datetime) -> str:
-    from scheduler.publishers.http import json_body, send
-    from scheduler.publishers.mastodon import classify
-
-    response = send(publisher.session, "GET", f"{publisher.base_url}/api/v1/accounts/verify_credentials", publisher.timeout,
-                    headers={"Authorization": f"Bearer {publisher.setting('ACCESS_TOKEN')}"})
-    if response.status_code != 200:
-        raise classify(response, now)
-    account = json_body(response)
-    return f"@{account.get('acct') or account.get('username') or '?'}"
-
-
-def _bluesky(publisher: Publisher, now: datetime) -> str:
-    session = publisher._ensure_session(now)  # createSession, as publishing does
-    return f"@{session.get('handle') or publisher.setting('HANDLE')} ({session.get('did')})"
-
-
-def _x(publisher: Publisher, now: datetime) -> str:
-    from requests_oauthlib import OAuth1
-
-    from scheduler.publishers.http import json_body, send
-    from scheduler.publishers.x import classify
-
-    url = f"{publisher.base_url}/2/users/me"
-    if publisher.oauth1:
-        auth = OAuth1(publisher.setting("API_KEY"), client_secret=publisher.setting("API_SECRET"),
-                      resource_owner_key=publisher.setting("ACCESS_TOKEN"),
-                      resource_owner_secret=publisher.setting("ACCESS_TOKEN_SECRET"), signature_type="AUTH_HEADER")
-        response = send(publisher.session, "GET", url, publisher.timeout, auth=auth)
-    else:
-        response = send(publisher.session, "GET", url, publisher.timeout,
-                        headers={"Authorization": f"Bearer {publisher.setting('OAUTH2_ACCESS_TOKEN')}"})
-    if response.status_code != 200:
-        raise classify(response, now)
-    data = json_body(response).get("data")
-    return f"@{data.get('username')}" if isinstance(data, dict) and data.get("username") else "the token's user"
-
-
-def _linkedin(publisher: Publisher, now: datetime) -> str:
-    """GET /v2/userinfo (OpenID Connect; needs the openid and profile scopes). A 403 means LinkedIn accepted
-    the token but it lacks those scopes: the token is valid, who it belongs to is not shown."""
-    from scheduler.publishers.http import json_body, send
-    from scheduler.publishers.linkedin import classify
-
-    publisher._check_expiry(now)
-    response = send(publisher.session, "GET", f"{publisher.base_url}/v2/userinfo", publisher.timeout,
-                    headers={"Authorization": f"Bearer {publisher.setting('ACCESS_TOKEN')}"})
-    if response.status_code == 200:
-        info = json_body(response)
-        return f"{info.get('name') or info.get('sub') or 'member'}; posts as {publisher.setting('AUTHOR_URN')}"
-    if response.status_code == 403:
-        return f"token accepted (no openid/profile scope to show whose); posts as {publisher.setting('AUTHOR_URN')}"
-    raise classify(response, now)
-
-
-def _facebook(publisher: Publisher, now: datetime) -> str:
-    from urllib.parse import quote
-
-    from scheduler.publishers.facebook import classify
-    from scheduler.publishers.http import json_body, send, without_secrets
-
-    token = publisher.setting("PAGE_ACCESS_TOKEN")
-    try:
-        response = send(publisher.session, "GET", f"{publisher.base_url}/{quote(publisher.setting('PAGE_ID'), safe='')}",
-                        publisher.timeout, params={"fields": "name"}, headers={"Authorization": f"Bearer {token}"})
-        if response.status_code != 200:
-            raise classify(response, now)
-    except PublishError as error:
-        failure = without_secrets(error, [token])
-    else:
-        return f"Page {json_body(response).get('name') or publisher.setting('PAGE_ID')}"
-    raise failure
-
-
-def _telegram(publisher: Publisher, now: datetime) -> str:
-    from scheduler.publishers.http import json_body, send, without_secrets
-    from scheduler.publishers.telegram import classify
-
-    token = publisher.setting("BOT_TOKEN")
-    try:
-        response = send(publisher.session, "GET", f"{publisher.base_url}/bot{token}/getMe", publisher.timeout)
-        answer = json_body(response)
-        if response.status_code != 200 or answer.get("ok") is not True:
-            raise classify(response, now)
-    except PublishError as error:
-        failure = without_secrets(error, [token])
-    else:
-        bot = answer.get("result") if isinstance(answer.get("result"), dict) else {}
-        return f"bot @{bot.get('username') or '?'}, posting to {publisher.setting('CHAT_ID')}"
-    raise failure
-
-
-def _discord(publisher: Publisher, now: datetime) -> str:
-    from scheduler.publishers.discord import classify
-    from scheduler.publishers.http import json_body, send, without_secrets
-
-    try:
-        response = send(publisher.session, "GET", publisher.webhook_url, publisher.timeout)
-        if response.status_code != 200:
-            raise classify(response, now)
-    except PublishError as error:
-        failure = without_secrets(error, publisher._secrets)
-    else:
-        hook = json_body(response)
-        return f"webhook {hook.get('name') or hook.get('id') or '?'} (channel {hook.get('channel_id') or '?'})"
-    raise failure
-
-
-_VERIFIERS: dict[str, Callable[[Any, datetime], str]] = {
-    "mastodon": _mastodon, "bluesky": _bluesky, "x": _x, "linkedin": _linkedin, "facebook": _facebook,
-    "telegram": _telegram, "discord": _discord,
-}
+    publisher = publisher_class(channel.split(":", 1)[0])(channel, settings, session)
+    return publisher.verify(now)

@@ -7,7 +7,7 @@ dropped connection.
         env = {"MASTODON_BASE_URL": fake.url, ...}
         fake.fail_next(1, status=503, body={"error": {...}}, match="media_publish")
         ...
-        fake.created("mastodon")   # the create requests it saw for one platform
+        fake.created("mastodon")   # the create requests it saw for one platform (each with the .answer it got)
 
 It answers what the documentation shows, no more: no validation of credentials or bodies, so that a test
 asserts the request shape itself (method, path, headers, body are all recorded).
@@ -48,6 +48,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    answer: Answer | None = None  # what the fake answered (None: not yet, or the connection was dropped)
 
     def json(self) -> Any:
         return json.loads(self.body.decode("utf-8"))
@@ -147,6 +148,7 @@ class FakePlatforms:
                 pass
             return
         status, headers, payload = fault.answer if fault is not None else self._answer(request)
+        request.answer = (status, headers, payload)
         data = (json.dumps(payload).encode() if isinstance(payload, (dict, list)) else
                 payload.encode() if isinstance(payload, str) else payload or b"")
         handler.send_response(status)

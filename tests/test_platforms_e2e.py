@@ -222,3 +222,199 @@ def make_due_now(tmp_path: Path, post_id: int) -> None:
     with connection:
         connection.execute("UPDATE posts SET due_at = ? WHERE id = ?", (past, post_id))
     connection.close()
+
+
+# -- The bundled sample campaign, end to end, on every platform ------------------------------------------------------
+#
+# `queue` (a subprocess) puts the sample campaign on one platform's channel; its slots are in the future, so it is
+# published through the library (scheduler.app.publish, what `publish --json` runs) with a clock stepped to each slot
+# in turn, never by editing the queue; `list --json` (a subprocess) reads the result back. One fake server serves
+# the whole module: each test looks only at the requests made since it started.
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "scheduler" / "sample"
+
+
+@pytest.fixture(scope="module")
+def shared_fake():
+    with FakePlatforms() as server:
+        yield server
+
+
+def sample_campaign(platform: str, fake_url: str) -> str:
+    """The bundled sample campaign, changed only where a copy elsewhere must be: the article by absolute path, the
+    one channel, and (Instagram, Threads) an image on the fake server for every template. Its links use a host
+    with a real top-level domain (example.com), so X counts each as 23 as twitter-text does."""
+    text = (SAMPLE / "campaign.toml").read_text(encoding="utf-8")
+    text = text.replace('article = "article.md"', f"article = {json.dumps(str(SAMPLE / 'article.md'))}", 1)
+    text = text.replace('channels = ["outbox"]', f'channels = ["{platform}"]', 1)
+    if platform in ("instagram", "threads"):
+        text = text.replace('technique = ["technique"]\n', 'technique = ["technique"]\n'
+                            f'images = {{ benefit = "{fake_url}/img.jpg", technique = "{fake_url}/img.jpg" }}\n', 1)
+    assert text.count(f'channels = ["{platform}"]') == 1 and str(SAMPLE / "article.md") in text
+    return text
+
+
+SENT_TEXT = {  # where each platform's create request carries the post's text
+    "mastodon": lambda r: r.form()["status"][0],
+    "bluesky": lambda r: r.json()["record"]["text"],
+    "x": lambda r: r.json()["text"],
+    "linkedin": lambda r: r.json()["commentary"],
+    "facebook": lambda r: r.form()["message"][0],
+    "instagram": lambda r: r.form()["caption"][0],
+    "threads": lambda r: r.form()["text"][0],
+    "telegram": lambda r: r.json()["text"],
+    "discord": lambda r: r.json()["content"],
+}
+
+
+def remote_of(platform: str, request, fake: FakePlatforms) -> tuple[str, str | None]:
+    """The id and URL the fake's answer to this create request stands for."""
+    status, headers, body = request.answer
+    if platform == "mastodon":
+        return body["id"], body["url"]
+    if platform == "bluesky":
+        return body["uri"], f"https://bsky.app/profile/clinic.test/post/{request.json()['rkey']}"
+    if platform == "x":
+        return body["data"]["id"], f"https://x.com/i/web/status/{body['data']['id']}"
+    if platform == "linkedin":
+        return headers["x-restli-id"], f"https://www.linkedin.com/feed/update/{headers['x-restli-id']}/"
+    if platform == "facebook":
+        return body["id"], f"https://www.facebook.com/{body['id']}"
+    if platform in ("instagram", "threads"):
+        media = fake.containers[body["id"]]["media_id"]
+        return media, (f"https://www.instagram.com/p/{media}/" if platform == "instagram"
+                       else f"https://www.threads.net/@clinic/post/{media}")
+    if platform == "telegram":
+        message_id = str(body["result"]["message_id"])
+        return message_id, f"https://t.me/clinicnews/{message_id}"
+    return body["id"], None  # discord: a webhook's message does not name its server
+
+
+def check_campaign_request(platform: str, request, post: dict, fake_url: str) -> None:
+    """The documented request shape, and the platform's text rules, for one post of the campaign."""
+    text = post["text"]
+    if platform == "mastodon":
+        assert request.header("Authorization") == "Bearer mastodon-test-token" and request.header("Idempotency-Key")
+        assert set(request.form()) == {"status"} and "General information, not medical advice." in text
+    elif platform == "bluesky":
+        body = request.json()
+        assert request.header("Authorization") == "Bearer access-jwt"
+        assert (body["repo"], body["collection"]) == ("did:plc:fakeclinic", "app.bsky.feed.post")
+        record = body["record"]
+        assert record["$type"] == "app.bsky.feed.post" and record["createdAt"].endswith("Z")
+        raw = record["text"].encode("utf-8")
+        kinds = set()
+        for facet in record["facets"]:  # every facet covers exactly its tag or link, at UTF-8 byte offsets
+            (feature,) = facet["features"]
+            covered = raw[facet["index"]["byteStart"]:facet["index"]["byteEnd"]].decode("utf-8")
+            if feature["$type"] == "app.bsky.richtext.facet#tag":
+                assert covered == f"#{feature['tag']}"
+            else:
+                assert feature["$type"] == "app.bsky.richtext.facet#link" and covered == feature["uri"]
+            kinds.add(feature["$type"].rsplit("#", 1)[1])
+        tags = [word[1:] for word in text.split() if word.startswith("#")]
+        assert sorted(f["features"][0]["tag"] for f in record["facets"] if "tag" in f["features"][0]) == sorted(tags)
+        assert "tag" in kinds
+    elif platform == "x":
+        from posts.twitter import parse_tweet
+
+        assert request.header("Authorization") == "Bearer x-oauth2-test-token"
+        assert request.json() == {"text": text} and parse_tweet(text)["weightedLength"] <= 280
+        assert len([word for word in text.split() if word.startswith("#")]) <= 2  # X's default cap
+    elif platform == "linkedin":
+        from posts.platforms import linkedin_commentary
+
+        assert request.header("LinkedIn-Version") and request.header("X-Restli-Protocol-Version") == "2.0.0"
+        assert request.header("Authorization") == "Bearer linkedin-test-token"
+        body = request.json()
+        assert body["author"] == "urn:li:person:abc123" and body["lifecycleState"] == "PUBLISHED"
+        assert body["visibility"] == "PUBLIC" and body["distribution"]["feedDistribution"] == "MAIN_FEED"
+        commentary = body["commentary"]
+        assert commentary == linkedin_commentary(text)
+        for tag in (word[1:] for word in text.split() if word.startswith("#")):
+            assert f"{{hashtag|\\#|{tag}}}" in commentary
+        # Outside its hashtag templates, no reserved character of the little format is left unescaped.
+        bare = __import__("re").sub(r"\{hashtag\|\\#\|\w+\}", "", commentary)
+        for index, char in enumerate(bare):
+            if char in "|{}@[]()<>#*_~":
+                assert index > 0 and bare[index - 1] == "\\", (char, bare[max(0, index - 20):index + 5])
+    elif platform == "facebook":
+        assert request.path == f"/v26.0/{PAGE}/feed" and not request.query
+        assert request.form() == {"message": [text], "access_token": ["facebook-test-token"]}
+    elif platform == "instagram":
+        assert request.path == f"/v26.0/{IG_USER}/media" and not request.query
+        assert request.form() == {"image_url": [f"{fake_url}/img.jpg"], "caption": [text],
+                                  "access_token": ["instagram-test-token"]}
+    elif platform == "threads":
+        assert request.path == f"/v1.0/{THREADS_USER}/threads" and not request.query
+        assert request.form() == {"media_type": ["IMAGE"], "image_url": [f"{fake_url}/img.jpg"], "text": [text],
+                                  "access_token": ["threads-test-token"]}
+        assert len(text.encode("utf-8")) <= 500 or len(text) <= 500
+        assert len([word for word in text.split() if word.startswith("#")]) <= 1  # one topic tag
+    elif platform == "telegram":
+        assert request.path == f"/bot{BOT_TOKEN}/sendMessage"
+        assert request.json() == {"chat_id": "@clinicnews", "text": text}  # no parse_mode: plain text
+    elif platform == "discord":
+        assert request.path == "/api/webhooks/223704706495545344/fake-webhook-token" and request.query == {"wait": ["true"]}
+        assert request.json() == {"content": text, "allowed_mentions": {"parse": []}}
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_the_sample_campaign_is_queued_and_published_once_per_post(platform, tmp_path, shared_fake):
+    from scheduler.app import publish
+    from scheduler.config import load_settings
+
+    fake = shared_fake
+    seen_before = len(fake.requests)
+    (tmp_path / "campaign.toml").write_text(sample_campaign(platform, fake.url), encoding="utf-8")
+    env = clean_env(SCHEDULER_DATABASE_URL=database_url(tmp_path), **platform_env(platform, fake.url))
+
+    queued = run(tmp_path, env, "queue", "campaign.toml", "--json")
+
+    assert queued.returncode == 0, queued.stderr
+    posts = json.loads(queued.stdout)
+    assert len(posts) >= 8 and {(p["channel"], p["status"]) for p in posts} == {(platform, "queued")}, posts
+    assert len({p["text"] for p in posts}) == len(posts)
+    slots = sorted({datetime.fromisoformat(p["scheduled_at"].replace("Z", "+00:00")) for p in posts})
+    assert slots[0] > datetime.now(timezone.utc)  # nothing is due yet: the clock is stepped below
+
+    # Each slot in turn, a minute after it: what `publish --json` would do when cron runs then.
+    settings = load_settings(environ=env, env_file=None)
+    published: dict[int, dict] = {}
+    for slot in slots:
+        report = publish(settings, clock=lambda at=slot: at + timedelta(minutes=1)).as_json()
+        due = [p for p in posts if datetime.fromisoformat(p["scheduled_at"].replace("Z", "+00:00")) == slot]
+        assert report["counts"] == {"published": len(due)}, report
+        published.update({p["id"]: p for p in report["posts"]})
+    assert set(published) == {p["id"] for p in posts}
+    assert publish(settings, clock=lambda: slots[-1] + timedelta(days=1)).counts() == {}  # nothing left, nothing twice
+
+    listed = run(tmp_path, env, "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    read_back = {p["id"]: p for p in json.loads(listed.stdout)}
+    assert set(read_back) == set(published)
+
+    mine = fake.requests[seen_before:]
+    method, path = __import__("tests.fakeplatforms", fromlist=["CREATES"]).CREATES[platform]
+    creates = [r for r in mine if r.method == method and __import__("re").search(path, r.path)]
+    assert len(creates) == len(posts), [(r.method, r.path) for r in mine]
+    by_text = {SENT_TEXT[platform](r): r for r in creates}
+    assert len(by_text) == len(creates)  # no text was sent twice
+    for post in read_back.values():
+        expected_text = post["text"]
+        if platform == "linkedin":
+            from posts.platforms import linkedin_commentary
+
+            expected_text = linkedin_commentary(post["text"])
+        request = by_text[expected_text]  # each post was created exactly once, with its own text
+        check_campaign_request(platform, request, post, fake.url)
+        assert post["status"] == "published" and post["error"] is None and post["published_at"]
+        assert (post["remote_id"], post["remote_url"]) == remote_of(platform, request, fake)
+    if platform in ("instagram", "threads"):
+        edge = "media_publish" if platform == "instagram" else "threads_publish"
+        publishes = [r.form()["creation_id"][0] for r in mine if r.method == "POST" and r.path.endswith(edge)]
+        assert sorted(publishes) == sorted(r.answer[2]["id"] for r in creates)  # each container published once
+    if platform not in ("telegram", "discord"):  # their credentials are part of the URL by design
+        for request in mine:
+            assert "test-token" not in request.path and "test-token" not in json.dumps(request.query)

@@ -454,3 +454,23 @@ def test_the_password_never_appears_in_an_error(mock, publisher, post, where, an
     for text in (str(caught.value), caught.value.reason, repr(caught.value)):
         assert PASSWORD not in text
         assert "access-1" not in text and "refresh-1" not in text
+
+
+# -- verify (channels --check): createSession only, no record written
+
+def test_verify_creates_a_session_and_names_the_handle_and_did(mock, publisher):
+    mock.post(CREATE_SESSION, json=session_body())
+
+    assert publisher.verify(NOW) == f"@{HANDLE} ({DID})"
+
+    (call,) = mock.calls
+    assert call.request.url == CREATE_SESSION and body_of(call) == {"identifier": HANDLE, "password": PASSWORD}
+    assert PASSWORD not in call.request.url
+
+
+def test_verify_with_a_wrong_app_password_needs_attention(mock, publisher):
+    mock.post(CREATE_SESSION, status=401, json={"error": "AuthenticationRequired", "message": "Invalid identifier or password"})
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.verify(NOW)
+    assert PASSWORD not in caught.value.reason

@@ -302,3 +302,23 @@ def test_the_token_never_reaches_a_log_line_even_at_debug(settings_with, post, c
 
     assert any("wait=true" in record.getMessage() for record in caplog.records)  # urllib3's request line
     assert TOKEN not in caplog.text
+
+
+# -- verify (channels --check): GET the webhook, never execute it
+
+def test_verify_gets_the_webhook_and_names_it(mock, publisher):
+    mock.get(WEBHOOK, json={"id": WEBHOOK_ID, "type": 1, "name": "Clinic news", "channel_id": CHANNEL_ID,
+                            "guild_id": GUILD_ID})
+
+    assert publisher.verify(NOW) == f"webhook Clinic news (channel {CHANNEL_ID})"
+
+    (call,) = mock.calls
+    assert call.request.method == "GET" and call.request.url == WEBHOOK and call.request.body is None
+
+
+def test_verify_of_a_deleted_webhook_needs_attention_and_masks_the_token(mock, publisher):
+    mock.get(WEBHOOK, status=404, json={"message": "Unknown Webhook", "code": 10015})
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.verify(NOW)
+    assert TOKEN not in str(caught.value) and caught.value.__context__ is None

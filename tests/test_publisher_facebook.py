@@ -320,3 +320,138 @@ def test_regain_access_takes_the_longest_estimate():
 
     assert regain_access_at(answer(**{"X-Business-Use-Case-Usage": business}), NOW) == NOW + timedelta(minutes=42)
     assert regain_access_at(answer(), NOW) is None
+
+
+# -- verify (channels --check): GET /{page-id}?fields=name, the token in a header, never the URL
+
+def test_verify_reads_the_page_name_with_the_token_in_the_authorization_header(mock, publisher):
+    mock.get(f"{GRAPH}/{PAGE}", json={"name": "Riverside Clinic", "id": PAGE})
+
+    assert publisher.verify(NOW) == "Page Riverside Clinic"
+
+    (call,) = mock.calls
+    assert call.request.method == "GET" and call.request.url == f"{GRAPH}/{PAGE}?fields=name"
+    assert call.request.headers["Authorization"] == f"Bearer {TOKEN}" and TOKEN not in call.request.url
+
+
+def test_verify_with_an_expired_token_needs_attention_without_the_token(mock, publisher):
+    mock.get(f"{GRAPH}/{PAGE}", status=400, json=graph_error(190, f"Error validating access token: {TOKEN} has expired"))
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.verify(NOW)
+    assert TOKEN not in caught.value.reason and TOKEN not in str(caught.value)
+
+
+def test_verify_on_a_server_error_retries_now_a_read_creates_nothing(mock, publisher):
+    mock.get(f"{GRAPH}/{PAGE}", status=500, body="oops")
+
+    with pytest.raises(RetryNow):
+        publisher.verify(NOW)
+
+
+# -- usage headers: slow down before the limit is hit
+
+def app_usage(call_count: int, total_time: int = 5) -> dict[str, str]:
+    return {"X-App-Usage": json.dumps({"call_count": call_count, "total_cputime": 3, "total_time": total_time})}
+
+
+def test_usage_below_the_threshold_keeps_posting(mock, publisher, make_post):
+    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(89))
+    mock.post(FEED, json={"id": f"{PAGE}_2"}, headers=app_usage(10))
+
+    publisher.publish(build_post(make_post, id=1), NOW)
+    assert publisher.last_usage == 89 and publisher.paused_until is None
+    assert publisher.publish(build_post(make_post, id=2), NOW + timedelta(seconds=1)).remote_id == f"{PAGE}_2"
+
+
+def test_usage_at_the_threshold_holds_the_next_post_before_it_is_sent(mock, publisher, make_post, caplog):
+    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(95))
+
+    with caplog.at_level("WARNING", logger="scheduler.publishers.facebook"):
+        publisher.publish(build_post(make_post, id=1), NOW)
+    # 95 % with the default threshold of 90: half way from 5 minutes to an hour.
+    expected = NOW + timedelta(minutes=5) + timedelta(minutes=55) * (5 / 10)
+    assert publisher.paused_until == expected
+
+    with pytest.raises(RetryAt) as caught:
+        publisher.publish(build_post(make_post, id=2), NOW + timedelta(minutes=1))
+
+    assert caught.value.at == expected and "95%" in caught.value.reason and "90%" in caught.value.reason
+    assert len(mock.calls) == 1  # the second post was never sent
+    assert "95%" in caplog.text and "facebook" in caplog.text and TOKEN not in caplog.text
+    assert TOKEN not in caught.value.reason
+
+
+def test_the_business_use_case_estimate_sets_the_pause_when_longer(mock, publisher, make_post):
+    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=buc(minutes=90, call_count=92))
+
+    publisher.publish(build_post(make_post, id=1), NOW)
+
+    assert publisher.last_usage == 92
+    assert publisher.paused_until == NOW + timedelta(minutes=90)
+    with pytest.raises(RetryAt) as caught:
+        publisher.publish(build_post(make_post, id=2), NOW + timedelta(minutes=30))
+    assert caught.value.at == NOW + timedelta(minutes=90)
+
+
+def test_usage_at_100_percent_pauses_for_meta_s_rolling_hour(mock, publisher, make_post):
+    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(40, total_time=100))
+
+    publisher.publish(build_post(make_post, id=1), NOW)
+
+    assert publisher.paused_until == NOW + timedelta(hours=1)
+
+
+def test_after_the_pause_the_next_post_is_sent(mock, publisher, make_post):
+    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(95))
+    mock.post(FEED, json={"id": f"{PAGE}_2"}, headers=app_usage(20))
+    publisher.publish(build_post(make_post, id=1), NOW)
+
+    later = publisher.paused_until + timedelta(seconds=1)
+    assert publisher.publish(build_post(make_post, id=2), later).remote_id == f"{PAGE}_2"
+    assert publisher.paused_until is None and publisher.last_usage == 20
+
+
+def test_the_threshold_is_a_per_channel_setting(mock, settings_with, make_post):
+    settings = settings_with(FACEBOOK_PAGE_ID=PAGE, FACEBOOK_PAGE_ACCESS_TOKEN=TOKEN, FACEBOOK_USAGE_THRESHOLD="50")
+    publisher = FacebookPublisher("facebook", settings, requests.Session())
+    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(60))
+
+    publisher.publish(build_post(make_post, id=1), NOW)
+
+    assert publisher.usage_threshold == 50 and publisher.paused_until is not None
+    with pytest.raises(RetryAt):
+        publisher.publish(build_post(make_post, id=2), NOW)
+
+
+@pytest.mark.parametrize("raw", ["0", "101", "ninety", "nan", "-5"])
+def test_a_bad_threshold_is_a_config_error_naming_the_variable(settings_with, raw):
+    settings = settings_with(FACEBOOK_PAGE_ID=PAGE, FACEBOOK_PAGE_ACCESS_TOKEN=TOKEN, FACEBOOK_USAGE_THRESHOLD=raw)
+    with pytest.raises(ConfigError) as caught:
+        FacebookPublisher("facebook", settings, requests.Session())
+    assert "FACEBOOK_USAGE_THRESHOLD" in str(caught.value) and TOKEN not in str(caught.value)
+
+
+def test_the_runner_holds_the_channel_on_the_usage_pause(tmp_path, settings_with, mock):
+    """Two due posts in one run: the first goes out and reports 97 %; the second is not sent but waits as a
+    retry at the pause's end, without using up an attempt, and the channel is held until then."""
+    from scheduler.runner import Runner
+    from scheduler.store import NewPost, open_store
+
+    settings = settings_with(FACEBOOK_PAGE_ID=PAGE, FACEBOOK_PAGE_ACCESS_TOKEN=TOKEN,
+                             SCHEDULER_DATABASE_URL=f"sqlite:///{tmp_path / 'q.db'}", SCHEDULER_WORKERS="1")
+    store = open_store(settings.database_url)
+    try:
+        store.enqueue([NewPost(channel="facebook", platform="facebook", scheduled_at=NOW + timedelta(seconds=i), zone="UTC",
+                               text=f"post {i} #sciatica", payload={"message": f"post {i} #sciatica"}, length=16,
+                               limit=63206, idempotency_key=f"usage-{i}") for i in range(2)], NOW - timedelta(minutes=1))
+        mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(97))
+        clock = lambda: NOW + timedelta(seconds=5)
+        report = Runner(store, settings, clock, session=requests.Session()).run_due()
+    finally:
+        store.close()
+
+    assert report.counts() == {"published": 1, "retry": 1}, report.as_json()
+    assert len(mock.calls) == 1
+    waiting = next(post for post in report.touched if post.status == "retry")
+    assert waiting.attempts == 0 and waiting.due_at > NOW + timedelta(minutes=30)

@@ -176,3 +176,23 @@ def test_verify_reads_the_username_with_the_token_in_a_header(mock, publisher):
     assert publisher.verify(NOW) == "@riverside_clinic"
     assert mock.calls[0].request.url == f"{GRAPH}/{USER}?fields=username"
     assert mock.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+# -- verify (channels --check): GET /{user-id}?fields=username, the token in a header, never the URL
+
+def test_verify_reads_the_username_with_the_token_in_the_authorization_header(mock, publisher):
+    mock.get(f"{GRAPH}/{USER}", json={"id": USER, "username": "riverside_clinic"})
+
+    assert publisher.verify(NOW) == "@riverside_clinic"
+
+    (call,) = mock.calls
+    assert call.request.method == "GET" and call.request.url == f"{GRAPH}/{USER}?fields=username"
+    assert call.request.headers["Authorization"] == f"Bearer {TOKEN}" and TOKEN not in call.request.url
+
+
+def test_verify_with_an_invalid_token_needs_attention_without_it(mock, publisher):
+    mock.get(f"{GRAPH}/{USER}", status=400, json=graph_error(190, f"Invalid OAuth access token {TOKEN}"))
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.verify(NOW)
+    assert TOKEN not in str(caught.value)

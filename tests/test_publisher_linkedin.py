@@ -356,3 +356,40 @@ def test_a_post_compiled_by_the_content_core_goes_out_as_compiled(mock, publishe
     commentary = json.loads(mock.calls[0].request.body)["commentary"]
     assert commentary == compiled.payload.get("commentary", little_text(compiled.text))
     assert commentary == COMMENTARY  # the content core and the adapter escape alike
+
+
+# -- verify (channels --check): GET /v2/userinfo, never a post
+
+USERINFO = f"{BASE}/v2/userinfo"
+
+
+def test_verify_reads_userinfo_with_the_bearer_token(mock, publisher):
+    mock.get(USERINFO, json={"sub": "8675309", "name": "Riverside Clinic"})
+
+    assert publisher.verify(NOW) == f"Riverside Clinic; posts as {AUTHOR}"
+
+    (call,) = mock.calls
+    assert call.request.method == "GET" and call.request.url == USERINFO
+    assert call.request.headers["Authorization"] == f"Bearer {TOKEN}" and TOKEN not in call.request.url
+
+
+def test_verify_403_means_a_valid_token_without_the_profile_scope(mock, publisher):
+    mock.get(USERINFO, status=403, json={"status": 403, "message": "Not enough permissions to access: userinfo.GET.NO_VERSION"})
+
+    assert publisher.verify(NOW).startswith("token accepted")
+
+
+def test_verify_401_needs_attention_without_the_token(mock, publisher):
+    mock.get(USERINFO, status=401, json={"status": 401, "code": "EXPIRED_ACCESS_TOKEN", "message": "The token used in the request has expired"})
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.verify(NOW)
+    assert TOKEN not in caught.value.reason
+
+
+def test_verify_after_the_configured_expiry_needs_attention_without_a_request(mock, settings_with):
+    publisher = LinkedInPublisher("linkedin", settings_with(LINKEDIN_ACCESS_TOKEN=TOKEN, LINKEDIN_AUTHOR_URN=AUTHOR,
+                                                            LINKEDIN_TOKEN_EXPIRES_AT="2026-11-01"), requests.Session())
+    with pytest.raises(NeedsAttention, match="expired"):
+        publisher.verify(NOW)
+    assert not mock.calls

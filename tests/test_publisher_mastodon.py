@@ -266,3 +266,24 @@ def test_the_token_never_appears_in_an_error(mock, publisher, post, answer):
     for text in (str(caught.value), caught.value.reason, repr(caught.value)):
         assert TOKEN not in text
     assert caught.value.__cause__ is None or TOKEN not in str(caught.value.__cause__)
+
+
+# -- verify (channels --check): one read-only request, the token in the Authorization header only
+
+def test_verify_reads_verify_credentials_with_the_bearer_token(mock, publisher):
+    mock.get(f"{BASE}/api/v1/accounts/verify_credentials", json={"id": "109", "username": "clinic", "acct": "clinic"})
+
+    assert publisher.verify(NOW) == "@clinic"
+
+    (call,) = mock.calls
+    assert call.request.method == "GET" and call.request.url == f"{BASE}/api/v1/accounts/verify_credentials"
+    assert call.request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert TOKEN not in call.request.url and call.request.body is None
+
+
+def test_verify_with_a_refused_token_needs_attention_without_the_token(mock, publisher):
+    mock.get(f"{BASE}/api/v1/accounts/verify_credentials", status=401, json={"error": "The access token is invalid"})
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.verify(NOW)
+    assert "401" in caught.value.reason and TOKEN not in caught.value.reason

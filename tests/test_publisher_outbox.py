@@ -115,3 +115,12 @@ def test_a_torn_line_alone_in_the_file(publisher, outbox, make_post):
 
     assert [line["id"] for line in read_lines(outbox)] == [3]
     assert published.remote_url.endswith("#L1")
+
+
+
+def test_verify_needs_no_credentials_and_names_the_file(settings_with, tmp_path):
+    from scheduler.publishers.outbox import OutboxPublisher
+
+    publisher = OutboxPublisher("outbox", settings_with(OUTBOX_PATH=str(tmp_path / "o.jsonl")), requests.Session())
+    assert publisher.verify(NOW) == f"no credentials; appends to {tmp_path / 'o.jsonl'}"
+    assert not (tmp_path / "o.jsonl").exists()

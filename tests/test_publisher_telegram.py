@@ -331,3 +331,38 @@ def test_the_token_never_reaches_a_log_line_even_at_debug(bot_api, settings_with
     request_lines = [record.getMessage() for record in caplog.records if "sendMessage" in record.getMessage()]
     assert len(request_lines) == 2  # the lines were logged, masked
     assert TOKEN not in caplog.text
+
+
+# -- verify (channels --check): getMe, never a message
+
+def test_verify_calls_getme_and_names_the_bot(mock, publisher):
+    mock.get(f"{BASE}/bot{TOKEN}/getMe", json={"ok": True, "result": {"id": 7012345678, "is_bot": True,
+                                                                       "first_name": "Clinic", "username": "clinic_bot"}})
+
+    assert publisher.verify(NOW) == f"bot @clinic_bot, posting to {CHAT}"
+
+    (call,) = mock.calls
+    assert call.request.method == "GET" and call.request.url == f"{BASE}/bot{TOKEN}/getMe"  # the Bot API's only way
+    assert call.request.body is None
+
+
+def test_verify_with_a_revoked_token_needs_attention_and_masks_it(mock, publisher):
+    mock.get(f"{BASE}/bot{TOKEN}/getMe", status=401, json={"ok": False, "error_code": 401, "description": "Unauthorized"})
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.verify(NOW)
+    assert TOKEN not in str(caught.value) and caught.value.__cause__ is None and caught.value.__context__ is None
+
+
+def test_verify_connection_refused_never_quotes_the_url(settings_with):
+    import socket as _socket
+
+    with _socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    publisher = TelegramPublisher("telegram", settings_with(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_CHAT_ID=CHAT,
+                                                            TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}"),
+                                  requests.Session())
+    with pytest.raises(RetryNow) as caught:
+        publisher.verify(NOW)
+    assert TOKEN not in str(caught.value) and caught.value.__cause__ is None

@@ -97,3 +97,24 @@ def test_meta_errors(mock, publisher, make_post, code, kind):
 def test_verify(mock, publisher):
     mock.get(f"{API}/{USER}", json={"id": USER, "username": "clinic"})
     assert publisher.verify(NOW) == "@clinic"
+
+
+# -- verify (channels --check): GET /{user-id}?fields=username, the token in a header, never the URL
+
+def test_verify_reads_the_username_with_the_token_in_the_authorization_header(mock, publisher):
+    mock.get(f"{API}/{USER}", json={"id": USER, "username": "riverside_clinic"})
+
+    assert publisher.verify(NOW) == "@riverside_clinic"
+
+    (call,) = mock.calls
+    assert call.request.method == "GET" and call.request.url == f"{API}/{USER}?fields=username"
+    assert call.request.headers["Authorization"] == f"Bearer {TOKEN}" and TOKEN not in call.request.url
+
+
+def test_verify_with_an_expired_token_needs_attention_without_it(mock, publisher):
+    mock.get(f"{API}/{USER}", status=401, json={"error": {"message": f"Session has expired {TOKEN}",
+                                                          "type": "OAuthException", "code": 190}})
+
+    with pytest.raises(NeedsAttention) as caught:
+        publisher.verify(NOW)
+    assert TOKEN not in str(caught.value)

@@ -477,3 +477,50 @@ def test_signing_debug_logs_never_show_a_credential(mock, oauth1, post, caplog):
     for secret in SECRETS:
         assert secret not in caplog.text
     assert _enc(ACCESS_TOKEN) not in caplog.text
+
+
+# -- verify (channels --check): GET /2/users/me, never a post
+
+ME = f"{BASE}/2/users/me"
+
+
+def test_verify_oauth2_reads_users_me_with_the_bearer_token(mock, oauth2):
+    mock.get(ME, json={"data": {"id": "2244994945", "name": "Clinic", "username": "clinic"}})
+
+    assert oauth2.verify(NOW) == "@clinic"
+
+    (call,) = mock.calls
+    assert call.request.method == "GET" and call.request.url == ME
+    assert call.request.headers["Authorization"] == f"Bearer {OAUTH2_TOKEN}"
+    assert not any(secret in call.request.url for secret in SECRETS)
+
+
+def test_verify_oauth1_signs_the_request_in_the_authorization_header(mock, oauth1):
+    mock.get(ME, json={"data": {"id": "2244994945", "username": "clinic"}})
+
+    assert oauth1.verify(NOW) == "@clinic"
+
+    (call,) = mock.calls
+    assert call.request.url == ME
+    header = call.request.headers["Authorization"]
+    header = header.decode() if isinstance(header, bytes) else header
+    assert header.startswith("OAuth ") and f'oauth_token="{ACCESS_TOKEN}"' in header
+    assert 'oauth_signature_method="HMAC-SHA1"' in header and API_SECRET not in header and ACCESS_SECRET not in header
+    assert not any(secret in call.request.url for secret in SECRETS)
+
+
+def test_verify_refreshes_an_expired_oauth2_token_once(mock, oauth2):
+    mock.get(ME, status=401, json=UNAUTHORIZED)
+    mock.post(TOKEN_URL, json={"access_token": NEW_TOKEN, "refresh_token": NEW_REFRESH, "token_type": "bearer"})
+    mock.get(ME, json={"data": {"id": "2244994945", "username": "clinic"}})
+
+    assert oauth2.verify(NOW) == "@clinic"
+    assert mock.calls[2].request.headers["Authorization"] == f"Bearer {NEW_TOKEN}"
+
+
+def test_verify_with_refused_credentials_needs_attention_without_a_secret(mock, oauth1):
+    mock.get(ME, status=401, json=UNAUTHORIZED)
+
+    with pytest.raises(NeedsAttention) as caught:
+        oauth1.verify(NOW)
+    assert not any(secret in caught.value.reason for secret in SECRETS)

@@ -41,6 +41,12 @@ class Publisher:
         """Send ``post``; return where it landed or raise a PublishError kind."""
         raise NotImplementedError
 
+    def verify(self, now: datetime) -> str:
+        """Check the credentials with one read-only request (never a post): who they authenticate as (an account
+        name or handle, for a person to read), or raise the same PublishError kinds ``publish`` would. Used by
+        ``channels --check``; the answer carries no credential."""
+        raise NotImplementedError
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         return self.settings.channel_value(self.channel, key) or default
 

@@ -66,6 +66,11 @@ class BlueskyPublisher(Publisher):
         answer = self._authed("POST", "com.atproto.repo.createRecord", now, json=body)
         return self._published(_uri(answer, "createRecord"), rkey)
 
+    def verify(self, now: datetime) -> str:
+        """createSession, as publishing does (no record is written): the session's @handle and DID."""
+        session = self._ensure_session(now)
+        return f"@{session.get('handle') or self.setting('HANDLE')} ({session.get('did')})"
+
     def find_existing(self, post: Post, now: datetime) -> Published | None:
         """Reconciliation: the record under this post's fixed key, or None when getRecord proves it absent."""
         return self._existing(record_key(post), now)

@@ -49,6 +49,19 @@ class DiscordPublisher(Publisher):
             failure = without_secrets(error, self._secrets)
         raise failure  # outside the except block: no chained exception quoting the URL
 
+    def verify(self, now: datetime) -> str:
+        """GET the webhook URL (the token is part of it; masked in every error): the webhook's name and channel."""
+        try:
+            response = send(self.session, "GET", self.webhook_url, self.timeout)
+            if response.status_code != 200:
+                raise classify(response, now)
+        except PublishError as error:
+            failure = without_secrets(error, self._secrets)
+        else:
+            hook = json_body(response)
+            return f"webhook {hook.get('name') or hook.get('id') or '?'} (channel {hook.get('channel_id') or '?'})"
+        raise failure  # outside the except block: no chained exception quoting the URL
+
     def _send(self, post: Post, now: datetime) -> Published:
         body = {"content": post.payload.get("content", post.text), "allowed_mentions": NO_MENTIONS}
         response = send(self.session, "POST", self.webhook_url, self.timeout, params={"wait": "true"}, json=body)

@@ -8,21 +8,32 @@ Errors are {"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}
 by their code, not the HTTP status: Meta throttles with 400/403 and codes 4, 17, 32, 613 and 80001.
 Page access tokens are under Business Use Case rate limits, whose header says when access returns.
 There is no idempotency key: a resend after an unknown outcome may post twice.
+
+Slowing down before the limit: every successful answer's X-App-Usage and X-Business-Use-Case-Usage are read
+(the highest of call_count, total_cputime and total_time, in percent). At or above FACEBOOK_USAGE_THRESHOLD
+(default 90) the channel is held: the next post raises RetryAt before anything is sent, until the answer's
+time plus ``usage_backoff`` (estimated_time_to_regain_access where Meta gives one, else 5 minutes at the
+threshold growing to an hour, Meta's rolling window, at 100 %), so the runner holds the channel instead of
+the Page hitting the hard limit. The hold lives in the publisher, so it lasts as long as the process does
+(a daemon's run, or one cron run's posts).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
-from scheduler.errors import NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
+from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers.base import Published, Publisher
 from scheduler.publishers.http import check_base_url, excerpt, json_body, reset_at, send, without_secrets
 from scheduler.store import Post
+
+log = logging.getLogger(__name__)
 
 # The newest Graph API version when this was written (v26.0, released 2026-07-29; v21.0 ends 2027-01-21).
 DEFAULT_GRAPH_BASE_URL = "https://graph.facebook.com/v26.0"
@@ -38,6 +49,9 @@ LINK_ERROR = 1609005
 INVALID_TOKEN = {102, 190}
 PERMISSION = {3, 10} | set(range(200, 300))
 USAGE_FIELDS = ("call_count", "total_cputime", "total_time")
+DEFAULT_USAGE_THRESHOLD = 90.0  # percent of a rate limit at which publishing pauses (FACEBOOK_USAGE_THRESHOLD)
+USAGE_MIN_WAIT = timedelta(minutes=5)  # the pause at the threshold itself
+USAGE_WINDOW = timedelta(hours=1)  # Meta counts usage over a rolling hour: the pause at 100 %
 RECONCILE_PAGES = 4  # of 100 posts; with the post itself, within the six requests the runner's lease covers
 
 
@@ -50,14 +64,40 @@ class FacebookPublisher(Publisher):
         super().__init__(*args, **kwargs)
         self.base_url = check_base_url(self.setting("GRAPH_BASE_URL") or DEFAULT_GRAPH_BASE_URL,
                                        self.settings.channel_variable(self.channel, "GRAPH_BASE_URL"))
+        self.usage_threshold = _threshold(self.setting("USAGE_THRESHOLD"),
+                                          self.settings.channel_variable(self.channel, "USAGE_THRESHOLD"))
         # The highest rate-limit usage (percent) the last successful answer reported; None when it reported none.
         self.last_usage: float | None = None
+        # Until when no post is sent because that usage reached the threshold (None: no pause).
+        self.paused_until: datetime | None = None
 
     def publish(self, post: Post, now: datetime) -> Published:
+        if self.paused_until is not None:
+            if now < self.paused_until:
+                raise RetryAt(f"Facebook reported {self.last_usage:g}% of a rate limit used (threshold "
+                              f"{self.usage_threshold:g}%): not posting until {self.paused_until:%Y-%m-%dT%H:%M:%SZ}, "
+                              "before the limit is hit", self.paused_until)
+            self.paused_until = None
         try:
             return self._send(post, now)
         except PublishError as error:
             failure = without_secrets(error, [self.setting("PAGE_ACCESS_TOKEN")])
+        raise failure
+
+    def verify(self, now: datetime) -> str:
+        """GET /{page-id}?fields=name with the token in the Authorization header (never the URL): the Page's name."""
+        token = self.setting("PAGE_ACCESS_TOKEN")
+        try:
+            response = send(self.session, "GET", f"{self.base_url}/{quote(self.setting('PAGE_ID'), safe='')}",
+                            self.timeout, params={"fields": "name"}, headers={"Authorization": f"Bearer {token}"})
+            if response.status_code != 200:
+                raise classify(response, now)
+        except PublishError as error:
+            failure = without_secrets(error, [token])
+        else:
+            return f"Page {json_body(response).get('name') or self.setting('PAGE_ID')}"
+        if isinstance(failure, UnknownOutcome):  # a read creates nothing
+            failure = RetryNow(failure.reason, failure.status)
         raise failure
 
     def find_existing(self, post: Post, now: datetime) -> Published | None:
@@ -108,9 +148,40 @@ class FacebookPublisher(Publisher):
             if not isinstance(post_id, str) or not post_id:
                 raise UnknownOutcome(f"Facebook answered {response.status_code} without a post id: {excerpt(response)}",
                                      response.status_code)
-            self.last_usage = usage_percent(response)
+            self._note_usage(response, now)
             return Published(remote_id=post_id, remote_url=f"https://www.facebook.com/{post_id}")
         raise classify(response, now)
+
+
+    def _note_usage(self, response: requests.Response, now: datetime) -> None:
+        """Record the answer's usage; at or above the threshold, pause the channel before its next post."""
+        self.last_usage = usage_percent(response)
+        if self.last_usage is None or self.last_usage < self.usage_threshold:
+            return
+        self.paused_until = now + usage_backoff(self.last_usage, self.usage_threshold, regain_access_at(response, now), now)
+        log.warning("channel %s: Facebook reports %g%% of a rate limit used (threshold %g%%): holding its posts until %s",
+                    self.channel, self.last_usage, self.usage_threshold, f"{self.paused_until:%Y-%m-%dT%H:%M:%SZ}")
+
+
+def usage_backoff(usage: float, threshold: float, regain_at: datetime | None, now: datetime) -> timedelta:
+    """How long to pause at ``usage`` percent: Meta's own estimate when it gives one (and it is longer), else from
+    USAGE_MIN_WAIT at the threshold, linearly, to USAGE_WINDOW at 100 % and above."""
+    share = 1.0 if threshold >= 100 else min(max((usage - threshold) / (100 - threshold), 0.0), 1.0)
+    derived = USAGE_MIN_WAIT + (USAGE_WINDOW - USAGE_MIN_WAIT) * share
+    estimate = regain_at - now if regain_at is not None else timedelta(0)
+    return max(derived, estimate)
+
+
+def _threshold(raw: str | None, variable: str) -> float:
+    if raw is None or not raw.strip():
+        return DEFAULT_USAGE_THRESHOLD
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 100:  # NaN fails this too
+        raise ConfigError(f"must be a percentage above 0 and at most 100, such as {DEFAULT_USAGE_THRESHOLD:g}", variable)
+    return value
 
 
 def classify(response: requests.Response, now: datetime) -> PublishError:

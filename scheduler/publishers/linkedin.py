@@ -87,6 +87,20 @@ class LinkedInPublisher(Publisher):
             return Published(remote_id=urn, remote_url=f"https://www.linkedin.com/feed/update/{urn}/")
         raise classify(response, now)
 
+    def verify(self, now: datetime) -> str:
+        """GET /v2/userinfo (OpenID Connect; needs the openid and profile scopes), after the configured expiry. A 403
+        means LinkedIn accepted the token but it lacks those scopes: valid, whose it is is not shown."""
+        self._check_expiry(now)
+        response = send(self.session, "GET", f"{self.base_url}/v2/userinfo", self.timeout,
+                        headers={"Authorization": f"Bearer {self.setting('ACCESS_TOKEN')}"})
+        author = self.setting("AUTHOR_URN")
+        if response.status_code == 200:
+            info = json_body(response)
+            return f"{info.get('name') or info.get('sub') or 'member'}; posts as {author}"
+        if response.status_code == 403:
+            return f"token accepted (no openid/profile scope to show whose); posts as {author}"
+        raise classify(response, now)
+
     def find_existing(self, post: Post, now: datetime) -> Published | None:
         """Reconciliation: the author's latest posts (GET /rest/posts?author=URN&q=author&sortBy=CREATED, newest first,
         paged with start and count), matched by commentary; None only when every post since the slot was read and it is

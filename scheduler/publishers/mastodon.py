@@ -68,6 +68,12 @@ class MastodonPublisher(Publisher):
             return Published(remote_id=str(status["id"]), remote_url=status.get("url") or status.get("uri"))
         raise classify(response, now)
 
+    def verify(self, now: datetime) -> str:
+        """GET /api/v1/accounts/verify_credentials with the bearer token: the account's @acct."""
+        account = self._read(f"{self.base_url}/api/v1/accounts/verify_credentials", {}, now)
+        account = account if isinstance(account, dict) else {}
+        return f"@{account.get('acct') or account.get('username') or '?'}"
+
     def find_existing(self, post: Post, now: datetime) -> Published | None:
         """The status on the account since the key was first sent, matched by text; None only when every status
         since then was read and it is not there. RetryNow when that cannot be told."""

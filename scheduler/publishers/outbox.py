@@ -19,6 +19,9 @@ class OutboxPublisher(Publisher):
     def path(self) -> Path:
         return self.settings.outbox_path
 
+    def verify(self, now: datetime) -> str:
+        return f"no credentials; appends to {self.path}"
+
     def publish(self, post: Post, now: datetime) -> Published:
         existing = self._line_of(post.idempotency_key)
         if existing is not None:

@@ -50,6 +50,20 @@ class TelegramPublisher(Publisher):
             failure = without_secrets(error, [self._token])
         raise failure  # outside the except block: no chained exception quoting the URL
 
+    def verify(self, now: datetime) -> str:
+        """getMe (the token is in the URL, as the Bot API requires; masked in every error): the bot's @username."""
+        try:
+            response = send(self.session, "GET", f"{self.base_url}/bot{self._token}/getMe", self.timeout)
+            answer = json_body(response)
+            if response.status_code != 200 or answer.get("ok") is not True:
+                raise classify(response, now)
+        except PublishError as error:
+            failure = without_secrets(error, [self._token])
+        else:
+            bot = answer.get("result") if isinstance(answer.get("result"), dict) else {}
+            return f"bot @{bot.get('username') or '?'}, posting to {self.setting('CHAT_ID')}"
+        raise failure  # outside the except block: no chained exception quoting the URL
+
     def _send(self, post: Post, now: datetime) -> Published:
         body = {"chat_id": chat_id(self.setting("CHAT_ID")), "text": post.payload.get("text", post.text)}
         response = send(self.session, "POST", f"{self.base_url}/bot{self._token}/sendMessage", self.timeout, json=body)

@@ -133,6 +133,17 @@ class XPublisher(Publisher):
             return Published(remote_id=str(tweet_id), remote_url=f"https://x.com/i/web/status/{tweet_id}")
         raise classify(response, now)
 
+    def verify(self, now: datetime) -> str:
+        """GET /2/users/me, signed (OAuth 1.0a) or with the bearer token (OAuth 2.0, refreshed once on a 401):
+        the user's @username."""
+        try:
+            data = self._get("/2/users/me", {}, now).get("data")
+        except PublishError as error:
+            failure = without_secrets(error, self._secrets())
+        else:
+            return f"@{data['username']}" if isinstance(data, dict) and data.get("username") else "the token's user"
+        raise failure
+
     def find_existing(self, post: Post, now: datetime) -> Published | None:
         """Reconciliation after an unknown outcome: the account's posts since the slot (GET /2/users/:id/tweets with
         start_time, newest first, 100 a page, following meta.next_token), matched by text. None only when every page

@@ -79,6 +79,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--platforms", default=",".join(PLATFORMS), help="comma-separated (to see one platform's cost)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one extra measured round")
+    parser.add_argument("--sort", default="tottime", help="cProfile sort key with --profile (tottime, cumulative)")
+    parser.add_argument("--top", type=int, default=20, help="rows of the cProfile with --profile")
     args = parser.parse_args()
     platforms = args.platforms.split(",")
     folder = template_folder()
@@ -100,7 +102,7 @@ def main() -> None:
     if args.profile:
         profiler = cProfile.Profile()
         measured(jobs, renderer, profiler)
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     base, cost = statistics.median(bare_times), statistics.median(measured_times)
     print(f"{args.posts:,} posts over {', '.join(platforms)}, median: bare Jinja2 {base:.3f} s, "
           f"Renderer + compile_post {cost:.3f} s")

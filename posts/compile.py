@@ -8,7 +8,7 @@ from typing import Any
 
 from posts.errors import PostTooLongError
 from posts.hashtags import Span, find_hashtags, find_links
-from posts.platforms import graphemes, linkedin_commentary, rules_for
+from posts.platforms import graphemes, rules_for
 
 BLUESKY_TAG_MAX_GRAPHEMES = 64
 _LINKEDIN_MENTION = re.compile(r"(?<![\w@])@\w+")
@@ -43,11 +43,13 @@ def compile_post(
     """
     rules = rules_for(platform)
     text = text.strip()
-    length, problems = rules.measure(text, limit, max_hashtags)  # counted once: the X count is the costly one
+    sent, length, problems = rules.measure_sent(text, limit, max_hashtags)  # counted once: the X count is the costly one
     if problems:
         raise PostTooLongError("; ".join(problems), where)
-    payload = _PAYLOADS.get(platform, _plain_payload)(text)
-    warnings = _WARNINGS[platform](text) if platform in _WARNINGS else []
+    if platform in _PAYLOADS_AND_WARNINGS:  # built together with what measuring already found
+        payload, warnings = _PAYLOADS_AND_WARNINGS[platform](text, sent)
+    else:
+        payload, warnings = _PAYLOADS.get(platform, _plain_payload)(text), []
     return CompiledPost(platform, text, length, rules.limit if limit is None else limit, payload, warnings)
 
 
@@ -59,19 +61,24 @@ def _mastodon_payload(text: str) -> dict[str, Any]:
     return {"status": text}
 
 
-def _bluesky_payload(text: str) -> dict[str, Any]:
-    return {"text": text, "facets": bluesky_facets(text)}
-
-
 def bluesky_facets(text: str) -> list[dict[str, Any]]:
     """app.bsky.richtext.facet entries for tags and links, at UTF-8 byte offsets."""
-    facets = []
+    return _bluesky_payload_and_warnings(text)[0]["facets"]
+
+
+def _bluesky_payload_and_warnings(text: str) -> tuple[dict[str, Any], list[str]]:
+    """The payload and the warnings from one pass over the tags (each counted in graphemes once)."""
+    facets, warnings = [], []
     for span in find_hashtags(text):
         if graphemes(span.value) <= BLUESKY_TAG_MAX_GRAPHEMES:
             facets.append(_facet(text, span, {"$type": "app.bsky.richtext.facet#tag", "tag": span.value}))
+        else:
+            warnings.append(f"#{span.value[:20]}… is longer than {BLUESKY_TAG_MAX_GRAPHEMES} graphemes: "
+                            "Bluesky will not make it a tag")
     for span in find_links(text):
         facets.append(_facet(text, span, {"$type": "app.bsky.richtext.facet#link", "uri": span.value}))
-    return sorted(facets, key=lambda facet: facet["index"]["byteStart"])
+    facets.sort(key=lambda facet: facet["index"]["byteStart"])
+    return {"text": text, "facets": facets}, warnings
 
 
 def _facet(text: str, span: Span, feature: dict[str, str]) -> dict[str, Any]:
@@ -80,9 +87,10 @@ def _facet(text: str, span: Span, feature: dict[str, str]) -> dict[str, Any]:
     return {"index": {"byteStart": start, "byteEnd": end}, "features": [feature]}
 
 
-def _linkedin_payload(text: str) -> dict[str, Any]:
-    """The Posts API ``commentary`` in little text: reserved characters escaped, tags templated."""
-    return {"commentary": linkedin_commentary(text)}
+def _linkedin_payload_and_warnings(text: str, sent: str) -> tuple[dict[str, Any], list[str]]:
+    """The Posts API ``commentary`` in little text (reserved characters escaped, tags templated): ``sent``,
+    which is ``linkedin_commentary(text)``, LinkedIn's ``wire``, already built to count it."""
+    return {"commentary": sent}, _linkedin_warnings(text)
 
 
 def _telegram_payload(text: str) -> dict[str, Any]:
@@ -103,11 +111,6 @@ def _instagram_payload(text: str) -> dict[str, Any]:
     return {"caption": text}
 
 
-def _bluesky_warnings(text: str) -> list[str]:
-    return [f"#{span.value[:20]}… is longer than {BLUESKY_TAG_MAX_GRAPHEMES} graphemes: Bluesky will not make it a tag"
-            for span in find_hashtags(text) if graphemes(span.value) > BLUESKY_TAG_MAX_GRAPHEMES]
-
-
 def _linkedin_warnings(text: str) -> list[str]:
     return [f"{mention} is sent as plain text: a LinkedIn mention needs the member's or page's URN"
             for mention in dict.fromkeys(_LINKEDIN_MENTION.findall(text))]
@@ -115,13 +118,14 @@ def _linkedin_warnings(text: str) -> list[str]:
 
 _PAYLOADS = {
     "mastodon": _mastodon_payload,
-    "bluesky": _bluesky_payload,
     "x": _plain_payload,
     "threads": _plain_payload,
-    "linkedin": _linkedin_payload,
     "telegram": _telegram_payload,
     "discord": _discord_payload,
     "facebook": _facebook_payload,
     "instagram": _instagram_payload,
 }
-_WARNINGS = {"bluesky": _bluesky_warnings, "linkedin": _linkedin_warnings}
+_PAYLOADS_AND_WARNINGS = {
+    "bluesky": lambda text, sent: _bluesky_payload_and_warnings(text),
+    "linkedin": _linkedin_payload_and_warnings,
+}

@@ -22,7 +22,15 @@ _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]
 _LINKEDIN_RESERVED = regex.compile(r"[\\|{}@\[\]()<>#*_~]")
 
 
+# Code points that can join a grapheme cluster with a neighbour (UAX #29: Extend, ZWJ, SpacingMark, Prepend,
+# regional indicators, Hangul jamo and syllables). A text without any is one grapheme per code point, but CR LF.
+_JOINING = regex.compile(r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=Regional_Indicator}"
+                         r"\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}]")
+
+
 def graphemes(text: str) -> int:
+    if text.isascii() or _JOINING.search(text) is None:
+        return len(text) - text.count("\r\n")
     return len(_GRAPHEME.findall(text))
 
 
@@ -109,6 +117,11 @@ class PlatformRules:
 
     def measure(self, text: str, limit: int | None = None, max_hashtags: int | None = None) -> tuple[int, list[str]]:
         """``(length(text), problems(text, ...))``, counting the text once."""
+        return self.measure_sent(text, limit, max_hashtags)[1:]
+
+    def measure_sent(self, text: str, limit: int | None = None,
+                     max_hashtags: int | None = None) -> tuple[str, int, list[str]]:
+        """``(wire(text), length(text), problems(text, ...))``: what ``measure`` gives, and the text as sent."""
         if limit is not None and limit < 1:
             raise ValueError(f"a length limit must be at least 1, not {limit}")
         if max_hashtags is not None and max_hashtags < 0:
@@ -122,8 +135,8 @@ class PlatformRules:
         length = self.count(sent)
         if length > limit:
             found.append(f"{length} {self.unit} is over {self.name}'s limit of {limit}")
-        if self.byte_limit is not None and utf8_bytes(sent) > self.byte_limit:
-            found.append(f"{utf8_bytes(sent)} bytes is over {self.name}'s limit of {self.byte_limit} bytes")
+        if self.byte_limit is not None and (size := utf8_bytes(sent)) > self.byte_limit:
+            found.append(f"{size} bytes is over {self.name}'s limit of {self.byte_limit} bytes")
         if cap is not None:
             tags = find_hashtags(text)
             if len(tags) > cap:
@@ -131,7 +144,7 @@ class PlatformRules:
                 found.append(f"{len(tags)} hashtags ({listed}) is over {self.name}'s limit of {cap}{self.hashtag_hint}")
         if self.check is not None:
             found.extend(self.check(sent))
-        return length, found
+        return sent, length, found
 
     def length(self, text: str) -> int:
         """The count this network compares with its limit, taken on the text as sent."""

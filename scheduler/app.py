@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
-from scheduler.store import STATUSES, EnqueueResult, NewPost, Post, open_store
+from scheduler.store import EnqueueResult, NewPost, Post, STATUSES, opened_store
 
 if TYPE_CHECKING:
     from scheduler.planner import PlannedPost
@@ -35,20 +35,14 @@ def queue(settings: Settings, campaign_path: str, now: datetime) -> EnqueueResul
 
     campaign = load_campaign(campaign_path)
     content, drafts = prepare(campaign, settings)  # every content error surfaces before the database opens
-    store = open_store(settings.database_url)
-    try:
+    with opened_store(settings.database_url) as store:
         return queue_campaign(campaign, content, drafts, store, now)
-    finally:
-        store.close()
 
 
 def add(settings: Settings, channel: str, text: str, at: str, zone: str, now: datetime) -> EnqueueResult:
     post = manual_post(settings, channel, text, parse_when(at, zone, now), zone)
-    store = open_store(settings.database_url)
-    try:
+    with opened_store(settings.database_url) as store:
         return store.enqueue([post], now)
-    finally:
-        store.close()
 
 
 def manual_post(settings: Settings, channel: str, text: str, when: datetime, zone: str, where: str = "",
@@ -72,19 +66,15 @@ def manual_post(settings: Settings, channel: str, text: str, when: datetime, zon
 def list_posts(settings: Settings, status: str | None = None) -> list[Post]:
     if status and status not in STATUSES:
         raise ConfigError(f"unknown status {status!r} (one of {', '.join(STATUSES)})", "--status")
-    store = open_store(settings.database_url)
-    try:
+    with opened_store(settings.database_url) as store:
         return store.list_posts(status)
-    finally:
-        store.close()
 
 
 def publish(settings: Settings, clock: Callable[[], datetime], runner_hook: Callable[[Runner], None] | None = None) -> RunReport:
     """Publish everything due now, then return. ``runner_hook`` lets the CLI wire signals to the runner."""
     from scheduler.runner import Runner
 
-    store = open_store(settings.database_url)
-    try:
+    with opened_store(settings.database_url) as store:
         runner = Runner(store, settings, clock)
         if runner_hook:
             runner_hook(runner)
@@ -92,8 +82,6 @@ def publish(settings: Settings, clock: Callable[[], datetime], runner_hook: Call
         report = runner.run_due()
         store.finish_run(run_id, "failed" if report.failed else "ok", clock())
         return report
-    finally:
-        store.close()
 
 
 def parse_when(at: str, zone: str, now: datetime) -> datetime:

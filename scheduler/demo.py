@@ -22,7 +22,7 @@ from scheduler.publishers import publisher_class
 from scheduler.publishers.base import check_credentials
 from scheduler.errors import ConfigError
 from scheduler.runner import Runner, RunReport
-from scheduler.store import EnqueueResult, Post, Store, open_store
+from scheduler.store import EnqueueResult, Post, Store, opened_store
 
 REAL_NETWORKS = ("mastodon", "bluesky")
 
@@ -48,14 +48,11 @@ def run_demo(settings: Settings, workdir: Path, now: datetime) -> DemoResult:
     )
     campaign = _with_configured_networks(load_campaign(sample_campaign_path()), settings)
     drafts = _first_post_only_on_real_networks(prepare_drafts(campaign, settings))
-    store = open_store(settings.database_url)
-    try:
+    with opened_store(settings.database_url) as store:
         planned = assign_slots(campaign, drafts, now, store)
         queued = store.enqueue([p.as_new_post(campaign.name) for p in planned], now)
         report = _publish_slot_by_slot(store, settings, now)
         return DemoResult(workdir, [c.name for c in campaign.channels], planned, queued, report, store.list_posts("published"))
-    finally:
-        store.close()
 
 
 def _publish_slot_by_slot(store: Store, settings: Settings, now: datetime) -> RunReport:

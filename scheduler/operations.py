@@ -6,15 +6,14 @@ Each function opens the store, makes one call (one transaction) and returns data
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError, StoreError
-from scheduler.store import ChannelState, Post, RunInfo, Store, iso_utc, open_store
+from scheduler.store import ChannelState, Post, RunInfo, Store, iso_utc, open_store, opened_store
 
 log = logging.getLogger(__name__)
 
@@ -22,26 +21,17 @@ OVERDUE_AFTER = timedelta(minutes=5)
 NEEDS_A_PERSON = ("failed", "unconfirmed", "missed")
 
 
-@contextmanager
-def _opened(settings: Settings) -> Iterator[Store]:
-    store = open_store(settings.database_url)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 # -- one post ------------------------------------------------------------------------------------
 
 def cancel(settings: Settings, post_id: int, now: datetime) -> Post:
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         post = store.cancel(post_id, now)
     log.info("post %s cancelled", post_id)
     return post
 
 
 def retry(settings: Settings, post_id: int, now: datetime) -> Post:
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         post = store.retry(post_id, now)
     log.info("post %s is due again now", post_id)
     return post
@@ -51,7 +41,7 @@ def resolve(settings: Settings, post_id: int, published_url: str | None, now: da
     """``published_url``: where a person found the post; None when they found it was not published."""
     if published_url is not None:
         _check_url(published_url)
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         post = store.resolve(post_id, published_url, now)
     log.info("post %s resolved as %s", post_id, post.status)
     return post
@@ -59,7 +49,7 @@ def resolve(settings: Settings, post_id: int, published_url: str | None, now: da
 
 def clear_channel(settings: Settings, channel: str, now: datetime) -> ChannelState:
     """A person fixed the channel (new credentials, say): active again, its waiting posts go out as they fall due."""
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         state = store.clear_channel(channel, now)
     log.info("channel %s cleared: %s post(s) waiting", channel, state.waiting)
     return state

@@ -9,25 +9,15 @@ from __future__ import annotations
 
 import logging
 import random
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
-from scheduler.store import Change, ChannelState, Store, open_store
+from scheduler.store import Change, ChannelState, opened_store
 
 log = logging.getLogger(__name__)
-
-
-@contextmanager
-def _opened(settings: Settings) -> Iterator[Store]:
-    store = open_store(settings.database_url)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 # -- pause and resume ----------------------------------------------------------------------------
@@ -54,7 +44,7 @@ class PauseChange:
 def pause(settings: Settings, now: datetime, channel: str | None = None, campaign: str | None = None) -> PauseChange:
     """A paused channel's or campaign's posts are not claimed (publish and the daemon skip them) until `resume`."""
     kind, name = _target(channel, campaign)
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         if kind == "channel":
             before, after = store.pause_channel(name, now)
             change = PauseChange(kind, name, _state(before), _state(after), after.waiting)
@@ -67,7 +57,7 @@ def pause(settings: Settings, now: datetime, channel: str | None = None, campaig
 
 def resume(settings: Settings, now: datetime, channel: str | None = None, campaign: str | None = None) -> PauseChange:
     kind, name = _target(channel, campaign)
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         if kind == "channel":
             before, after = store.resume_channel(name, now)
             change = PauseChange(kind, name, _state(before), _state(after), after.waiting if after else 0)
@@ -105,7 +95,7 @@ def shuffle(settings: Settings, now: datetime, channel: str | None = None, seed:
     """Permute each channel's waiting future posts (queued or draft) over the slots they hold; ``seed`` repeats it."""
     if channel is not None:
         _check_channel(channel)
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         changes = store.shuffle(channel, now, random.Random(seed))
     log.info("shuffled: %s post(s) changed slot", len(changes))
     return changes
@@ -117,7 +107,7 @@ def move(settings: Settings, post_id: int, now: datetime, to: str | None = None,
     ``to``: an ISO time (in the post's zone when it has no offset) that must be free on the post's channel."""
     if sum((to is not None, top, bottom)) != 1:
         raise ConfigError("give one of --to TIME, --top or --bottom", "--to")
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         target: str | datetime = "top" if top else "bottom"
         if to is not None:
             target = parse_time(to, store.get(post_id).zone, "--to")
@@ -126,7 +116,7 @@ def move(settings: Settings, post_id: int, now: datetime, to: str | None = None,
 
 def reschedule(settings: Settings, post_id: int, at: str, now: datetime) -> Change:
     """The post goes out at ``at`` (an ISO time; the post's own zone when it has no offset)."""
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         return store.reschedule(post_id, parse_time(at, store.get(post_id).zone, "--at"), now)
 
 
@@ -163,7 +153,7 @@ def edit(settings: Settings, post_id: int, text: str, now: datetime) -> Edited:
     from posts.claims import check_text
     from posts.compile import compile_post
 
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         post = store.get(post_id)
         compiled = compile_post(post.platform, text, "--text", limit=post.limit)
         findings = check_text(compiled.text)
@@ -179,7 +169,7 @@ def approve(settings: Settings, now: datetime, by: str, post_ids: list[int] | No
     """draft -> queued, recording ``by`` and ``now``. ``post_ids`` None: every draft (of ``campaign``)."""
     if not by or not by.strip():
         raise ConfigError("name the reviewer", "--by")
-    with _opened(settings) as store:
+    with opened_store(settings.database_url) as store:
         changes = store.approve(post_ids, campaign, by.strip(), now)
     log.info("%s post(s) approved by %s", len(changes), by)
     return changes

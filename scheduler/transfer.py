@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
-from scheduler.store import EnqueueResult, NewPost, Post, open_store
+from scheduler.store import EnqueueResult, NewPost, Post, opened_store
 
 CSV_COLUMNS = ("id", "idempotency_key", "channel", "platform", "status", "scheduled_at", "local_time", "zone",
                "text", "remote_url")
@@ -34,13 +34,10 @@ class CalendarDay:
 
 
 def upcoming(settings: Settings, now: datetime, days: int) -> list[Post]:
-    store = open_store(settings.database_url)
-    try:
+    with opened_store(settings.database_url) as store:
         end = now + timedelta(days=days)
         return [p for p in store.list_posts() if now - timedelta(hours=12) <= p.scheduled_at <= end
                 and p.status not in ("cancelled",)]
-    finally:
-        store.close()
 
 
 def calendar(posts: list[Post]) -> list[CalendarDay]:
@@ -105,22 +102,16 @@ def _fold(line: str) -> str:
 
 
 def export(settings: Settings, fmt: str, now: datetime, status: str | None = None) -> str:
-    store = open_store(settings.database_url)
-    try:
+    with opened_store(settings.database_url) as store:
         posts = store.list_posts(status)
-    finally:
-        store.close()
     return to_ics(posts, now) if fmt == "ics" else to_csv(posts)
 
 
 def import_csv(settings: Settings, path: str, now: datetime, channel: str | None = None, zone: str = "UTC",
                date_format: str | None = None) -> EnqueueResult:
     posts = read_csv(settings, path, channel, zone, date_format)
-    store = open_store(settings.database_url)
-    try:
+    with opened_store(settings.database_url) as store:
         return store.enqueue(posts, now)  # one transaction: all rows or none
-    finally:
-        store.close()
 
 
 def read_csv(settings: Settings, path: str, channel: str | None, zone: str, date_format: str | None) -> list[NewPost]:

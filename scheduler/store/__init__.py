@@ -7,9 +7,10 @@ Backends are chosen by ``SCHEDULER_DATABASE_URL``; every backend passes tests/te
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any, Iterator, Protocol
 
 from scheduler.errors import ConfigError
 
@@ -229,6 +230,16 @@ class Store(Protocol):
     def integrity_problems(self) -> list[str]: ...
     def schema_version(self) -> int: ...
     def close(self) -> None: ...
+
+
+@contextmanager
+def opened_store(database_url: str) -> Iterator[Store]:
+    """``with opened_store(url) as store:`` — the store, closed however the block ends."""
+    store = open_store(database_url)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def open_store(database_url: str) -> Store:

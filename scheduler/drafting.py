@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from posts.article import parse_article
+from posts.article import detect_format, parse_article
 from posts.benefits import Extraction, extract
 from posts.claims import ClaimError
 from posts.drafts import Channel, ContentItem, Draft, ImageError, build_drafts, content_items
@@ -57,7 +57,8 @@ def read_extraction(
         raise ArticleError("article file not found", source_name or path) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ArticleError(f"cannot read the article: {error.__class__.__name__}", source_name or path) from None
-    return extract(parse_article(text, source_name or path))
+    # The format comes from the file's name, never from the label used in messages (which ends in ")").
+    return extract(parse_article(text, source_name or path, detect_format(str(path))))
 
 
 def prepare_drafts(campaign: Campaign, settings: Settings) -> list[Draft]:

@@ -177,3 +177,13 @@ def test_cli_extract_url_failure_is_one_line_exit_2(server, capsys):
     code = main(["extract", f"{server}/gone"])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and f"{server}/gone" in err and "HTTP 410" in err
+
+
+def test_a_campaign_article_is_parsed_by_its_file_name_not_by_its_label():
+    from pathlib import Path
+
+    from scheduler.drafting import read_extraction
+
+    sample = Path(__file__).resolve().parents[1] / "scheduler" / "sample" / "article.md"
+    extraction = read_extraction(str(sample), "campaign.toml: campaign.article (article.md)")
+    assert extraction.title == "How Massage Therapy Can Ease Sciatica"  # a Markdown heading, not "# How …"

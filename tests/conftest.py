@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 import pytest
+import responses
 
 from posts.compile import compile_post
 from scheduler.config import Settings
@@ -42,6 +43,13 @@ def make_post() -> Callable[..., Post]:
         return Post(**values)
 
     return build
+
+
+@pytest.fixture
+def mock():
+    """HTTP answered by ``responses`` (no real network); every answer a test registers must be asked for."""
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
 
 
 @pytest.fixture

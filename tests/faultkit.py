@@ -96,14 +96,6 @@ def run_rounds(tmp_path: Path, env: dict[str, str], workers: int, max_rounds: in
     raise AssertionError(f"posts still waiting after {max_rounds} rounds")
 
 
-def final_posts(tmp_path: Path):
-    store = open_store(f"sqlite:///{tmp_path / 'q.db'}")
-    try:
-        return store.list_posts()
-    finally:
-        store.close()
-
-
 def assert_no_secret_stored(tmp_path: Path, *texts: str) -> None:
     for name in ("q.db", "q.db-wal"):
         path = tmp_path / name

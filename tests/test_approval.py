@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 
 from scheduler import cli
+
+from helpers import fail_updates_of
 from tests.test_queue_ops import DAY, NOW, Clock, enqueue, refused, run, run_json, snapshot
 
 
@@ -75,10 +77,7 @@ def test_approve_of_a_queued_post_is_refused_and_approves_none_of_the_others(sto
 def test_a_failure_in_the_middle_of_approve_all_changes_nothing(store, capsys, workspace):
     posts = [draft(store, f"d{n}", NOW + n * DAY) for n in range(1, 4)]
     before = snapshot(store)
-    with sqlite3.connect(workspace / "q.db") as db:
-        db.execute(f"CREATE TRIGGER boom BEFORE UPDATE ON posts WHEN OLD.id = {posts[2].id} "
-                   "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-    db.close()
+    fail_updates_of(workspace / "q.db", posts[2].id)
 
     with pytest.raises(sqlite3.DatabaseError, match="injected failure"):
         cli.main(["approve", "--all", "--by", "Ann"], clock=Clock(NOW))

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from scheduler import cli
 from scheduler.campaign import load_campaign
 from scheduler.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_ARTICLE = ROOT / "scheduler" / "sample" / "article.md"
-MONDAY = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+from helpers import MONDAY, SAMPLE_ARTICLE, run_cli, save_campaign, stored_posts
+
 
 BASE = """
 [campaign]
@@ -48,29 +45,19 @@ def workspace(tmp_path, monkeypatch):
 
 
 def write(folder: Path, templates_extra: str = "", channels: str = '["instagram"]') -> Path:
-    path = folder / "campaign.toml"
-    path.write_text(BASE.format(article=SAMPLE_ARTICLE, channels=channels, templates_extra=templates_extra),
-                    encoding="utf-8")
-    return path
+    return save_campaign(folder, BASE.format(article=SAMPLE_ARTICLE, channels=channels,
+                                             templates_extra=templates_extra))
 
 
 def run(argv, capsys):
-    code = cli.main(argv, clock=lambda: MONDAY)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(argv, capsys, lambda: MONDAY)
 
 
 def test_images_by_template_reach_the_instagram_payload(workspace, capsys):
     path = write(workspace, f'images = {{ benefit = "{URL}benefit.jpg", tip = "{URL}tip.jpg" }}')
     code, out, err = run(["queue", str(path), "--json"], capsys)
     assert code == 0, err
-    from scheduler.store import open_store
-
-    store = open_store(f"sqlite:///{workspace / 'q.db'}")
-    try:
-        posts = store.list_posts()
-    finally:
-        store.close()
+    posts = stored_posts(workspace)
     assert posts
     for post in posts:
         assert post.payload["image_url"] == f"{URL}{post.template}.jpg"

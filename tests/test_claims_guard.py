@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from posts.claims import BUILTIN_RULES, ClaimError, Guard, build_guard, check_text
-from scheduler import cli
+
+from helpers import MONDAY, run_cli, save_campaign
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "000_e146a2be32526160.txt"
@@ -143,15 +144,11 @@ def campaign(folder: Path, extra: str = "", article: str = RISKY_ARTICLE) -> Pat
     (folder / "templates").mkdir(exist_ok=True)
     # The claim is in the evidence sentence: a template that quotes it carries it into the post.
     (folder / "templates" / "benefit.j2").write_text("{{ benefit.evidence }}\n\n{{ hashtags | join(' ') }}\n")
-    path = folder / "campaign.toml"
-    path.write_text(CAMPAIGN.format(article="article.md", extra=extra), encoding="utf-8")
-    return path
+    return save_campaign(folder, CAMPAIGN.format(article="article.md", extra=extra))
 
 
 def run(argv, capsys):
-    code = cli.main(argv, clock=lambda: __import__("datetime").datetime(2026, 11, 23, 12, tzinfo=__import__("datetime").timezone.utc))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_cli(argv, capsys, lambda: MONDAY)
 
 
 def test_warn_mode_shows_the_claim_in_plan_json(workspace, capsys):

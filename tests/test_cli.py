@@ -6,16 +6,13 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from scheduler import cli
+from helpers import MONDAY, ROOT, SAMPLE_ARTICLE, Clock, run_cli, save_campaign
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_ARTICLE = ROOT / "scheduler" / "sample" / "article.md"
-MONDAY = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday, 07:00 in New York
 POST_KEYS = {"id", "channel", "platform", "status", "scheduled_at", "local_time", "zone", "text", "length", "limit",
              "attempts", "remote_id", "remote_url", "published_at", "error"}
 
@@ -37,25 +34,13 @@ benefit = ["benefit", "question"]
 """
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def write_campaign(folder: Path, article: Path | str = SAMPLE_ARTICLE, channels: str = '["outbox"]',
                    zone: str = "America/New_York", slots: str = '["mon,wed,fri 09:30"]') -> Path:
-    path = folder / "campaign.toml"
-    path.write_text(CAMPAIGN.format(article=article, channels=channels, zone=zone, slots=slots), encoding="utf-8")
-    return path
+    return save_campaign(folder, CAMPAIGN.format(article=article, channels=channels, zone=zone, slots=slots))
 
 
 def run(argv: list[str], capsys, clock=None) -> tuple[int, str, str]:
-    code = cli.main(argv, clock=clock or Clock(MONDAY))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(argv, capsys, clock or Clock(MONDAY))
 
 
 def test_plan_json_shape_and_cadence(workspace, capsys):

@@ -24,6 +24,8 @@ import pytest
 
 from scheduler.store import NewPost, open_store
 
+from helpers import send_json
+
 POSTS = 200
 WORKERS = 4
 DEADLINE = 25.0  # seconds for any one test's subprocesses, well under the 30 s budget
@@ -148,17 +150,9 @@ class FakeMastodon:
                 fake.first_request.set()
                 time.sleep(fake.DELAY)
                 if self.path != "/api/v1/statuses":
-                    self._answer(404, {"error": "Record not found"})
+                    send_json(self, 404, {"error": "Record not found"})
                     return
-                self._answer(200, {"id": str(1000 + number), "url": f"http://127.0.0.1/@clinic/{1000 + number}"})
-
-            def _answer(self, code: int, body: dict[str, Any]) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, 200, {"id": str(1000 + number), "url": f"http://127.0.0.1/@clinic/{1000 + number}"})
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

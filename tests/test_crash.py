@@ -11,8 +11,9 @@ import signal
 import time
 from collections import Counter
 
-from faultkit import assert_no_secret_stored, env_for, fill, final_posts, start, time_passes
+from faultkit import assert_no_secret_stored, env_for, fill, start, time_passes
 from faultserver import FaultServer
+from helpers import stored_posts
 
 SEED = 5
 POSTS = {"mastodon": 150, "bluesky": 150}
@@ -40,7 +41,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_duplicates_nothing(tmp_path
             process.stderr.close()
             if time_passes(tmp_path) == 0:  # the dead worker's lease "expires"
                 break
-    posts = final_posts(tmp_path)
+    posts = stored_posts(tmp_path)
     with capsys.disabled():
         print(f"\n[crash] posts={len(posts)} runs={runs} kills={kills} dedup-resends={server.deduplicated} "
               f"outcome={dict(Counter(p.status for p in posts))} duplicates={server.duplicates()}")

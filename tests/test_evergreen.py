@@ -9,14 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler import cli
 from scheduler.campaign import load_campaign
 from scheduler.errors import ConfigError
-from scheduler.store import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_ARTICLE = ROOT / "scheduler" / "sample" / "article.md"
-MONDAY = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+from helpers import MONDAY, SAMPLE_ARTICLE, Clock, run_cli, save_campaign, stored_posts
+
 NEW_YORK = ZoneInfo("America/New_York")
 
 BASE = """
@@ -42,26 +39,14 @@ sets = {sets}
 """
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def write(folder: Path, evergreen: str = "[evergreen]\nenabled = true\n",
           benefit: str = '["benefit", "question", "myth", "tip", "book"]',
           sets: str = '[["#backpain"], ["#painrelief"], ["#selfcare"]]') -> Path:
-    path = folder / "campaign.toml"
-    path.write_text(BASE.format(article=SAMPLE_ARTICLE, benefit=benefit, sets=sets) + "\n" + evergreen, encoding="utf-8")
-    return path
+    return save_campaign(folder, BASE.format(article=SAMPLE_ARTICLE, benefit=benefit, sets=sets) + "\n" + evergreen)
 
 
 def run(argv, capsys, clock=None):
-    code = cli.main(argv, clock=clock or Clock(MONDAY))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(argv, capsys, clock or Clock(MONDAY))
 
 
 def simulate(path: Path, capsys, days: int = 60) -> list[dict]:
@@ -113,11 +98,7 @@ def test_repeats_have_their_own_keys_with_the_cycle(workspace, capsys):
     code, out, err = run(["queue", str(path)], capsys, clock)
     assert code == 0, err
     assert "evergreen repeat(s)" in out
-    store = open_store(f"sqlite:///{workspace / 'q.db'}")
-    try:
-        posts = store.list_posts()
-    finally:
-        store.close()
+    posts = stored_posts(workspace)
     published = [p for p in posts if p.status == "published"]
     queued = [p for p in posts if p.status == "queued"]
     assert len(published) == 8 and len(queued) == 3  # Friday, Monday, Wednesday of the coming week

@@ -13,8 +13,9 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
-from faultkit import assert_no_secret_stored, env_for, fill, final_posts, run_rounds, start
+from faultkit import assert_no_secret_stored, env_for, fill, run_rounds, start
 from faultserver import FaultPlan, FaultServer
+from helpers import stored_posts
 
 SEED = 20261123
 
@@ -29,7 +30,7 @@ def test_hundreds_of_faults_end_published_failed_or_unconfirmed_and_never_duplic
         ids = fill(tmp_path, per_channel)
         rounds = run_rounds(tmp_path, env_for(tmp_path, server.url, timeout="0.4"), workers=4, max_rounds=40, deadline=deadline)
 
-    posts = final_posts(tmp_path)
+    posts = stored_posts(tmp_path)
     by_status = Counter(post.status for post in posts)
     faults = sum(server.faults.values())
     kinds = Counter(kind for _, kind in server.faults.elements())
@@ -68,7 +69,7 @@ def test_four_concurrent_runs_publish_every_http_post_exactly_once(tmp_path, cap
         ids = fill(tmp_path, per_channel)
         rounds = run_rounds(tmp_path, env_for(tmp_path, server.url, timeout="5"), workers=4, max_rounds=1,
                             deadline=deadline)
-    posts = final_posts(tmp_path)
+    posts = stored_posts(tmp_path)
     with capsys.disabled():
         print(f"\n[concurrency] posts={len(posts)} workers=4 rounds={rounds} requests={dict(server.requests)} "
               f"duplicates={server.duplicates()}")
@@ -122,7 +123,7 @@ def test_a_discord_rate_limit_holds_that_channel_exactly_until_the_reset_and_oth
 
         time.sleep(max(0.0, (hold - datetime.now(timezone.utc)).total_seconds()) + 0.1)
         _publish_once(tmp_path, env)  # after it: everything goes out, once
-        posts = final_posts(tmp_path)
+        posts = stored_posts(tmp_path)
 
     with capsys.disabled():
         print(f"\n[discord-429] retry_after={wait} hold_error={(hold - limited_at).total_seconds() - wait:+.3f}s "

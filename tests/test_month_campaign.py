@@ -9,6 +9,8 @@ from pathlib import Path
 
 from scheduler import cli
 
+from helpers import Clock
+
 ROOT = Path(__file__).resolve().parents[1]
 START = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # Monday 07:00 in New York
 
@@ -40,14 +42,6 @@ sets = [["#backpain"], ["#painrelief"], ["#wellness"]]
 [evergreen]
 cooldown_days = 14
 """
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def run(argv, capsys, clock):

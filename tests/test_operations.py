@@ -22,18 +22,12 @@ from scheduler.errors import Rejected, RetryNow, UnknownOutcome
 from scheduler.publishers import Published, Publisher
 from scheduler.store import NewPost, Post, Store, open_store
 
+from helpers import Clock, run_cli
+
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 SECRET = "tok-9f8e7d6c5b4a-secret"
 STATES = ["queued", "publishing", "published", "retry", "unconfirmed", "failed", "cancelled"]
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -83,9 +77,7 @@ def enqueue(store: Store, key: str, at: datetime, channel: str = "fake") -> Post
 
 
 def run(argv: list[str], capsys, clock: Clock | None = None) -> tuple[int, str, str]:
-    code = cli.main(argv, clock=clock or Clock(NOW))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(argv, capsys, clock or Clock(NOW))
 
 
 def run_json(argv: list[str], capsys, clock: Clock | None = None) -> tuple[int, Any]:

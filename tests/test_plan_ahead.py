@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,8 @@ from scheduler import cli
 from scheduler.campaign import DEFAULT_QUOTAS, load_campaign
 from scheduler.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_ARTICLE = ROOT / "scheduler" / "sample" / "article.md"
-MONDAY = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+from helpers import MONDAY, SAMPLE_ARTICLE, run_cli, save_campaign
+
 
 BASE = """
 [campaign]
@@ -35,15 +33,11 @@ technique = ["technique"]
 
 
 def write(folder: Path, slots: str = '["mon,wed,fri 09:30"]', extra: str = "") -> Path:
-    path = folder / "campaign.toml"
-    path.write_text(BASE.format(article=SAMPLE_ARTICLE, slots=slots) + extra, encoding="utf-8")
-    return path
+    return save_campaign(folder, BASE.format(article=SAMPLE_ARTICLE, slots=slots) + extra)
 
 
 def run(argv, capsys):
-    code = cli.main(argv, clock=lambda: MONDAY)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(argv, capsys, lambda: MONDAY)
 
 
 def test_plan_days_keeps_to_the_window_and_writes_nothing(workspace, capsys):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler import cli
+from helpers import run_cli, save_campaign
 
 ARTICLE = """# Massage and sciatica
 
@@ -52,15 +52,11 @@ def workspace(tmp_path, monkeypatch):
 
 
 def write(folder: Path, channels: str = '["outbox"]') -> Path:
-    path = folder / "campaign.toml"
-    path.write_text(CAMPAIGN.format(channels=channels), encoding="utf-8")
-    return path
+    return save_campaign(folder, CAMPAIGN.format(channels=channels))
 
 
 def run(argv, capsys):
-    code = cli.main(argv, clock=lambda: datetime(2026, 11, 23, 12, tzinfo=timezone.utc))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_cli(argv, capsys, lambda: datetime(2026, 11, 23, 12, tzinfo=timezone.utc))
 
 
 def _url(platform: str) -> str:

@@ -17,6 +17,8 @@ from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected
 from scheduler.publishers import publisher_class
 from scheduler.publishers.bluesky import BlueskyPublisher, record_key
 
+from helpers import assert_no_secret
+
 PDS = "https://pds.example"
 XRPC = f"{PDS}/xrpc"
 CREATE_SESSION = f"{XRPC}/com.atproto.server.createSession"
@@ -39,12 +41,6 @@ def session_body(access: str = "access-1", refresh: str = "refresh-1") -> dict:
 def created(request):
     rkey = json.loads(request.body)["rkey"]
     return 200, {}, json.dumps({"uri": f"at://{DID}/app.bsky.feed.post/{rkey}", "cid": "bafyreiexample"})
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 @pytest.fixture
@@ -451,9 +447,7 @@ def test_the_password_never_appears_in_an_error(mock, publisher, post, where, an
     with pytest.raises(PublishError) as caught:
         publisher.publish(post, NOW)
 
-    for text in (str(caught.value), caught.value.reason, repr(caught.value)):
-        assert PASSWORD not in text
-        assert "access-1" not in text and "refresh-1" not in text
+    assert_no_secret(caught.value, PASSWORD, "access-1", "refresh-1")
 
 
 # -- verify (channels --check): createSession only, no record written

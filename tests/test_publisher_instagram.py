@@ -8,7 +8,6 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
-import responses
 
 from scheduler.errors import NeedsAttention, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers import publisher_class
@@ -44,12 +43,6 @@ def publisher(settings_with, saved):
                                    requests.Session())
     publisher.checkpoint = saved.append
     return publisher
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 def form(call) -> dict[str, list[str]]:

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
-import responses
 
 from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers import publisher_class
 from scheduler.publishers.linkedin import DEFAULT_VERSION, LinkedInPublisher, little_text
 from scheduler.store import Post
+
+from helpers import answer_id, assert_no_secret, closed_port_url
 
 BASE = "https://api.linkedin.com"
 POSTS = f"{BASE}/rest/posts"
@@ -46,12 +46,6 @@ def post():
 def publisher(settings_with):
     return LinkedInPublisher("linkedin", settings_with(LINKEDIN_ACCESS_TOKEN=TOKEN, LINKEDIN_AUTHOR_URN=AUTHOR),
                              requests.Session())
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 def created(mock, urn: str = URN, url: str = POSTS) -> None:
@@ -224,14 +218,8 @@ def test_server_errors_are_unknown_outcomes(mock, publisher, post, code):
     assert caught.value.status == code
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_connection_refused_retries_now(settings_with, post):
-    base = f"http://127.0.0.1:{free_port()}"
+    base = closed_port_url()
     publisher = LinkedInPublisher("linkedin", settings_with(LINKEDIN_API_BASE_URL=base, LINKEDIN_ACCESS_TOKEN=TOKEN,
                                                             LINKEDIN_AUTHOR_URN=AUTHOR, SCHEDULER_HTTP_TIMEOUT="5"),
                                   requests.Session())
@@ -331,15 +319,14 @@ FAILURES = [
 ]
 
 
-@pytest.mark.parametrize("answer", FAILURES, ids=lambda a: str(a.get("status") or type(a["body"]).__name__))
+@pytest.mark.parametrize("answer", FAILURES, ids=answer_id)
 def test_the_token_never_appears_in_an_error(mock, publisher, post, answer):
     mock.post(POSTS, **answer)
 
     with pytest.raises(PublishError) as caught:
         publisher.publish(post, NOW)
 
-    for text in (str(caught.value), caught.value.reason, repr(caught.value)):
-        assert TOKEN not in text
+    assert_no_secret(caught.value, TOKEN)
     assert caught.value.__cause__ is None or TOKEN not in str(caught.value.__cause__)
 
 

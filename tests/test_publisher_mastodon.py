@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs
 
 import pytest
 import requests
-import responses
 
 from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers import publisher_class
 from scheduler.publishers.mastodon import MastodonPublisher
+
+from helpers import answer_id, assert_no_secret, closed_port_url
 
 BASE = "https://clinic.social"
 STATUSES = f"{BASE}/api/v1/statuses"
@@ -30,12 +30,6 @@ def publisher(settings_with):
 @pytest.fixture
 def post(make_post):
     return make_post(TEXT, channel="mastodon", id=3)
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 def form(call) -> dict[str, list[str]]:
@@ -181,15 +175,9 @@ def test_connect_timeout_retries_now(mock, publisher, post):
         publisher.publish(post, NOW)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_connection_refused_retries_now(settings_with, post):
     # A real refused connection (nothing listens on the port), not a mock of one.
-    base = f"http://127.0.0.1:{free_port()}"
+    base = closed_port_url()
     publisher = MastodonPublisher("mastodon", settings_with(MASTODON_BASE_URL=base, MASTODON_ACCESS_TOKEN=TOKEN,
                                                             SCHEDULER_HTTP_TIMEOUT="5"), requests.Session())
 
@@ -256,15 +244,14 @@ FAILURES = [
 ]
 
 
-@pytest.mark.parametrize("answer", FAILURES, ids=lambda a: str(a.get("status") or type(a["body"]).__name__))
+@pytest.mark.parametrize("answer", FAILURES, ids=answer_id)
 def test_the_token_never_appears_in_an_error(mock, publisher, post, answer):
     mock.post(STATUSES, **answer)
 
     with pytest.raises(PublishError) as caught:
         publisher.publish(post, NOW)
 
-    for text in (str(caught.value), caught.value.reason, repr(caught.value)):
-        assert TOKEN not in text
+    assert_no_secret(caught.value, TOKEN)
     assert caught.value.__cause__ is None or TOKEN not in str(caught.value.__cause__)
 
 

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import threading
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
-import responses
 
 from scheduler.errors import (ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow,
                               UnknownOutcome)
 from scheduler.publishers import publisher_class
 from scheduler.publishers.telegram import TelegramPublisher
-from scheduler.store import Post
+
+from helpers import answer_id, assert_no_secret, closed_port_url, send_json, serving
 
 TOKEN = "7012345678:AAH-S3CRET_telegram-token_9f8e7d"
 CHAT = "-1001234567890"
@@ -28,18 +26,6 @@ NOW = datetime(2026, 11, 23, 14, 30, tzinfo=timezone.utc)
 TEXT = "Massage can ease sciatica — ask us how. #sciatica https://clinic.example/sciatica"
 
 
-def build_post(make_post, text: str = TEXT, channel: str = "telegram", **fields) -> Post:
-    """make_post where posts/ has Telegram's rules; otherwise the Post the planner would store."""
-    try:
-        return make_post(text, channel=channel, **fields)
-    except (KeyError, LookupError):
-        values = dict(id=1, channel=channel, platform="telegram", status="publishing", scheduled_at=NOW,
-                      local_time=NOW.isoformat(), zone="UTC", text=text, payload={"text": text}, length=len(text),
-                      limit=4096, idempotency_key="k" * 32, attempts=0, due_at=NOW)
-        values.update(fields)
-        return Post(**values)
-
-
 @pytest.fixture
 def publisher(settings_with):
     return TelegramPublisher("telegram", settings_with(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_CHAT_ID=CHAT), requests.Session())
@@ -47,13 +33,7 @@ def publisher(settings_with):
 
 @pytest.fixture
 def post(make_post):
-    return build_post(make_post, id=3)
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
+    return make_post(TEXT, channel="telegram", id=3)
 
 
 def sent(message_id: int = 42, username: str | None = "clinicnews") -> dict:
@@ -210,14 +190,8 @@ def test_read_timeout_is_an_unknown_outcome_naming_only_the_host(mock, publisher
     assert TOKEN not in caught.value.reason
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_connection_refused_retries_now_without_the_token_anywhere(settings_with, post):
-    base = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    base = closed_port_url()  # nothing listens there
     settings = settings_with(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_CHAT_ID=CHAT, TELEGRAM_API_BASE_URL=base,
                              SCHEDULER_HTTP_TIMEOUT="5")
     publisher = TelegramPublisher("telegram", settings, requests.Session())
@@ -235,7 +209,7 @@ def test_named_channel_reads_its_own_variables(mock, settings_with, make_post):
     mock.post(f"{BASE}/bot999:clinic2-token/sendMessage", status=200, json=sent(5, username="clinic2"))
 
     published = TelegramPublisher("telegram:clinic2", settings, requests.Session()).publish(
-        build_post(make_post, channel="telegram:clinic2", id=9), NOW)
+        make_post(TEXT, channel="telegram:clinic2", id=9), NOW)
 
     assert published.remote_url == "https://t.me/clinic2/5"
     assert json.loads(mock.calls[0].request.body)["chat_id"] == "@clinic2"
@@ -254,8 +228,7 @@ def test_missing_credentials_are_a_config_error_naming_the_variable(settings_wit
 
 
 def assert_no_token(error: BaseException) -> None:
-    for text in (str(error), error.reason, repr(error)):
-        assert TOKEN not in text
+    assert_no_secret(error, TOKEN)
     # nothing chained either: the requests exception behind a transport failure quotes the URL
     assert error.__cause__ is None and error.__context__ is None
 
@@ -278,7 +251,7 @@ FAILURES = [
 ]
 
 
-@pytest.mark.parametrize("answer", FAILURES, ids=lambda a: str(a.get("status") or type(a["body"]).__name__))
+@pytest.mark.parametrize("answer", FAILURES, ids=answer_id)
 def test_the_token_never_appears_in_an_error(mock, publisher, post, answer):
     mock.post(SEND, **answer)
 
@@ -294,12 +267,7 @@ class _BotApi(BaseHTTPRequestHandler):
     def do_POST(self):  # noqa: N802 (http.server's name)
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         status, body = self.answers.pop(0) if self.answers else (200, sent(1))
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        send_json(self, status, body)
 
     def log_message(self, *args):  # keep the test output quiet
         pass
@@ -307,17 +275,13 @@ class _BotApi(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def bot_api():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _BotApi)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(_BotApi) as base:
+        yield base
 
 
 def test_the_token_never_reaches_a_log_line_even_at_debug(bot_api, settings_with, post, caplog):
     # A real HTTP exchange, so urllib3 logs its request line ('"POST /bot<token>/sendMessage HTTP/1.1" 200').
-    base = f"http://127.0.0.1:{bot_api.server_address[1]}"
+    base = bot_api
     _BotApi.answers = [(200, sent(11)), (403, error(403, "Forbidden: bot was kicked from the channel chat"))]
     publisher = TelegramPublisher("telegram", settings_with(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_CHAT_ID=CHAT,
                                                             TELEGRAM_API_BASE_URL=base), requests.Session())
@@ -355,13 +319,8 @@ def test_verify_with_a_revoked_token_needs_attention_and_masks_it(mock, publishe
 
 
 def test_verify_connection_refused_never_quotes_the_url(settings_with):
-    import socket as _socket
-
-    with _socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     publisher = TelegramPublisher("telegram", settings_with(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_CHAT_ID=CHAT,
-                                                            TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{port}"),
+                                                            TELEGRAM_API_BASE_URL=closed_port_url()),
                                   requests.Session())
     with pytest.raises(RetryNow) as caught:
         publisher.verify(NOW)

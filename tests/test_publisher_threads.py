@@ -8,7 +8,6 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
-import responses
 
 from scheduler.errors import NeedsAttention, RetryAt
 from scheduler.publishers import publisher_class
@@ -32,12 +31,6 @@ def publisher(settings_with, saved):
                                  requests.Session())
     publisher.checkpoint = saved.append
     return publisher
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 def form(call):

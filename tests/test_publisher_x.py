@@ -7,19 +7,19 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, quote, unquote
 from urllib.request import parse_http_list, parse_keqv_list
 
 import pytest
 import requests
-import responses
 
 from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers import publisher_class
 from scheduler.publishers.x import XPublisher
 from scheduler.store import Post
+
+from helpers import answer_id, assert_no_secret, closed_port_url
 
 BASE = "https://api.x.com"
 TWEETS = f"{BASE}/2/tweets"
@@ -69,12 +69,6 @@ def oauth1(settings_with):
 @pytest.fixture
 def oauth2(settings_with):
     return XPublisher("x", settings_with(**OAUTH2), requests.Session())
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 def oauth_params(request) -> dict[str, str]:
@@ -353,15 +347,9 @@ def test_created_without_an_id_is_an_unknown_outcome(mock, oauth1, post):
         oauth1.publish(post, NOW)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize("credentials", [OAUTH1, OAUTH2], ids=["oauth1", "oauth2"])
 def test_connection_refused_retries_now(settings_with, post, credentials):
-    base = f"http://127.0.0.1:{free_port()}"
+    base = closed_port_url()
     publisher = XPublisher("x", settings_with(X_API_BASE_URL=base, SCHEDULER_HTTP_TIMEOUT="5", **credentials),
                            requests.Session())
 
@@ -434,7 +422,7 @@ FAILURES = [
 
 
 @pytest.mark.parametrize("auth", ["oauth1", "oauth2"])
-@pytest.mark.parametrize("answer", FAILURES, ids=lambda a: str(a.get("status") or type(a["body"]).__name__))
+@pytest.mark.parametrize("answer", FAILURES, ids=answer_id)
 def test_no_secret_ever_appears_in_an_error(mock, settings_with, post, answer, auth):
     publisher = XPublisher("x", settings_with(**(OAUTH1 if auth == "oauth1" else OAUTH2)), requests.Session())
     mock.post(TWEETS, **answer)
@@ -445,9 +433,7 @@ def test_no_secret_ever_appears_in_an_error(mock, settings_with, post, answer, a
     with pytest.raises(PublishError) as caught:
         publisher.publish(post, NOW)
 
-    for text in (str(caught.value), caught.value.reason, repr(caught.value)):
-        for secret in SECRETS:
-            assert secret not in text
+    assert_no_secret(caught.value, *SECRETS)
     assert caught.value.__cause__ is None or not any(secret in str(caught.value.__cause__) for secret in SECRETS)
 
 

@@ -14,16 +14,10 @@ import pytest
 from scheduler import cli
 from scheduler.store import NewPost, Post, Store, open_store
 
+from helpers import Clock, fail_updates_of, run_cli
+
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
 DAY = timedelta(days=1)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def enqueue(store: Store, key: str, at: datetime, channel: str = "outbox", zone: str = "UTC", campaign: str = "sciatica",
@@ -35,9 +29,7 @@ def enqueue(store: Store, key: str, at: datetime, channel: str = "outbox", zone:
 
 
 def run(argv: list[str], capsys, now: datetime = NOW) -> tuple[int, str, str]:
-    code = cli.main(argv, clock=Clock(now))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(argv, capsys, Clock(now))
 
 
 def run_json(argv: list[str], capsys, now: datetime = NOW) -> Any:
@@ -172,10 +164,7 @@ def test_a_failure_in_the_middle_of_a_swap_changes_nothing(store, capsys, worksp
     a = enqueue(store, "a", NOW + DAY)
     b = enqueue(store, "b", NOW + 2 * DAY)
     before = snapshot(store)
-    with sqlite3.connect(workspace / "q.db") as db:
-        db.execute(f"CREATE TRIGGER boom BEFORE UPDATE ON posts WHEN OLD.id = {a.id} "
-                   "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-    db.close()
+    fail_updates_of(workspace / "q.db", a.id)
 
     with pytest.raises(sqlite3.DatabaseError, match="injected failure"):
         cli.main(["move", str(b.id), "--top"], clock=Clock(NOW))

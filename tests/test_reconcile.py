@@ -18,7 +18,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-import responses
 
 from scheduler import reconcile
 from scheduler.errors import NeedsAttention, RetryNow, UnknownOutcome
@@ -26,6 +25,8 @@ from scheduler.publishers import Published, publisher_class
 from scheduler.publishers.bluesky import record_key
 from scheduler.runner import Runner
 from scheduler.store import NewPost, Outcome, Post, open_store
+
+from helpers import Clock
 
 SLOT = datetime(2026, 11, 23, 14, 30, tzinfo=timezone.utc)
 NOW = SLOT + timedelta(minutes=5)
@@ -63,12 +64,6 @@ def adapter(settings_with):
     def build(platform: str, **extra: str):
         return publisher_class(platform)(platform, settings_with(**ENV, **extra), requests.Session())
     return build
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 @pytest.fixture(autouse=True)
@@ -411,14 +406,6 @@ def test_mastodon_saves_when_the_key_was_first_sent_once(mock, adapter):
 
 
 # -- through the runner: what each verdict does to the post ------------------------------------------
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
 
 def in_doubt(tmp_path, platform: str, sent_at: datetime):
     """A store holding one post on ``platform`` whose first attempt (at ``sent_at``) may have landed."""

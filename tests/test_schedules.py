@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler import cli
 from scheduler.cadence import jitter_offset
 from scheduler.campaign import load_campaign
 from scheduler.errors import ConfigError
-from scheduler.store import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE_ARTICLE = ROOT / "scheduler" / "sample" / "article.md"
-MONDAY = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # 07:00 in New York
+from helpers import MONDAY, SAMPLE_ARTICLE, Clock, run_cli, save_campaign, stored_posts
+
 
 BASE = """
 [campaign]
@@ -39,34 +36,14 @@ benefit = ["benefit", "question"]
 """
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 def write(folder: Path, slots: str = '["mon,wed,fri 09:30"]', extra: str = "", campaign_extra: str = "",
           cadence_extra: str = "") -> Path:
-    path = folder / "campaign.toml"
-    path.write_text(BASE.format(article=SAMPLE_ARTICLE, slots=slots, campaign_extra=campaign_extra,
-                                cadence_extra=cadence_extra) + extra, encoding="utf-8")
-    return path
+    return save_campaign(folder, BASE.format(article=SAMPLE_ARTICLE, slots=slots, campaign_extra=campaign_extra,
+                                             cadence_extra=cadence_extra) + extra)
 
 
 def run(argv, capsys, clock=None):
-    code = cli.main(argv, clock=clock or Clock(MONDAY))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def stored(workspace: Path):
-    store = open_store(f"sqlite:///{workspace / 'q.db'}")
-    try:
-        return store.list_posts()
-    finally:
-        store.close()
+    return run_cli(argv, capsys, clock or Clock(MONDAY))
 
 
 def local(row) -> str:
@@ -134,7 +111,7 @@ def test_queueing_twice_with_jitter_fills_no_slot_twice(workspace, capsys):
     assert run(["queue", str(path)], capsys)[0] == 0
     code, out, _ = run(["queue", str(path), "--json"], capsys)
     assert code == 0 and json.loads(out) == []
-    posts = [p for p in stored(workspace) if p.channel == "outbox"]
+    posts = [p for p in stored_posts(workspace) if p.channel == "outbox"]
     days = [p.scheduled_at.astimezone(ZoneInfo("America/New_York")).date() for p in posts]
     assert len(days) == len(set(days)) == 5
 
@@ -144,13 +121,13 @@ def test_queueing_twice_with_jitter_fills_no_slot_twice(workspace, capsys):
 def test_a_changed_schedule_moves_queued_posts_in_order_and_only_once(workspace, capsys):
     path = write(workspace)
     assert run(["queue", str(path)], capsys)[0] == 0
-    before = sorted((p for p in stored(workspace) if p.channel == "outbox"), key=lambda p: p.scheduled_at)
+    before = sorted((p for p in stored_posts(workspace) if p.channel == "outbox"), key=lambda p: p.scheduled_at)
 
     write(workspace, slots='["tue,thu 11:00"]')
     code, out, err = run(["queue", str(path)], capsys)
     assert code == 0, err
     assert "moved to the new schedule" in out
-    after = {p.id: p for p in stored(workspace)}
+    after = {p.id: p for p in stored_posts(workspace)}
     moved = [after[p.id] for p in before]
     new_york = ZoneInfo("America/New_York")
     assert [p.scheduled_at.astimezone(new_york).strftime("%a %d %H:%M") for p in moved] == [
@@ -159,7 +136,7 @@ def test_a_changed_schedule_moves_queued_posts_in_order_and_only_once(workspace,
 
     code, out, _ = run(["queue", str(path)], capsys)
     assert code == 0 and "moved" not in out
-    assert {p.id: p.scheduled_at for p in stored(workspace)} == {p.id: p.scheduled_at for p in after.values()}
+    assert {p.id: p.scheduled_at for p in stored_posts(workspace)} == {p.id: p.scheduled_at for p in after.values()}
 
 
 def test_a_changed_zone_keeps_the_wall_clock_intent(workspace, capsys):
@@ -168,14 +145,14 @@ def test_a_changed_zone_keeps_the_wall_clock_intent(workspace, capsys):
     write(workspace, extra='\n[channels.outbox]\nzone = "Europe/Berlin"\n')
     assert run(["queue", str(path)], capsys)[0] == 0
     berlin = ZoneInfo("Europe/Berlin")
-    posts = sorted((p for p in stored(workspace) if p.channel == "outbox"), key=lambda p: p.scheduled_at)
+    posts = sorted((p for p in stored_posts(workspace) if p.channel == "outbox"), key=lambda p: p.scheduled_at)
     assert [p.scheduled_at.astimezone(berlin).strftime("%a %H:%M") for p in posts] == [
         "Wed 09:30", "Fri 09:30", "Mon 09:30", "Wed 09:30", "Fri 09:30"]  # Monday 09:30 Berlin had passed
     assert {p.zone for p in posts} == {"Europe/Berlin"}
     assert [p.local_time[11:16] for p in posts] == ["09:30"] * 5
     code, out, _ = run(["queue", str(path)], capsys)
     assert code == 0 and "moved" not in out  # on the new schedule now: nothing moves again
-    others = [p for p in stored(workspace) if p.channel == "outbox:b"]
+    others = [p for p in stored_posts(workspace) if p.channel == "outbox:b"]
     assert all(p.zone == "America/New_York" for p in others)  # the other channel is untouched
 
 
@@ -187,11 +164,11 @@ def test_published_and_manual_posts_are_not_replanned(workspace, capsys):
                 "--zone", "America/New_York"], capsys, clock)[0] == 0
     clock.now = MONDAY + timedelta(hours=3)
     assert run(["publish"], capsys, clock)[0] == 0
-    published = {p.id: p.scheduled_at for p in stored(workspace) if p.status == "published"}
-    manual = {p.id: p.scheduled_at for p in stored(workspace) if p.kind == "manual"}
+    published = {p.id: p.scheduled_at for p in stored_posts(workspace) if p.status == "published"}
+    manual = {p.id: p.scheduled_at for p in stored_posts(workspace) if p.kind == "manual"}
     write(workspace, slots='["tue,thu 11:00"]')
     assert run(["queue", str(path)], capsys, clock)[0] == 0
-    now = {p.id: p.scheduled_at for p in stored(workspace)}
+    now = {p.id: p.scheduled_at for p in stored_posts(workspace)}
     assert all(now[i] == at for i, at in {**published, **manual}.items())
 
 
@@ -200,12 +177,12 @@ def test_published_and_manual_posts_are_not_replanned(workspace, capsys):
 def test_missed_after_minutes_becomes_each_posts_miss_after(workspace, capsys):
     path = write(workspace, cadence_extra="missed_after_minutes = 120")
     assert run(["queue", str(path)], capsys)[0] == 0
-    assert {p.miss_after for p in stored(workspace)} == {7200}
+    assert {p.miss_after for p in stored_posts(workspace)} == {7200}
 
 
 def test_without_missed_after_minutes_the_setting_decides(workspace, capsys):
     assert run(["queue", str(write(workspace))], capsys)[0] == 0
-    assert {p.miss_after for p in stored(workspace)} == {None}
+    assert {p.miss_after for p in stored_posts(workspace)} == {None}
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "1.5", '"2h"', "true"])
@@ -217,11 +194,11 @@ def test_a_bad_missed_after_minutes_is_refused(workspace, value):
 def test_approval_queues_drafts_that_need_approval(workspace, capsys):
     path = write(workspace, campaign_extra="approval = true")
     assert run(["queue", str(path)], capsys)[0] == 0
-    posts = stored(workspace)
+    posts = stored_posts(workspace)
     assert posts and {p.status for p in posts} == {"draft"}
     assert all(getattr(p, "requires_approval", True) for p in posts)
 
 
 def test_without_approval_posts_are_queued(workspace, capsys):
     assert run(["queue", str(write(workspace))], capsys)[0] == 0
-    assert {p.status for p in stored(workspace)} == {"queued"}
+    assert {p.status for p in stored_posts(workspace)} == {"queued"}

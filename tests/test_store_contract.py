@@ -21,6 +21,8 @@ import pytest
 from scheduler.errors import InvalidState, LeaseLost, NotFoundError, SchedulerError
 from scheduler.store import STATUSES, NewPost, Outcome, Post, Store, open_store
 
+from helpers import fail_updates_of
+
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
 LEASE = 60.0
 
@@ -43,13 +45,7 @@ def _sqlite_backend(tmp_path: Path) -> Backend:
             db.execute("UPDATE posts SET status = ? WHERE id = ?", (status, post_id))
         db.close()
 
-    def fail_updates_of(post_id: int) -> None:
-        with sqlite3.connect(path) as db:
-            db.execute(f"CREATE TRIGGER fail_{post_id:d} BEFORE UPDATE ON posts WHEN OLD.id = {post_id:d} "
-                       "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
-        db.close()
-
-    return Backend("sqlite", "sqlite:///" + str(path), force_status, fail_updates_of)
+    return Backend("sqlite", "sqlite:///" + str(path), force_status, lambda post_id: fail_updates_of(path, post_id))
 
 
 BACKENDS: dict[str, Callable[[Path], Backend]] = {

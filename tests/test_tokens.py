@@ -13,7 +13,6 @@ from urllib.parse import parse_qs
 
 import pytest
 import requests
-import responses
 
 from scheduler.config import load_settings
 from scheduler.errors import NeedsAttention
@@ -53,12 +52,6 @@ def settings(token_path):
                                       "X_CLIENT_ID": "client-id", "SCHEDULER_TOKEN_FILE": str(token_path)},
                              env_file=None)
     return build
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
-        yield rsps
 
 
 @pytest.fixture(autouse=True)

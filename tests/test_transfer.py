@@ -8,15 +8,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from scheduler import cli
+from helpers import run_cli
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 
 
 def run(argv, capsys):
-    code = cli.main(argv, clock=lambda: NOW)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    return run_cli(argv, capsys, lambda: NOW)
 
 
 def add(capsys, text, at, zone="America/New_York"):

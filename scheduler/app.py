@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
-from scheduler.store import EnqueueResult, NewPost, Post, STATUSES, opened_store
+from scheduler.store import STATUSES, EnqueueResult, NewPost, Post, Store, opened_store
 
 if TYPE_CHECKING:
     from scheduler.planner import PlannedPost
@@ -78,10 +78,19 @@ def publish(settings: Settings, clock: Callable[[], datetime], runner_hook: Call
         runner = Runner(store, settings, clock)
         if runner_hook:
             runner_hook(runner)
-        run_id = store.start_run("publish", clock())
+        return recorded_run(store, "publish", runner, clock)
+
+
+def recorded_run(store: Store, kind: str, runner: Runner, clock: Callable[[], datetime]) -> RunReport:
+    """One publishing run, logged in the runs table (for `doctor`) whether it ends well or not."""
+    run_id = store.start_run(kind, clock())
+    outcome = "crashed"
+    try:
         report = runner.run_due()
-        store.finish_run(run_id, "failed" if report.failed else "ok", clock())
+        outcome = "failed" if report.failed else "ok"
         return report
+    finally:
+        store.finish_run(run_id, outcome, clock())
 
 
 def parse_when(at: str, zone: str, now: datetime) -> datetime:

@@ -17,6 +17,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduler.config import Settings
+from scheduler.app import recorded_run
 from scheduler.runner import Runner
 from scheduler.store import open_store
 
@@ -35,9 +36,7 @@ def run_daemon(settings: Settings, clock: Callable[[], datetime]) -> int:
     )
 
     def publish_due() -> None:
-        run_id = store.start_run("daemon", clock())
-        report = runner.run_due()
-        store.finish_run(run_id, "failed" if report.failed else "ok", clock())
+        report = recorded_run(store, "daemon", runner, clock)
         if not runner.stop.is_set():
             wake = _next_wake(store.next_due_at(), clock())
             scheduler.modify_job(JOB_ID, next_run_time=wake)

@@ -76,6 +76,7 @@ class Runner:
         self.stop = threading.Event()  # set by a signal handler: finish the post in flight, take no more
         self._publishers: dict[str, Publisher] = {}
         self.notifier = Notifier(settings, lambda: self.session)
+        self._secrets = secret_values(settings.values)  # once per run, not per post
 
     @property
     def lease_seconds(self) -> float:
@@ -190,7 +191,7 @@ class Runner:
             publisher = self._publisher_for(post.channel, post.platform)
             late = self._too_late(post, now)
             if post.uncertain:
-                verdict = reconcile.settle(publisher, post, now)
+                verdict = self._settle(publisher, post, now)
                 if isinstance(verdict, reconcile.Found):
                     found = verdict.published
                     return Outcome("published", remote_id=found.remote_id, remote_url=found.remote_url,
@@ -222,10 +223,21 @@ class Runner:
 
     def _redacted(self, outcome: Outcome) -> Outcome:
         """No credential value reaches the database, whatever an adapter put in its message."""
-        secrets = secret_values(self.settings.values)
+        secrets = self._secrets
         return replace(outcome, error=redact(outcome.error, secrets) if outcome.error else None,
                        excerpt=excerpt(outcome.excerpt, secrets),
                        channel_attention=redact(outcome.channel_attention, secrets) if outcome.channel_attention else None)
+
+    def _settle(self, publisher: Publisher, post: Post, now: datetime) -> reconcile.Verdict:
+        """reconcile.settle, with an adapter bug turned into 'cannot tell' rather than a crashed run."""
+        try:
+            return reconcile.settle(publisher, post, now)
+        except (ConfigError, PublishError):
+            raise
+        except Exception as error:
+            log.error("post %s on %s: unexpected %s while checking the account:\n%s", post.id, post.channel,
+                      type(error).__name__, "".join(traceback.format_tb(error.__traceback__)))
+            raise RetryNow(f"unexpected {type(error).__name__} while checking the {post.platform} account (see the log)") from None
 
     def _publish(self, publisher: Publisher, post: Post) -> Published:
         publisher.checkpoint = lambda progress: self.store.save_progress(post.id, post.claim_token or "", progress, self.clock())

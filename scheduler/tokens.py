@@ -90,11 +90,11 @@ class TokenFile:
                 fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
 
-    def save(self, channel: str, entry: dict[str, Any], now: datetime | None = None) -> None:
+    def save(self, channel: str, entry: dict[str, Any], now: datetime) -> None:
         """Replace ``channel``'s entry, keeping the others. Call inside ``locked()`` (it does not lock itself, so
         that a refresh can hold the lock from reading the file to writing it). OSError if it could not be saved."""
         data = self.read()
-        stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         data[channel] = {**entry, "saved_at": stamp}
         self._write(json.dumps(data, indent=2, sort_keys=True) + "\n")
 

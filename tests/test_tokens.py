@@ -125,7 +125,7 @@ def test_a_pair_another_process_saved_meanwhile_is_taken_instead_of_refreshing_a
     tokens = TokenFile(token_path)
     with tokens.locked():
         tokens.save("x", {"access_token": NEW_ACCESS, "refresh_token": NEW_REFRESH,
-                          "base": fingerprint(ENV_ACCESS, ENV_REFRESH)})
+                          "base": fingerprint(ENV_ACCESS, ENV_REFRESH)}, NOW)
     mock.post(TWEETS, status=401, json=UNAUTHORIZED)
     mock.post(TWEETS, status=201, json=CREATED)
 
@@ -162,8 +162,8 @@ def test_save_writes_a_temp_file_in_the_same_folder_fsyncs_it_then_renames(token
     monkeypatch.setattr("scheduler.tokens.os.replace",
                         lambda src, dst: (seen.append(("replace", os.path.dirname(src), str(dst))), real_replace(src, dst))[1])
     with tokens.locked():
-        tokens.save("x", {"access_token": NEW_ACCESS, "refresh_token": NEW_REFRESH, "base": "b"})
-        tokens.save("x:clinic2", {"access_token": NEWER_ACCESS, "refresh_token": NEWER_REFRESH, "base": "c"})
+        tokens.save("x", {"access_token": NEW_ACCESS, "refresh_token": NEW_REFRESH, "base": "b"}, NOW)
+        tokens.save("x:clinic2", {"access_token": NEWER_ACCESS, "refresh_token": NEWER_REFRESH, "base": "c"}, NOW)
 
     assert seen[0] == "fsync" and seen[1] == ("replace", str(token_path.parent), str(token_path))
     assert set(json.loads(token_path.read_text())) == {"x", "x:clinic2"}  # other channels' entries are kept

@@ -133,5 +133,7 @@ def classify(response: requests.Response, now: datetime) -> PublishError:
     if code == 422:
         return Rejected(f"Mastodon rejected the post (422): {message}", code)
     if code >= 500:
-        return RetryNow(f"Mastodon server error ({code}): {message}", code)
+        # A proxy's 502 can hide a status that was created: the post stays in doubt (the Idempotency-Key, or a
+        # read of the account after the key's hour, settles it before any resend).
+        return UnknownOutcome(f"Mastodon server error ({code}): {message}", code)
     return Rejected(f"unexpected answer from Mastodon ({code}): {message}", code)

@@ -58,7 +58,7 @@ class _MaskValues(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = message
-        for value in self.values:
+        for value in tuple(self.values):  # other threads may add values meanwhile
             masked = masked.replace(value, "[redacted]")
         if masked != message:
             record.msg, record.args = masked, None

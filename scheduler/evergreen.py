@@ -11,7 +11,7 @@ from posts.errors import ContentError
 from scheduler.cadence import Slot, is_taken, slots_between
 from scheduler.campaign import Campaign
 from scheduler.drafting import Content
-from scheduler.placement import PlannedPost, campaign_start, planned_post, slot_streams
+from scheduler.placement import PlannedPost, planned_post, slot_streams, slots_after
 from scheduler.store import Post
 
 COMING_WEEK = timedelta(days=7)  # evergreen: a channel's queue is short when this much ahead has empty slots
@@ -59,7 +59,7 @@ def refill(campaign: Campaign, content: Content, channel: Channel, history: list
     if not evergreen.enabled:
         return []
     schedule = campaign.schedule_for(channel.name)
-    after = max(now, campaign_start(campaign))
+    after = slots_after(campaign, schedule, now)  # a repeat moved back by its jitter is still after now
     empty: list[tuple[Slot, str | None]] = []
     streams = slot_streams(campaign, schedule)
     kinds_streams = [(kind, triggers) for kind, triggers in streams.items() if kind is not None] or [(None, streams[None])]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any
 
 from posts.drafts import Draft
@@ -52,10 +52,10 @@ def assign_slots(campaign: Campaign, drafts: list[Draft], now: datetime, store: 
     if store is not None:
         present = store.existing_keys([draft.idempotency_key for draft in drafts])
         drafts = [draft for draft in drafts if draft.idempotency_key not in present]
-    after = max(now, campaign_start(campaign))
     planned: list[PlannedPost] = []
     for channel in campaign.channels:
         schedule = campaign.schedule_for(channel.name)
+        after = slots_after(campaign, schedule, now)
         mine = [draft for draft in drafts if draft.channel == channel.name]
         taken = store.taken_slots(channel.name) if store is not None else set()
         slots = upcoming_slots(schedule.triggers, schedule.zone, after, len(mine), taken, schedule.tolerance)
@@ -78,13 +78,29 @@ def slot_streams(campaign: Campaign, schedule: Schedule) -> dict[str | None, lis
     return streams
 
 
-def campaign_start(campaign: Campaign) -> datetime:
-    """The first instant the campaign posts at: ``[cadence] start``'s midnight in its zone, or no limit."""
+def slots_after(campaign: Campaign, schedule: Schedule, now: datetime) -> datetime:
+    """Where a channel's search for slots to place new posts on begins (slots strictly after it): ``now`` plus the
+    schedule's jitter, so that a post moved back by its jitter is still after ``now``, and not before the campaign's
+    start in the channel's zone."""
+    return max(now + schedule.tolerance, campaign_start(campaign, schedule.zone))
+
+
+def campaign_start(campaign: Campaign, zone: str | None = None) -> datetime:
+    """The first instant the campaign posts at in ``zone`` (a channel's; None: the campaign's ``[cadence] zone``):
+    ``[cadence] start``'s midnight there, or no limit."""
     if not campaign.start:
         return datetime.min.replace(tzinfo=timezone.utc)
     where = f"{campaign.path}: cadence.start"
+    return local_midnight(parse_day(campaign.start, where), zone or campaign.zone, where)
+
+
+def parse_day(text: str, where: str) -> date:
     try:
-        day = datetime.strptime(campaign.start, "%Y-%m-%d").date()
+        return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
-        raise ConfigError(f"invalid date {campaign.start!r}: expected YYYY-MM-DD", where) from None
-    return datetime.combine(day, time(0), tzinfo=zone_info(campaign.zone, where)).astimezone(timezone.utc)
+        raise ConfigError(f"invalid date {text!r}: expected YYYY-MM-DD", where) from None
+
+
+def local_midnight(day: date, zone: str, where: str) -> datetime:
+    """``day``'s midnight in ``zone``, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=zone_info(zone, where)).astimezone(timezone.utc)

@@ -17,7 +17,7 @@ from scheduler.campaign import Campaign
 from scheduler.config import Settings
 from scheduler.drafting import Content, preview_drafts, prepare, prepare_drafts, read_extraction
 from scheduler.evergreen import COMING_WEEK, Record, refill
-from scheduler.placement import PlannedPost, assign_slots, campaign_start, slot_streams
+from scheduler.placement import PlannedPost, assign_slots, slot_streams, slots_after
 from scheduler.simulate import Simulation, quota_warnings, simulate, simulation_start
 from scheduler.store import Post, Store
 
@@ -75,9 +75,9 @@ def replan(campaign: Campaign, store: Store, now: datetime) -> list[Any]:
     its evergreen category's) and its zone is the schedule's. Returns the store's changes."""
     changes = []
     zone_aware = "zone" in inspect.signature(store.reschedule).parameters
-    after = max(now, campaign_start(campaign))
     for channel in campaign.channels:
         schedule = campaign.schedule_for(channel.name)
+        after = slots_after(campaign, schedule, now)  # a jittered slot is still after now
         waiting = [post for post in store.list_posts(channel=channel.name)
                    if post.campaign == campaign.name and post.status in _SLOTTED and post.scheduled_at > now]
         if not waiting:

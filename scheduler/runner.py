@@ -41,7 +41,8 @@ LEASE_MARGIN = 60.0  # seconds beyond the HTTP timeout, so a live request never 
 # Variables that change what requests does with trust_env on, besides any *_proxy one (the CA bundle ones are
 # carried over to session.verify instead, as requests itself would apply them).
 _CA_BUNDLE_ENV = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-BUSY_POLL = 0.005  # seconds between looks at a channel another process is publishing (it may let go between posts)
+BUSY_POLL = 0.005  # seconds before the first look again at a channel another process is publishing
+BUSY_POLL_MAX = 0.25  # the wait doubles up to this, so a long hold costs a few looks, not a thousand write locks
 BUSY_PATIENCE = 5.0  # a channel whose same post another process has held this long is left to that process
 
 Clock = Callable[[], datetime]
@@ -148,7 +149,7 @@ class Runner:
         limit). Returns how many it claimed. Waits while another process publishes the channel, up to BUSY_PATIENCE
         for one same post (that process then drains it)."""
         claimed = 0
-        holder_seen, since = None, 0.0
+        holder_seen, since, delay = None, 0.0, BUSY_POLL
         while not self.stop.is_set() and not run.abort.is_set() and run.take():
             post = self.store.claim_next_for_channel(channel, self.clock(), self.lease_seconds)
             if post is None:
@@ -157,10 +158,11 @@ class Runner:
                 if holder is None:
                     break  # nothing due (or the channel takes no posts now)
                 if holder != holder_seen:
-                    holder_seen, since = holder, time.monotonic()
+                    holder_seen, since, delay = holder, time.monotonic(), BUSY_POLL
                 elif time.monotonic() - since > BUSY_PATIENCE:
                     break
-                self.stop.wait(BUSY_POLL)
+                self.stop.wait(delay)
+                delay = min(delay * 2, BUSY_POLL_MAX)
                 continue
             claimed += 1
             recorded = self.publish_one(post)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
+from posts.drafts import Draft
 from scheduler.cadence import zone_info
 from scheduler.campaign import Campaign
 from scheduler.config import Settings
-from scheduler.drafting import prepare
-from scheduler.errors import ConfigError
+from scheduler.drafting import Content, prepare
 from scheduler.evergreen import Record, refill
-from scheduler.placement import PlannedPost, assign_slots
+from scheduler.placement import PlannedPost, assign_slots, local_midnight, parse_day
 
 
 @dataclass
@@ -20,30 +20,40 @@ class Simulation:
     warnings: list[str]
 
 
-def simulate(campaign: Campaign, settings: Settings, now: datetime, days: int) -> Simulation:
+def simulate(campaign: Campaign, settings: Settings, now: datetime, days: int, start: str | None = None) -> Simulation:
     """``plan --days N``: the campaign's new posts and, with ``[evergreen]``, the repeats ``queue`` would
     add if it ran once a day, each post published at its slot; writes nothing, opens no database.
+    ``start`` (``--start YYYY-MM-DD``): each channel's days run from that day's midnight in the channel's own
+    zone (see ``simulation_start``); otherwise from ``now``.
     Warns where a channel would post more in 24 hours than its platform's quota."""
+    simulation_start(campaign, start, now)  # a bad --start is refused before any work
     content, drafts = prepare(campaign, settings)
+    planned: list[PlannedPost] = []
+    for channel in campaign.channels:
+        begin = simulation_start(campaign, start, now, channel.name)
+        planned += _simulate_channel(replace(campaign, channels=[channel]), content, drafts, begin, days)
+    inside = sorted(planned, key=lambda p: (p.slot.utc, p.draft.channel))
+    return Simulation(inside, quota_warnings(campaign, inside))
+
+
+def _simulate_channel(campaign: Campaign, content: Content, drafts: list[Draft], now: datetime, days: int) -> list[PlannedPost]:
+    """The simulation of ``campaign``'s one channel, from ``now`` for ``days``."""
+    (channel,) = campaign.channels
     end = now + timedelta(days=days)
     planned = assign_slots(campaign, drafts, now)
-    histories = {channel.name: [Record.planned(p, campaign.name) for p in planned if p.draft.channel == channel.name]
-                 for channel in campaign.channels}
-    taken = {channel.name: {p.slot.utc for p in planned if p.draft.channel == channel.name} for channel in campaign.channels}
+    history = [Record.planned(p, campaign.name) for p in planned]
+    taken = {p.slot.utc for p in planned}
     if campaign.evergreen.enabled:
         for day in range(days):
             moment = now + timedelta(days=day)
-            for channel in campaign.channels:
-                history = [_settled(r, moment) for r in histories[channel.name]]
-                for repeat in refill(campaign, content, channel, history, taken[channel.name], moment):
-                    if repeat.slot.utc >= end:
-                        continue
-                    planned.append(repeat)
-                    history.append(Record.planned(repeat, campaign.name))
-                    taken[channel.name].add(repeat.slot.utc)
-                histories[channel.name] = history
-    inside = sorted((p for p in planned if p.slot.utc < end), key=lambda p: (p.slot.utc, p.draft.channel))
-    return Simulation(inside, quota_warnings(campaign, inside))
+            history = [_settled(r, moment) for r in history]
+            for repeat in refill(campaign, content, channel, history, taken, moment):
+                if repeat.slot.utc >= end:
+                    continue
+                planned.append(repeat)
+                history.append(Record.planned(repeat, campaign.name))
+                taken.add(repeat.slot.utc)
+    return [p for p in planned if p.slot.utc < end]
 
 
 def _settled(record: Record, moment: datetime) -> Record:
@@ -78,13 +88,10 @@ def quota_warnings(campaign: Campaign, planned: list[PlannedPost]) -> list[str]:
     return warnings
 
 
-def simulation_start(campaign: Campaign, start: str | None, now: datetime) -> datetime:
-    """``--start YYYY-MM-DD``: that local midnight in the campaign's zone; otherwise ``now``."""
+def simulation_start(campaign: Campaign, start: str | None, now: datetime, channel: str | None = None) -> datetime:
+    """``--start YYYY-MM-DD``: that local midnight (less a microsecond, so a midnight slot counts) in the zone of
+    ``channel``'s schedule (None: the campaign's ``[cadence] zone``); otherwise ``now``."""
     if start is None:
         return now
-    try:
-        day = datetime.strptime(start, "%Y-%m-%d").date()
-    except ValueError:
-        raise ConfigError(f"invalid date {start!r}: expected YYYY-MM-DD", "--start") from None
-    midnight = datetime.combine(day, time(0), tzinfo=zone_info(campaign.zone, "--start"))
-    return midnight.astimezone(timezone.utc) - timedelta(microseconds=1)
+    zone = campaign.schedule_for(channel).zone if channel is not None else campaign.zone
+    return local_midnight(parse_day(start, "--start"), zone, "--start") - timedelta(microseconds=1)

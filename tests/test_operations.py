@@ -148,6 +148,27 @@ def test_retry_a_failed_post_then_publish_sends_it(store, answers, capsys):
     assert [a.outcome for a in store.attempts_of(post.id)] == ["failed", "published"]  # the history is kept
 
 
+def test_retry_keeps_the_doubt_and_only_resolve_not_published_settles_it(store, answers, capsys):
+    post = enqueue(store, "in-doubt", NOW - timedelta(minutes=1))
+    answers.append(UnknownOutcome("social.example did not answer within 30s"))
+    assert run(["publish"], capsys)[0] == 1
+    assert store.get(post.id).status == "unconfirmed" and store.get(post.id).uncertain
+
+    assert run(["retry", str(post.id)], capsys)[0] == 0
+    assert store.get(post.id).uncertain  # a plain retry is no proof the post is absent: it is checked before a resend
+
+    assert run(["cancel", str(post.id)], capsys)[0] == 0
+    assert run(["retry", str(post.id)], capsys)[0] == 0
+    assert store.get(post.id).uncertain
+    assert run(["cancel", str(post.id)], capsys)[0] == 0
+
+    other = enqueue(store, "in-doubt-2", NOW - timedelta(minutes=1))
+    answers.append(UnknownOutcome("social.example did not answer within 30s"))
+    assert run(["publish"], capsys)[0] == 1 and store.get(other.id).status == "unconfirmed"
+    assert run(["resolve", str(other.id), "--not-published"], capsys)[0] == 0
+    assert not store.get(other.id).uncertain  # a person checked the account: it may be sent again
+
+
 def test_retry_refuses_a_queued_post(store, capsys):
     post = enqueue(store, "waiting", NOW + timedelta(days=1))
 

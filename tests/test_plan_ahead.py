@@ -109,3 +109,13 @@ def test_days_must_be_a_positive_number(workspace, capsys):
     with pytest.raises(SystemExit) as caught:
         cli.main(["plan", str(write(workspace)), "--days", "0"], clock=lambda: MONDAY)
     assert caught.value.code == 2
+
+
+def test_plan_days_from_a_start_day_in_the_channels_own_zone(workspace, capsys):
+    # The campaign's zone is New York; outbox posts in Sydney: its days run from Sydney's midnights.
+    path = write(workspace, extra='\n[channels.outbox]\nzone = "Australia/Sydney"\n')
+    code, out, err = run(["plan", str(path), "--days", "7", "--start", "2027-01-04", "--json"], capsys)
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [r["local_time"] for r in rows] == [
+        "2027-01-04T09:30:00+11:00", "2027-01-06T09:30:00+11:00", "2027-01-08T09:30:00+11:00"]

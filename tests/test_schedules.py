@@ -202,3 +202,52 @@ def test_approval_queues_drafts_that_need_approval(workspace, capsys):
 def test_without_approval_posts_are_queued(workspace, capsys):
     assert run(["queue", str(write(workspace))], capsys)[0] == 0
     assert {p.status for p in stored_posts(workspace)} == {"queued"}
+
+
+# -- jitter never places a post in the past; a channel's own zone sets its start ---------------------
+
+def _campaign_named(folder: Path, number: int, slots: str, cadence_extra: str) -> Path:
+    """The campaign saved in its own folder under its own name (so its posts' keys, hence their jitter, differ)."""
+    folder.mkdir(exist_ok=True)
+    text = BASE.format(article=SAMPLE_ARTICLE, slots=slots, campaign_extra="", cadence_extra=cadence_extra)
+    return save_campaign(folder, text.replace('name = "sciatica"', f'name = "sciatica-{number}"'))
+
+
+def test_jitter_never_places_a_post_at_or_before_now(workspace, capsys, monkeypatch):
+    # MONDAY is 07:00 in New York: the first slot is 5 minutes ahead, and jitter moves a post up to 10 minutes back.
+    for number in range(12):
+        folder = workspace / f"c{number}"
+        path = _campaign_named(folder, number, '["mon,wed,fri 07:05"]', "jitter_minutes = 10")
+        monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{folder / 'q.db'}")
+        code, out, err = run(["plan", str(path), "--json"], capsys)
+        assert code == 0, err
+        planned = [datetime.fromisoformat(row["scheduled_at"]) for row in json.loads(out)]
+        assert planned and all(moment > MONDAY for moment in planned), (number, min(planned))
+        code, _, err = run(["queue", str(path)], capsys)
+        assert code == 0, err
+        assert all(post.scheduled_at > MONDAY for post in stored_posts(folder)), number
+
+
+def test_replanning_onto_a_jittered_slot_just_ahead_never_lands_at_or_before_now(workspace, capsys, monkeypatch):
+    for number in range(12):
+        folder = workspace / f"c{number}"
+        path = _campaign_named(folder, number, '["mon,wed,fri 09:30"]', "")
+        monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{folder / 'q.db'}")
+        assert run(["queue", str(path)], capsys)[0] == 0
+        _campaign_named(folder, number, '["mon,wed,fri 07:05"]', "jitter_minutes = 10")  # 5 minutes after now
+        code, out, err = run(["queue", str(path)], capsys)
+        assert code == 0, (number, err)
+        assert "moved to the new schedule" in out
+        assert all(post.scheduled_at > MONDAY for post in stored_posts(folder)), number
+
+
+def test_a_channel_in_its_own_zone_starts_on_its_own_midnight(workspace, capsys):
+    # [cadence] start in a campaign zoned in New York; outbox posts in Sydney, where Monday 4 January 09:30 comes
+    # before New York's midnight of that day.
+    path = write(workspace, cadence_extra='start = "2027-01-04"', extra='\n[channels.outbox]\nzone = "Australia/Sydney"\n')
+    code, out, err = run(["plan", str(path), "--json"], capsys)
+    assert code == 0, err
+    rows = json.loads(out)
+    first = {channel: min(r["local_time"] for r in rows if r["channel"] == channel) for channel in ("outbox", "outbox:b")}
+    assert first["outbox"].startswith("2027-01-04T09:30") and first["outbox"].endswith("+11:00")
+    assert first["outbox:b"].startswith("2027-01-04T09:30") and first["outbox:b"].endswith("-05:00")

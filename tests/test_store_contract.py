@@ -1181,3 +1181,65 @@ def test_save_progress_is_kept_for_the_next_attempt_and_needs_the_lease(store):
     store.record_result(claimed.id, claimed.claim_token, Outcome("retry", error="x", retry_at=T0), T0)
     again = store.claim_due(T0, 60)[0]
     assert again.id == claimed.id and again.progress == {"container_id": "c-1"}
+
+
+def test_reads_from_another_thread_wait_for_a_transaction_in_progress(tmp_path):
+    """The runner's worker threads share one connection: a read from another thread must not run inside a
+    worker's open transaction (it would see writes that are then rolled back, or break the transaction)."""
+    import threading
+
+    from scheduler.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(str(tmp_path / "q.db"))
+    post = enqueue_one(store, "shared-1", T0 + timedelta(hours=1))
+    in_transaction, read_done, stop = threading.Event(), threading.Event(), threading.Event()
+    seen: list = []
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            while not stop.is_set():
+                if not in_transaction.wait(0.005):
+                    continue
+                in_transaction.clear()
+                seen.append(store.get(post.id).text)
+                seen.extend(p.text for p in store.list_posts())
+                seen.append(("paused", tuple(store.paused_campaigns())))
+                seen.append(("channels", tuple(c.name for c in store.channel_states())))
+                seen.append(("keys", tuple(sorted(store.existing_keys(["shared-1", "uncommitted-key"])))))
+                seen.append(("counts", store.count_by_status()["queued"]))
+                read_done.set()
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+            read_done.set()
+
+    class Rollback(Exception):
+        pass
+
+    thread = threading.Thread(target=reader, daemon=True)
+    thread.start()
+    try:
+        for _ in range(40):
+            try:
+                with store._write() as db:
+                    db.execute("UPDATE posts SET text = 'uncommitted' WHERE id = ?", (post.id,))
+                    db.execute("INSERT INTO paused_campaigns (name, paused_at) VALUES ('uncommitted', '2026-11-23')")
+                    db.execute("INSERT INTO channels (name, state, updated_at) VALUES ('uncommitted', 'paused', "
+                               "'2026-11-23')")
+                    db.execute("UPDATE posts SET idempotency_key = 'uncommitted-key', status = 'cancelled' WHERE id = ?",
+                               (post.id,))
+                    in_transaction.set()
+                    read_done.wait(0.005)  # a read that does not wait for the lock runs now, inside this transaction
+                    raise Rollback
+            except Rollback:
+                pass
+            assert read_done.wait(5.0)  # one that waits reads once the transaction is over
+            read_done.clear()
+    finally:
+        stop.set()
+        thread.join(5.0)
+        store.close()
+    assert not errors, errors
+    committed = ["post shared-1 #massagetherapy", ("paused", ()), ("channels", ()), ("keys", ("shared-1",)),
+                 ("counts", 1)]
+    assert set(map(repr, seen)) == set(map(repr, committed))

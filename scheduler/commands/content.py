@@ -71,10 +71,11 @@ def cmd_plan(args, settings, clock) -> int:
         print_json(rows) if args.json else print_posts(rows, full_text=True)
         return EXIT_OK
     from scheduler.campaign import load_campaign
-    from scheduler.planner import simulate, simulation_start
+    from scheduler.planner import simulate
 
     campaign = load_campaign(args.campaign)
-    simulation = simulate(campaign, settings, simulation_start(campaign, args.start, clock()), args.days)
+    # --start: each channel's days begin at that day's midnight in its own zone (simulate computes it per channel)
+    simulation = simulate(campaign, settings, clock(), args.days, start=args.start)
     rows = [p.as_json() for p in simulation.posts]
     if args.json:
         print_json(rows)

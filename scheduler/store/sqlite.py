@@ -96,7 +96,8 @@ class SQLiteStore(PublishingMixin, OperationsMixin, ReadsMixin):
             self._db.execute("PRAGMA foreign_keys=ON")
 
     def schema_version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
 
 
 def _statements(script: str) -> list[str]:

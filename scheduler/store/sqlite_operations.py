@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import threading
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
@@ -33,6 +34,7 @@ class OperationsMixin:
 
     # SQLiteStore's: the one shared connection and a BEGIN IMMEDIATE transaction on it; ``get`` is ReadsMixin's.
     _db: sqlite3.Connection
+    _lock: threading.RLock  # held by every transaction and every read (the runner's threads share the connection)
     _write: Callable[[], AbstractContextManager[sqlite3.Connection]]
     get: Callable[[int], Post]
 
@@ -49,7 +51,7 @@ class OperationsMixin:
         """Due now with a fresh retry budget; the earlier errors stay in the attempts table (the last one on the post)."""
         with self._write() as db:
             _require_status(db, post_id, RETRYABLE, "retry")
-            _make_due(db, post_id, now)
+            _make_due(db, post_id, now, checked_absent=False)
             # A post whose campaign requires approval and that has none standing (a cancelled draft, an edited
             # post) is due now only once approved: it waits as a draft.
             db.execute("UPDATE posts SET status = 'draft' WHERE id = ? AND requires_approval = 1 AND approved_by IS NULL",
@@ -62,7 +64,7 @@ class OperationsMixin:
         with self._write() as db:
             _require_status(db, post_id, RESOLVABLE, "resolve")
             if published_url is None:
-                _make_due(db, post_id, now)
+                _make_due(db, post_id, now, checked_absent=True)
             else:
                 db.execute("UPDATE posts SET status = 'published', remote_url = ?, published_at = ?, error = NULL, "
                            "lease_until = NULL, claim_token = NULL, maybe_sent = 0, updated_at = ? WHERE id = ?",
@@ -73,9 +75,10 @@ class OperationsMixin:
 
     def channel_states(self) -> list[ChannelState]:
         """Every channel with a state of its own, with the number of its posts waiting (queued or retry)."""
-        rows = self._db.execute(
-            "SELECT c.*, (SELECT COUNT(*) FROM posts p WHERE p.channel = c.name AND p.status IN ('queued', 'retry')) "
-            "AS waiting FROM channels c ORDER BY c.name").fetchall()
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.*, (SELECT COUNT(*) FROM posts p WHERE p.channel = c.name AND p.status IN ('queued', 'retry')) "
+                "AS waiting FROM channels c ORDER BY c.name").fetchall()
         return [_channel(row) for row in rows]
 
     def clear_channel(self, channel: str, now: datetime) -> ChannelState:
@@ -138,7 +141,8 @@ class OperationsMixin:
         return cursor.rowcount > 0, waiting
 
     def paused_campaigns(self) -> list[str]:
-        return [row[0] for row in self._db.execute("SELECT name FROM paused_campaigns ORDER BY name")]
+        with self._lock:
+            return [row[0] for row in self._db.execute("SELECT name FROM paused_campaigns ORDER BY name").fetchall()]
 
     def shuffle(self, channel: str | None, now: datetime, rng: random.Random) -> list[Change]:
         """Randomly permute each channel's waiting posts (queued or draft, slot after ``now``) over the slots they
@@ -308,7 +312,9 @@ _WHY_NOT = {
 }
 
 
-def _make_due(db: sqlite3.Connection, post_id: int, now: datetime) -> None:
-    # A person made it due now: lateness counts from now, and an earlier doubt is settled (they checked the account).
+def _make_due(db: sqlite3.Connection, post_id: int, now: datetime, checked_absent: bool) -> None:
+    # A person made it due now: lateness counts from now. Only `resolve --not-published` (they checked the account)
+    # settles an earlier doubt; a plain `retry` keeps it, so the runner still checks before any resend.
     db.execute("UPDATE posts SET status = 'retry', due_at = ?, attempts = 0, lease_until = NULL, claim_token = NULL, "
-               "late_from = ?, maybe_sent = 0, updated_at = ? WHERE id = ?", (db_time(now), db_time(now), db_time(now), post_id))
+               "late_from = ?, maybe_sent = CASE WHEN ? THEN 0 ELSE maybe_sent END, updated_at = ? WHERE id = ?",
+               (db_time(now), db_time(now), int(checked_absent), db_time(now), post_id))

@@ -15,8 +15,10 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
     cancel.add_argument("id", type=int, help="the post's id (see `list`)")
     cancel.add_argument("--json", action="store_true", help="print the post as JSON")
 
-    retry = commands.add_parser("retry", help="make a failed, unconfirmed, missed or cancelled post due again now; "
-                                              "or, with --channel, clear a channel that needs attention")
+    retry = commands.add_parser("retry", help="make a failed, unconfirmed, missed or cancelled post due again now "
+                                              "(a post that may already exist is checked on the account first; "
+                                              "after checking it yourself, use `resolve`); or, with --channel, "
+                                              "clear a channel that needs attention")
     retry.add_argument("id", type=int, nargs="?", help="the post's id (see `list`)")
     retry.add_argument("--channel", metavar="CHANNEL",
                        help="the channel's credentials are fixed: clear its 'needs attention' (and any rate-limit hold); "

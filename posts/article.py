@@ -26,7 +26,12 @@ _ABBREVIATIONS = {"e.g", "i.e", "dr", "mr", "mrs", "ms", "vs", "etc", "approx", 
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
-_MD_LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+# Bullets, numbers and the tick marks and arrows of social-style checklists.
+_MD_LIST = re.compile(r"^\s*(?:[-*+•▪◦✓✔☑✅➤→]|\d+[.)])\s+")
+_TXT_LIST = re.compile(r"^\s*(?:[-*•▪◦✓✔☑✅➤→]|\d+[.)])\s+")
+# A Markdown table row, and the |---|---| line under its header.
+_TABLE_ROW = re.compile(r"^\s*\|(?P<cells>.*)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$")
 _ESCAPED = 0xE000  # private-use code points stand in for escaped ASCII while Markdown is stripped
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -84,6 +89,7 @@ class _Line:
     is_heading: bool = False
     is_list: bool = False
     level: int = 0  # heading level (1-6); 0 for other lines
+    lead: str | None = None  # what introduces a list item: "What regulars notice:", a table's header row
 
 
 def _lines_for(text: str, fmt: str) -> list[_Line]:
@@ -93,7 +99,7 @@ def _lines_for(text: str, fmt: str) -> list[_Line]:
         return _markdown_lines(text)
     lines: list[_Line] = []
     for raw in text.splitlines():
-        bullet = re.match(r"^\s*[•*-]\s+", raw)
+        bullet = _TXT_LIST.match(raw)
         content = raw[bullet.end():].strip() if bullet else raw.strip()
         if content:
             lines.append(_Line(content, is_list=bool(bullet)))
@@ -102,7 +108,13 @@ def _lines_for(text: str, fmt: str) -> list[_Line]:
 
 def _markdown_lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
+    header: list[str] | None = None  # the current table's column names
     for raw in text.splitlines():
+        row = _TABLE_ROW.match(raw)
+        if row:
+            header = _table_line(lines, row["cells"], header, raw)
+            continue
+        header = None
         if not raw.strip() or raw.strip().startswith(("```", "---", "***")):
             continue
         heading = _MD_HEADING.match(raw)
@@ -116,6 +128,22 @@ def _markdown_lines(text: str) -> list[_Line]:
             lines.append(_Line(content, is_heading=bool(heading), is_list=bool(listed),
                                level=len(heading.group(1)) if heading else 0))
     return lines
+
+
+def _table_line(lines: list[_Line], cells_text: str, header: list[str] | None, raw: str) -> list[str] | None:
+    """Each row of a table reads as a "first cell: the other cells" list item led by the header row ("Goal — What
+    the exercises do"), so a row of a benefits table is a labelled benefit with its header as context."""
+    if _TABLE_RULE.match(raw):
+        return header
+    cells = [_MD_EMPHASIS.sub(r"\2", cell.strip()) for cell in cells_text.split("|")]
+    cells = [cell for cell in cells if cell]
+    if not cells:
+        return header
+    if header is None:
+        return cells
+    text = cells[0] if len(cells) == 1 else f"{cells[0]}: {' '.join(cells[1:])}"
+    lines.append(_Line(text, is_list=True, lead=" — ".join(header)))
+    return header
 
 
 class _HtmlText(HTMLParser):
@@ -236,7 +264,21 @@ def _looks_like_sentence_start(words: list[str], i: int) -> bool:
     return i + 1 < len(words) and words[i + 1][:1].islower() and words[i + 1] not in {"of", "for", "and", "the"}
 
 
+def _with_leads(lines: list[_Line]) -> list[_Line]:
+    """A line ending in a colon leads the list items right below it ("What regulars tell us they notice:")."""
+    lead: str | None = None
+    out: list[_Line] = []
+    for line in lines:
+        if line.is_list and lead and not line.lead:
+            line = _Line(line.text, is_list=True, lead=lead)
+        elif not line.is_list:
+            lead = line.text.rstrip(":").strip() if line.text.endswith(":") and not line.is_heading else None
+        out.append(line)
+    return out
+
+
 def _sentences(lines: list[_Line]) -> tuple[str, list[Sentence]]:
+    lines = _with_leads(lines)
     body_parts: list[str] = []
     sentences: list[Sentence] = []
     offset = 0
@@ -247,7 +289,7 @@ def _sentences(lines: list[_Line]) -> tuple[str, list[Sentence]]:
             heading = line.text
             level = line.level or 2
             stack = [(lvl, text) for lvl, text in stack if lvl < level] + [(level, line.text)]
-        above = () if line.is_heading else tuple(text for _, text in stack)
+        above = () if line.is_heading else tuple(text for _, text in stack) + ((line.lead,) if line.lead else ())
         for start, end in _split_line(line.text):
             piece = line.text[start:end]
             sentences.append(Sentence(piece, offset + start, offset + end, None if line.is_heading else heading,

@@ -26,11 +26,12 @@ import re
 from dataclasses import dataclass
 
 from posts.article import Article, Sentence
-from posts.cues import (_BENEFIT_LIST, _COLON_LABEL, _ELABORATION, _NOT_A_BENEFIT, _STOPWORDS, _THERAPY_WORDS,
-                        _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP, _TYPE_LIST, _TYPE_OBJECT_LIST, _TYPE_OFFERED,
-                        _TYPE_SUBJECT_LIST)
+from posts.cues import (_BENEFIT_LIST, _COLON_LABEL, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _STOPWORDS,
+                        _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP, _TYPE_LIST, _TYPE_OBJECT_LIST,
+                        _TYPE_OFFERED, _TYPE_SUBJECT_LIST, _TYPE_WE)
 from posts.errors import ArticleError
-from posts.points import _people_outcome, _phrase, _point_from_label, _point_from_noun, _points_from_cue
+from posts.points import (_outcome_points, _people_outcome, _phrase, _point_from_item, _point_from_label, _point_from_noun,
+                          _points_from_bare_verb, _points_from_cue)
 from posts.structure import _label_only, _section, _Unit, _units
 
 
@@ -80,16 +81,28 @@ def _benefits_of_unit(unit: _Unit, types: list[str], subjects: frozenset[str]) -
         return _benefits_in(sentences[0], types, subjects, in_benefit_section=kind == "benefit-prose")
     if kind == "item":
         return _benefits_of_item(sentences[0])
-    # A labelled unit is one benefit: the first sentence with a cue names it (the label says whose).
+    return _benefits_of_labelled(label or "", sentences)
+
+
+def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit]:
+    """A labelled unit is one benefit, and its label says which: the sentence whose point shares the label's words,
+    else the first sentence with a cue, else the label's own benefit ("Better posture" -> "improves posture")."""
     body = [s for s in sentences if not _label_only(s, label)]
+    found: list[tuple[Sentence, list[str]]] = []
     for sentence in body:
         text = _COLON_LABEL.sub("", sentence.text, count=1) if sentence is sentences[0] else sentence.text
         if _NOT_A_BENEFIT.search(text):
             continue
-        points = _points_from_cue(text, None) or _people_outcome(text)
+        points = _points_from_cue(text, None) or _outcome_points(text, in_benefit_section=True)
         if points:
+            found.append((sentence, points))
+    label_words = content_words(label)
+    for sentence, points in found:
+        if any(label_words & content_words(point) for point in points):
             return [_benefit(sentence, point) for point in points]
-    point = _point_from_label(label or "")
+    if found:
+        return [_benefit(found[0][0], point) for point in found[0][1]]
+    point = _point_from_label(label)
     evidence = body[0] if body else sentences[0]
     return [_benefit(evidence, point)] if point and not _NOT_A_BENEFIT.search(evidence.text) else []
 
@@ -102,7 +115,8 @@ def _benefits_of_item(sentence: Sentence) -> list[Benefit]:
     points = (
         _points_from_cue(text, None, at_start=True)
         # "The warm water soothes aching joints": a short noun phrase, then the verb
-        or _points_from_cue(text, None, not_after_and=True, max_before=6)
+        or _points_from_cue(text, None, not_after_and=True, max_before=14)
+        or _points_from_bare_verb(text)
         or _people_outcome(text)
     )
     if points:
@@ -111,7 +125,7 @@ def _benefits_of_item(sentence: Sentence) -> list[Benefit]:
     if re.fullmatch(r"[A-Z]?[a-z]+(?<!s)s", first) and rest:
         # An item that starts with a verb ("Teaches you …", "Shortens recovery time …").
         return [_benefit(sentence, _phrase(first.lower()[:-1], " " + rest, conjugated=first.lower()) or "")]
-    point = _point_from_label(text) if len(text.split()) <= 6 else None
+    point = _point_from_item(text)
     return [_benefit(sentence, point)] if point else []
 
 
@@ -136,7 +150,7 @@ def _benefits_in(
         # in a "which …" clause; a verb that continues another subject's clause ("… and supports") still does not count.
         points = _points_from_cue(text, None, allow_which=True, not_after_and=True)
     if not points:
-        points = _people_outcome(text)
+        points = _outcome_points(text, in_benefit_section)
     return [_benefit(sentence, point) for point in points]
 
 
@@ -178,8 +192,11 @@ def _find_types(sentences: list[Sentence], title: str = "") -> list[str]:
             continue
         match = _TYPE_LIST.search(sentence.text)
         offered = _TYPE_OFFERED.search(sentence.text)
+        we = _TYPE_WE.search(sentence.text)
         if match:
             add(match["items"])
+        elif we and _short_items(we["items"]):
+            add(we["items"])
         elif offered and title_words:
             items = _split_items(offered["items"])
             heads = [item.split()[-1].lower() for item in items if item.split()]
@@ -192,6 +209,12 @@ def _find_types(sentences: list[Sentence], title: str = "") -> list[str]:
                     add(match["items"])
                     break
     return found
+
+
+def _short_items(items: str) -> bool:
+    """A list of named things ("A, B and C"), not a clause ("the same table and gentle pulling to stretch …")."""
+    parts = _split_items(items)
+    return len(parts) >= 2 and all(0 < len(part.split()) <= 4 and not _FINITE.search(part) for part in parts)
 
 
 # -- the points kept: near-duplicates merged ------------------------------------------------

@@ -9,7 +9,12 @@ _VERB_WORDS = (
     "help|reduce|improve|relieve|ease|prevent|boost|promote|increase|lower|release|decrease|"
     "enhance|alleviate|strengthen|restore|support|calm|loosen|relax|speed|lessen|soothe|"
     "stimulate|encourage|aid|decompress|stretch|steady|sharpen|shorten|heal|protect|correct|"
-    "stabilise|stabilize|mobilise|mobilize|lengthen|settle|train"
+    "stabilise|stabilize|mobilise|mobilize|lengthen|settle|train|"
+    # the wider vocabulary clinic writers use for the same effects
+    "deepen|quiet|quieten|soften|drain|clear|widen|lift|tone|firm|unlock|retrain|rebuild|reset|melt|soothe|"
+    "nourish|refresh|energise|energize|revive|regulate|realign|straighten|brighten|comfort|reassure|dampen|"
+    "minimise|minimize|repair|free|awaken|invigorate|unknot|untangle|declutter|recharge|reawaken|rebalance|narrow|"
+    "speed up|hasten|quicken|revitalise|revitalize|rehydrate|detangle"
 )
 # Verbs that are a benefit only with the right object: "builds strength" is one, "builds a programme"
 # is not; "gives you the confidence …", "takes weight off …", "shows you how …", "allows you to …".
@@ -20,7 +25,16 @@ _VERBS = _VERB_WORDS + (
     r"|offer(?=s?\s+(?:\w+\s+){0,2}?relief\b)"
     r"|take(?=s?\s+(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress)\s+off\b)"
     r"|show(?=s?\s+(?:you|them|patients|people|clients)\s+how\b)"
-    r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients)\b)"
+    r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients|the\s+(?:brain|body|muscles?|nerves?))\b)"
+    r"|keep(?=s?\s+(?:[\w-]+\s+){0,3}?(?:moving|mobile|flexible|supple|steady|strong|active|healthy|loose|limber|"
+    r"working|going|upright|calm|relaxed|pain-free|independent|on track|in shape|on your feet)\b)"
+    r"|make(?=s?\s+(?:[\w-]+\s+){0,4}?(?:milder|easier|lighter|shorter|less|fewer|smoother|safer|stronger|calmer|"
+    r"looser|more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
+    r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
+    r"|mean(?=s?\s+(?:a\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|deeper)\b)"
+    r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
+    r"|get(?=s?\s+(?:you|people|patients|them)\s+(?:back|moving|walking|sleeping)\b)"
+    r"|warm(?=s\s+(?:up\s+)?(?:the\s+|your\s+|cold\s+|stiff\s+|tight\s+)?\w+)"
     r"|(?P<enabler>allow|enable)(?=s?\s+(?:[\w-]+\s+){1,3}?to\s+[a-z])"
     r"|let(?=s?\s+(?:you|them|us|patients|people|clients|users|(?:many|most)\s+\w+)\s+(?!to\b|go\b)[a-z])"
 )
@@ -29,26 +43,88 @@ _CUE = re.compile(
     rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will)\s+{_VERB_FORM}\b"
     rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
     # a plural subject takes the bare verb: "the classes give them …", "regular sessions ease …"
-    rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines)\s+"
+    rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines|we|therapists|"
+    rf"physios|physiotherapists|practitioners|teachers|hands|stones|cups|strips|techniques|therapies|lessons)\s+"
+    rf"(?:(?:also|often|gently|usually|can|may|will)\s+)?"
     rf"(?P<verb4>{_VERBS.replace('?P<enabler>', '?P<enabler4>')})\b",
     re.IGNORECASE,
 )
+# "Many patients find that leg pain and tingling settle …": a symptom that eases, said of the therapy's outcome.
+_SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness|spasms?|numbness|dizziness|headaches?|"
+            r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
+            r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
+            r"leaking|leaks)")
+_SYMPTOM_EASES = re.compile(
+    rf"(?P<what>(?:[\w'-]+\s+){{0,3}}?{_SYMPTOM}(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
+    r"(?:\s+(?:after|in|around|from|of|on|at)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
+    r"(?:(?:often|usually|gradually|quickly|soon|steadily|noticeably|start to|starts to|begin to|begins to|tend to|"
+    r"tends to|can|will|should)\s+)*"
+    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|go down|calm down|loosen|drop|lessen|clear|melt away|"
+    r"ease off|melt|shrink|die down|wear off)(?:s|es|d)?\b(?P<rest>[^,.;:]*)",
+    re.IGNORECASE,
+)
+_EASES_AS = {"fade": "eases", "subside": "eases", "improve": "eases", "disappear": "clears", "go down": "reduces",
+             "calm down": "calms", "drop": "reduces", "melt": "melts away", "ease off": "eases", "shrink": "reduces",
+             "die down": "calms", "wear off": "eases"}
+_PEOPLE_FIND = re.compile(
+    r"\b(?:people|patients|clients|mothers|parents|women|men|you|many|most|they)\s+(?:\w+\s+)?"
+    r"(?:find|notice|report|say|feel|tell us)\s+(?:that\s+)?", re.IGNORECASE)
+# "Clients tell us their sleep improves", "most clients find a session deeply relaxing".
+_GOOD_IMPROVES = re.compile(
+    r"(?:their|your|his|her|the)\s+(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:(?:often|usually|soon|quickly|also)\s+)*"
+    r"(?:improves?|gets? better|deepens?|returns?|comes? back|recovers?|lifts?|brightens?)\b(?P<rest>[^,.;:]*)",
+    re.IGNORECASE)
+_FINDS_IT = re.compile(
+    r"(?:a|each|every|the|their|our|this)?\s*(?:session|treatment|massage|class|it)s?\s+(?P<how>(?:\w+ly\s+)?"
+    r"(?:relaxing|calming|soothing|restful|refreshing|energi[sz]ing|comforting|reassuring|uplifting|restorative|"
+    r"helpful|freeing))\b(?P<rest>[^,.;:]*)", re.IGNORECASE)
+# "Tight, heavy limbs feel lighter", "the skin becomes softer", "turning your head gets easier".
+_COMPARATIVE = r"(?:(?:\w+ly\s+)?(?:[a-z]+er|more\s+[a-z]+|less\s+[a-z]+))"
+_BECOMES = re.compile(
+    rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
+    rf"(?P<verb>becomes?|feels?|gets?|grows?|turns?|looks?|is|are)\s+"
+    rf"(?P<adj>{_COMPARATIVE}(?:(?:,\s*|\s+and\s+){_COMPARATIVE})*)\b(?P<rest>[^,;:]*)",
+    re.IGNORECASE)
+# "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
+_PEOPLE_REPORT = re.compile(
+    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|you)\s+(?:\w+\s+)?"
+    r"(?:report|notice|enjoy|experience|feel|gain|get)\s+(?P<what>[^.;:]+)", re.IGNORECASE)
+# "Athletes use cupping to recover between hard sessions".
+_PEOPLE_USE_TO = re.compile(
+    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|many|you)\s+(?:\w+\s+)?"
+    r"(?:use|choose|try|turn to|book)\s+(?:[\w-]+\s+){1,4}?to\s+(?P<what>[a-z][^.;:]*)", re.IGNORECASE)
+# A benefit verb in its bare form, for a plural or compound subject ("steady breathing calm …").
+_BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)", re.IGNORECASE)
 # "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":
 # people doing something they could not, said of the therapy's outcome.
 _PEOPLE_OUTCOME = re.compile(
-    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|the)\s+)?(?:people|patients|clients|users|students|runners|athletes|you)\b"
-    r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|often|usually|soon|will|are able to|find (?:that )?they can)\s+)*"
-    r"(?P<rest>(?!(?:should|must|need|needs|have|has|feel|may|might|are|is|were|will|can|could|would|often|usually)\b)"
+    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|the|our|new|expectant)\s+)?(?:people|patients|clients|users|students|"
+    r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
+    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|we|"
+    r"(?:many|most|some)(?=\s+(?:also\s+)?(?:find|say|report|notice|tell)))\b"
+    r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|soon|also|will|are able to|"
+    r"(?:say|find|tell us|report|notice) (?:that )?they(?: can)?)\s+)*"
+    # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
+    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are|is|were|will|can|could|would|often|usually|find|"
+    r"say|tell|report|notice)\b)"
+    r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:calmer|lighter|looser|stronger|steadier|better|more|less|relaxed|rested|refreshed|"
+    r"energi[sz]ed|lighter|freer|younger|taller|confident)\b))"
     r"[a-z][^.;:]*)",
     re.IGNORECASE,
 )
-_OUTCOME = re.compile(r"\b(?:better|again|more (?:easily|freely|comfortably)|the same day|sooner|faster)\b", re.IGNORECASE)
+_OUTCOME = re.compile(
+    r"\b(?:better|again|taller|straighter|less|fewer|more \w+|with (?:more |greater )?ease|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|energi[sz]ed|freer|more (?:easily|freely|comfortably|deeply|confidently)|the same day|sooner|faster|"
+    r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort)|higher|further|"
+    r"independently|on their own|comfortably|with ease|easier)\b", re.IGNORECASE)
 _BENEFIT_LIST = re.compile(
     r"\bbenefits?\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)", re.IGNORECASE
 )
 _TYPE_LIST = re.compile(
-    r"\b(?:types|kinds|forms|styles|techniques|methods|approaches|sessions|classes|settings|modes)\b"
-    r"(?:(?: of\b)?[^.]*?(?:\b(?:including|such as|like|include)\s+|:\s+)|\s+are\s+)(?P<items>[^.]+)",
+    r"\b(?:types|kinds|forms|styles|techniques|methods|approaches|sessions|classes|settings|modes|programmes|programs|"
+    r"options|variations|versions|treatments)\b"
+    # "Sessions are slow and quiet" describes; "the main types are A and B" names
+    r"(?:(?: of\b)?[^.]*?(?:\b(?:including|such as|like|include)\s+|:\s+)|(?<=types|kinds|forms|tyles)\s+are\s+)"
+    r"(?P<items>[^.]+)",
     re.IGNORECASE,
 )
 # Inside a "Types of …" section: "A, B and C are the most common" / "we use A, B and C" / "D is another option".
@@ -56,20 +132,34 @@ _TYPE_SUBJECT_LIST = re.compile(r"^(?P<items>[^.]*?,[^.]*?)\s+(?:are|were)\b")
 _TYPE_OBJECT_LIST = re.compile(r"\b(?:use|uses|offer|offers|include|includes|practise|practice)\s+(?P<items>[^.]*,[^.]*)")
 # "Our therapists offer A, B and C": the services a clinic offers, when they share the therapy's name.
 _TYPE_OFFERED = re.compile(r"\b(?:offer|offers|provide|provides)\s+(?P<items>[^.]*,[^.]*?\band\b[^.]*)")
+# "We have A and B", "Our therapists use A, B and C", "Our physiotherapists combine A, B and C": what the clinic
+# itself practises, named in a list of short noun phrases.
+_TYPE_WE = re.compile(
+    r"\b(?:we|our\s+[\w-]+(?:\s+[\w-]+)?|the clinic)\s+(?:(?:also|usually|mostly|mainly|can|often)\s+)?"
+    r"(?:use|uses|offer|offers|have|has|combine|combines|practise|practises|practice|practices|provide|provides)\s+"
+    r"(?:both\s+)?(?P<items>[^.;:]+?\b(?:and|or)\b[^.;:]+)", re.IGNORECASE)
 _TYPE_ANOTHER = re.compile(r"^(?P<items>[A-Z][\w' -]{2,40}?)\s+is\s+(?:another|also)\b")
-_TYPE_ITEM_STOP = re.compile(r"^(?:depending|which|where|when|that|each|so|because|for|to|if)\b", re.IGNORECASE)
+_TYPE_ITEM_STOP = re.compile(r"^(?:depending|which|where|when|that|each|so|because|for|to|if|usually|often|alongside|together|plus|as well)\b", re.IGNORECASE)
 # A further benefit coordinated with the first: "eases A, loosens B and improves C".
 _NEXT_VERB = re.compile(
-    rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?=(?:{_VERBS})(?:s|es)?\b)(?!lower\s+(?:back|legs?|body|limbs?)\b)",
+    # "… and makes bending less painful" says how, not a further benefit: make/mean do not start one.
+    rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?!make|mean)(?=(?:{_VERBS})(?:s|es)?\b)"
+    r"(?!lower\s+(?:back|legs?|body|limbs?)\b)",
     re.IGNORECASE,
 )
 _BENEFIT_HEADING = re.compile(
-    r"\b(?:benefits?|advantages?|reasons?|why\b|pros\b|what\b.*\b(?:offers?|can do|does|gives?)\b|how\b.*\bhelps?)",
+    r"\b(?:benefits?|advantages?|reasons?|why\b|pros\b|goals?\b|results\b|outcomes?\b|gains\b|good for\b|"
+    r"(?:notice|report|enjoy|love)\b|what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?)\b|"
+    r"what\b(?!\s+to\b).*\bdo\s*$|how\b.*\b(?:helps?|can help|works? for)\b)",
     re.IGNORECASE,
 )
 _EXCLUDED_HEADING = re.compile(
     r"\b(?:signs?|symptoms?|causes?|risks?|cautions?|warnings?|when not|who should|side[- ]effects?|precautions?|"
-    r"contraindications?|red flags?|mistakes?|safety|careful|when to see|before you|avoid|not suitable)\b",
+    r"contraindications?|red flags?|mistakes?|safety|careful|when to see|before you|avoid|not suitable|"
+    # how a session runs, what it costs: procedure and logistics, not what the therapy does
+    r"what happens|what to expect|during (?:a|your|the) (?:session|treatment|visit|appointment)|how it works|procedure|"
+    r"first (?:appointment|visit|session)|aftercare|after your|prices?|pricing|costs?|fees|booking|how to book|"
+    r"opening hours|getting here|what to (?:wear|bring))\b",
     re.IGNORECASE,
 )
 _TYPE_HEADING = re.compile(r"\b(?:types?|kinds?|styles?|methods?|techniques?|forms?|approaches|options)\b", re.IGNORECASE)
@@ -81,16 +171,18 @@ _ADJECTIVE_VERBS = {
     "better": "improves", "improved": "improves", "enhanced": "enhances", "less": "reduces", "fewer": "reduces",
     "lower": "lowers", "reduced": "reduces", "decreased": "reduces", "stronger": "strengthens",
     "faster": "speeds up", "quicker": "speeds up", "more": "increases", "greater": "increases",
-    "increased": "increases", "easier": "eases", "deeper": "deepens", "calmer": "calms",
+    "increased": "increases", "deeper": "deepens", "calmer": "calms",
 }
-_BENEFIT_NOUN = re.compile(r"\b(?:relief|recovery|healing|relaxation|mobility|flexibility|strength|balance|sleep|circulation)\b", re.IGNORECASE)
+_BENEFIT_NOUN = re.compile(
+    r"\b(?:relief|recovery|healing|relaxation|mobility|flexibility|strength|balance|sleep|circulation|confidence|"
+    r"comfort|freedom|energy|independence|calm|posture|movement|range of motion|control|support)\b", re.IGNORECASE)
 # Where a benefit's phrase stops: the rest of the clause is explanation, not the point.
 _CLAUSE_END = re.compile(
     r",|;|:|\s[-–—]\s|\s(?:which|that|where|by|when|while|because|so that|in the area|thereby|as well as)\s",
     re.IGNORECASE,
 )
 _CLAUSE_END_NO_COMMA = re.compile(
-    r";|:|\s[-–—]\s|,?\s(?:which|that|where|by|when|while|because|so that|thereby|as well as)\s|,\s(?:so|but)\s",
+    r";|:|\s[-–—]\s|,?\s(?:which|that|where|by|when|while|because|so that|so (?:that )?(?:you|they|we|it|the)|thereby|as well as)\s|,\s(?:so|but)\s",
     re.IGNORECASE,
 )
 _LIST_WORD = r"(?!(?:which|so|but|and|or|then|while|when|where|that)\b)(?![a-z]+ing\b)[a-z][\w'-]*"
@@ -111,7 +203,7 @@ _STOPWORDS = frozenset(
     "a an the of for to and or in on at by with from its it is are be can may also helps help "
     "your you our their this that these those more less".split()
 )
-_MAX_POINT_WORDS = 10
+_MAX_POINT_WORDS = 16
 # A benefit is claimed for the therapy: the words before the cue must name it (or a session of it).
 _THERAPY_WORDS = frozenset(
     "therapy therapies treatment treatments massage massages session sessions practice technique techniques "
@@ -120,7 +212,11 @@ _THERAPY_WORDS = frozenset(
     # the parts of a therapy that do its work: "the warm water", "gentle pressure", "soft tissue work"
     "water warmth heat cold ice pressure buoyancy needle needles stroke strokes work mobilisation mobilization "
     "stretch stretches movement movements routine routines programme programmes program programs class classes "
-    "course courses drills pulling rolling training".split()
+    "course courses drills pulling rolling training "
+    # who and what delivers it: "the therapist's hands", "the tape", "the suction", "each lesson"
+    "therapist therapists practitioner practitioners physio physios physiotherapist physiotherapists teacher "
+    "hands touch tape taping cups cupping suction stones stone lesson lessons plan appointment appointments "
+    "strokes pull lift approach method attention hour minutes visit visits heat warmth".split()
 )
 _TITLE_NOISE = frozenset("how why what the benefits benefit of for and with can your you ways to a an in on".split())
 # "helps people living with …" says nothing; "helps you return to sport" does.
@@ -132,7 +228,8 @@ _VAGUE_NEXT = frozenset("with who in of for at on and or".split())
 
 
 # The benefit verbs' base forms, and those that enable a person to do something ("lets you …").
-_BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow", "let", "enable"}
+_BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow", "let",
+                                              "enable", "keep", "make", "mean", "cut", "get", "warm"}
 _ENABLERS = frozenset({"allow", "let", "enable"})
 _ENABLED_OBJECT = re.compile(
     r"^\s*(?P<object>(?:[\w-]+\s+){0,2}?[\w-]+)\s+to\s+(?=[a-z])"  # allows/enables X to …

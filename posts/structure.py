@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 from posts.article import Sentence
-from posts.cues import _BENEFIT_HEADING, _COLON_LABEL, _CUE, _EXCLUDED_HEADING, _FINITE, _TYPE_HEADING
+from posts.cues import _BARE_VERB, _BENEFIT_HEADING, _COLON_LABEL, _CUE, _EXCLUDED_HEADING, _FINITE, _TYPE_HEADING
 
 _Unit = tuple[str, str | None, list[Sentence]]  # (kind, label, sentences)
+# "In many cases, yes.": the start of an answer, not a label.
+_ANSWER = re.compile(r"\b(?:yes|no|often|usually|sometimes|absolutely|definitely|in many cases|for most)\b", re.IGNORECASE)
 
 
 def _section(headings: tuple[str, ...]) -> str | None:
@@ -27,7 +29,8 @@ def _benefit_question(heading: str) -> bool:
     """"Can dry needling help shoulder pain?", "Will it improve my sleep?": the answer below is a benefit."""
     return heading.rstrip().endswith("?") and bool(
         re.match(r"^(?:can|could|does|do|will|would|is|are|may)\b", heading, re.IGNORECASE)
-    ) and bool(_CUE.search(re.sub(r"^\w+\s+", "", heading)) or re.search(r"\bhelp\b", heading, re.IGNORECASE))
+    ) and bool(_CUE.search(re.sub(r"^\w+\s+", "", heading)) or _BARE_VERB.search(heading)
+               or re.search(r"\bhelp\b", heading, re.IGNORECASE))
 
 
 def _units(sentences: list[Sentence]) -> list[_Unit]:
@@ -81,6 +84,7 @@ def _label(group: list[Sentence]) -> str | None:
         and first.text.endswith((".", ":"))
         and not _FINITE.search(first.text)
         and not _CUE.search(first.text)
+        and not _ANSWER.search(first.text)
         and (first.list_item or len(words) <= 5)
     ):
         return first.text.rstrip(".:")

@@ -150,19 +150,20 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 
 
 # Measured honestly, one scoring per round, the extractor frozen before each: round 1 (4 articles)
-# P 0.88 R 0.78; round 2 (4 new) P 0.88 R 0.39; round 3 (4 new) P 0.90 R 0.56; round 4 (6 new,
-# the current held-out set, written and labelled before the round-4 rule changes) P 0.92 R 0.44
-# (12 matched, 13 predicted, 27 labelled). Each earlier round then moved to tuning. Precision holds;
-# recall on unseen shapes and phrasings does not reach the issue's 0.9, so this is an expected
-# failure (not strict: it reports XPASS the day it passes) rather than a silently lowered target.
-# Round-4 files as written before scoring (sha256, first 16 hex digits):
-#   massage_headaches_bullets.md fc4803e7f0f8ba50 / .labels.toml b33de8a887e8d404
-#   knee_physio_prose.txt e000db34403cdd3a / .labels.toml d8c6a1da7794d6fb
-#   dry_needling_questions.md f6d391bc29bb1868 / .labels.toml c59ccb4c9d8760af
-#   spinal_decompression_page.html 6945b8f53d900ca3 / .labels.toml dea23b8b1f1fa7ad
-#   infrared_sauna_checklist.txt 0180205262d8d6cb / .labels.toml 2c275652805fadc2
-#   vestibular_rehab_table.md 4a21170f3c2cb2ab / .labels.toml dddfc9faa28b1e98
-@pytest.mark.xfail(reason="held-out recall below the 0.9 target (round 4: P 0.92, R 0.44); see the scores with -s", strict=False)
+# P 0.88 R 0.78; round 2 (4 new) P 0.88 R 0.39; round 3 (4 new) P 0.90 R 0.56; round 4 (6 new) P 0.92
+# R 0.44; round 5 (8 new, written blind by another session on the issue's shapes while the round-5
+# rules were built, committed in 5a97af0 before scoring) P 0.76 R 0.72 (28 matched, 37 predicted,
+# 39 labelled). Each scored round then moved to tuning. Round-5 files as written (sha256, 16 hex digits):
+#   alexander_technique_posture_five_benefit_sentence.txt fe341cf1df3dd983 / .labels.toml d815376c8518cf90
+#   hot_stone_massage_back_tension_bullets.md 0235219d6f51d619 / .labels.toml d31db7a01e9d8a69
+#   kinesiology_taping_knee_pain_numbered.md f118f806da1d2f8d / .labels.toml 4d53ea3cec6d9cf1
+#   manual_lymphatic_drainage_swelling_headings.md c2d21e3854b39483 / .labels.toml 55086fb02c40f83c
+#   myofascial_release_neck_pain_paragraphs.txt fd1c6fdaee02f630 / .labels.toml 5c3a1271269d074b
+#   pelvic_floor_physiotherapy_postnatal_qa.md a53290e41d791af9 / .labels.toml 0d63902bbb9464eb
+#   prenatal_massage_clinic_page.html c33e3571bea9305b / .labels.toml f09a696be4699f27
+#   reflexology_stress_labels.txt f27de64536f1708f / .labels.toml d6b540fbd14a4067
+# (the sidecars' split and note lines were edited afterwards to move them to tuning)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 5: P 0.76, R 0.72); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

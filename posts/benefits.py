@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from posts.article import Article, Sentence
-from posts.cues import (_BENEFIT_LIST, _COLON_LABEL, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _STOPWORDS,
+from posts.cues import (_BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _STOPWORDS,
                         _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP, _TYPE_LIST, _TYPE_OBJECT_LIST,
                         _TYPE_OFFERED, _TYPE_SUBJECT_LIST, _TYPE_WE)
 from posts.errors import ArticleError
@@ -93,7 +93,7 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
         text = _COLON_LABEL.sub("", sentence.text, count=1) if sentence is sentences[0] else sentence.text
         if _NOT_A_BENEFIT.search(text):
             continue
-        points = _points_from_cue(text, None) or _outcome_points(text, in_benefit_section=True)
+        points = _points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
         if points:
             found.append((sentence, points))
     label_words = content_words(label)
@@ -136,8 +136,10 @@ def _benefits_in(
     listed = _BENEFIT_LIST.search(text)
     if listed and not _NOT_A_BENEFIT.search(text):
         return [_benefit(sentence, _point_from_noun(item), from_list=True) for item in _split_items(listed["items"])]
-    if _ELABORATION.match(text) or _NOT_A_BENEFIT.search(text) or _TYPE_LIST.search(text):
+    if _ELABORATION.match(text) or _NOT_A_BENEFIT.search(text):
         return []
+    if _TYPE_LIST.search(text) and not any(cue.group("verb") for cue in _CUE.finditer(text)):
+        return []  # names the techniques; "techniques such as A and B can make sex comfortable again" still claims
     if any(text.lower().startswith(kind.lower()) for kind in types):
         return []  # a technique's description, not a benefit of the therapy
     if sentence.list_item:

@@ -23,13 +23,14 @@ _VERBS = _VERB_WORDS + (
     r"|give(?=s?\s+(?:\w+\s+){0,4}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence)\b)"
     r"|bring(?=s?\s+(?:back|relief|down)\b)"
     r"|offer(?=s?\s+(?:\w+\s+){0,2}?relief\b)"
-    r"|take(?=s?\s+(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress)\s+off\b)"
+    r"|take(?=s?\s+(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
     r"|show(?=s?\s+(?:you|them|patients|people|clients)\s+how\b)"
     r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients|the\s+(?:brain|body|muscles?|nerves?))\b)"
     r"|keep(?=s?\s+(?:[\w-]+\s+){0,3}?(?:moving|mobile|flexible|supple|steady|strong|active|healthy|loose|limber|"
     r"working|going|upright|calm|relaxed|pain-free|independent|on track|in shape|on your feet)\b)"
     r"|make(?=s?\s+(?:[\w-]+\s+){0,4}?(?:milder|easier|lighter|shorter|less|fewer|smoother|safer|stronger|calmer|"
-    r"looser|more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
+    r"looser|freer|fuller|steadier|softer|clearer|quieter|sharper|healthier|happier|straighter|taller|deeper|"
+    r"more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
     r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
@@ -60,10 +61,11 @@ _SYMPTOM_EASES = re.compile(
     r"(?:(?:often|usually|gradually|quickly|soon|steadily|noticeably|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should)\s+)*"
     r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|go down|calm down|loosen|drop|lessen|clear|melt away|"
-    r"ease off|melt|shrink|die down|wear off)(?:s|es|d)?\b(?P<rest>[^,.;:]*)",
+    r"ease off|melt|shrink|die down|wear off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:far\s+|much\s+)?"
+    r"less\s+(?:often|frequently))(?:s|es|d)?\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE,
 )
-_EASES_AS = {"fade": "eases", "subside": "eases", "improve": "eases", "disappear": "clears", "go down": "reduces",
+_EASES_AS = {"less often": "reduces", "less frequently": "reduces", "fade": "eases", "subside": "eases", "improve": "eases", "disappear": "clears", "go down": "reduces",
              "calm down": "calms", "drop": "reduces", "melt": "melts away", "ease off": "eases", "shrink": "reduces",
              "die down": "calms", "wear off": "eases"}
 _PEOPLE_FIND = re.compile(
@@ -88,11 +90,15 @@ _BECOMES = re.compile(
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
 _PEOPLE_REPORT = re.compile(
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|you)\s+(?:\w+\s+)?"
-    r"(?:report|notice|enjoy|experience|feel|gain|get)\s+(?P<what>[^.;:]+)", re.IGNORECASE)
+    r"(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have)\s+(?P<what>[^.;:]+)",
+    re.IGNORECASE)
 # "Athletes use cupping to recover between hard sessions".
 _PEOPLE_USE_TO = re.compile(
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|many|you)\s+(?:\w+\s+)?"
     r"(?:use|choose|try|turn to|book)\s+(?:[\w-]+\s+){1,4}?to\s+(?P<what>[a-z][^.;:]*)", re.IGNORECASE)
+# "…, so you can keep training while you recover": what the therapy lets people do.
+_SO_YOU_CAN = re.compile(r"\bso\s+(?:that\s+)?(?:you|they|patients|people|clients)\s+(?:can|could|are able to)\s+"
+                         r"(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
 # A benefit verb in its bare form, for a plural or compound subject ("steady breathing calm …").
 _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)", re.IGNORECASE)
 # "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":
@@ -100,7 +106,7 @@ _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)"
 _PEOPLE_OUTCOME = re.compile(
     r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|the|our|new|expectant)\s+)?(?:people|patients|clients|users|students|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
-    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|we|"
+    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|"
     r"(?:many|most|some)(?=\s+(?:also\s+)?(?:find|say|report|notice|tell)))\b"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|soon|also|will|are able to|"
     r"(?:say|find|tell us|report|notice) (?:that )?they(?: can)?)\s+)*"
@@ -114,7 +120,8 @@ _PEOPLE_OUTCOME = re.compile(
 )
 _OUTCOME = re.compile(
     r"\b(?:better|again|taller|straighter|less|fewer|more \w+|with (?:more |greater )?ease|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|energi[sz]ed|freer|more (?:easily|freely|comfortably|deeply|confidently)|the same day|sooner|faster|"
-    r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort)|higher|further|"
+    r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
+    r"get back to|back to (?:work|sport|running|training|the gym)|"
     r"independently|on their own|comfortably|with ease|easier)\b", re.IGNORECASE)
 _BENEFIT_LIST = re.compile(
     r"\bbenefits?\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)", re.IGNORECASE
@@ -143,7 +150,7 @@ _TYPE_ITEM_STOP = re.compile(r"^(?:depending|which|where|when|that|each|so|becau
 # A further benefit coordinated with the first: "eases A, loosens B and improves C".
 _NEXT_VERB = re.compile(
     # "… and makes bending less painful" says how, not a further benefit: make/mean do not start one.
-    rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?!make|mean)(?=(?:{_VERBS})(?:s|es)?\b)"
+    rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?!make|mean))(?=(?:{_VERBS})(?:s|es)?\b)"
     r"(?!lower\s+(?:back|legs?|body|limbs?)\b)",
     re.IGNORECASE,
 )
@@ -213,9 +220,9 @@ _THERAPY_WORDS = frozenset(
     "water warmth heat cold ice pressure buoyancy needle needles stroke strokes work mobilisation mobilization "
     "stretch stretches movement movements routine routines programme programmes program programs class classes "
     "course courses drills pulling rolling training "
-    # who and what delivers it: "the therapist's hands", "the tape", "the suction", "each lesson"
-    "therapist therapists practitioner practitioners physio physios physiotherapist physiotherapists teacher "
-    "hands touch tape taping cups cupping suction stones stone lesson lessons plan appointment appointments "
+    # what delivers it: "the tape", "the suction", "each lesson". Not the practitioner: "the therapist stretches
+    # the skin" describes a session; the practitioner's claims count under a benefit heading (any subject there).
+    "tape taping cups cupping suction stones stone lesson lessons plan appointment appointments "
     "strokes pull lift approach method attention hour minutes visit visits heat warmth".split()
 )
 _TITLE_NOISE = frozenset("how why what the benefits benefit of for and with can your you ways to a an in on".split())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _BECOMES, _EASES_AS, _FINDS_IT, _FINITE, _GOOD_IMPROVES,
-                        _PEOPLE_FIND, _PEOPLE_REPORT, _PEOPLE_USE_TO, _SYMPTOM,
+                        _PEOPLE_FIND, _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN, _SYMPTOM,
                         _SYMPTOM_EASES, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE,
                         _ENABLED_OBJECT, _ENABLERS, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST, _OUTCOME, _PARTICIPLE,
                         _PEOPLE, _PEOPLE_OUTCOME, _PRONOUN_OBJECT, _VAGUE_NEXT, _VAGUE_OBJECT)
@@ -23,8 +23,10 @@ def _people_outcome(text: str) -> list[str]:
     if match["who"]:
         # "Patients who have avoided bending for years learn to move again": where the relative clause ends
         # is unknowable without a parser, so only an infinitive that carries the outcome is taken.
-        tail = re.search(r"\b(?!(?:have|has|had|used|want|wanted|need|needed)\b)([a-z]+\s+to\s+[a-z][^,.;:]*)$",
-                         _CLAUSE_END.split(rest, maxsplit=1)[0])
+        head = _CLAUSE_END.split(rest, maxsplit=1)[0]
+        tail = (re.search(r"\b(?:find|say|notice|tell us)\s+(?:that\s+)?they\s+(?:can\s+)?([a-z][^,.;:]*)$", head)
+                or re.search(r"\b(?!(?:have|has|had|used|want|wanted|need|needed)\b)([a-z]+\s+to\s+[a-z][^,.;:]*)$",
+                             head))
         if not tail or not _OUTCOME.search(tail.group(1)):
             return []
         rest = tail.group(1)
@@ -72,8 +74,8 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     match = _SYMPTOM_EASES.match(text, start) if found else _SYMPTOM_EASES.search(text)
     if not match or (not found and match.start() > 0 and not re.match(r"^\W*$", text[: match.start()])):
         return []
-    verb = match["verb"].lower()
-    verb = _EASES_AS.get(verb) or _third_person(verb)
+    verb = " ".join(match["verb"].lower().split())
+    verb = _EASES_AS.get(verb) or _EASES_AS.get(" ".join(verb.split()[-2:])) or _third_person(verb)
     what = re.sub(r"^(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
     what = what[:1].lower() + what[1:]
     return [_trim(f"{verb} {what}{match['rest']}".strip())]
@@ -123,7 +125,8 @@ def _people_gain(text: str) -> list[str]:
         point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
         return [point] if point else []
     report = _PEOPLE_REPORT.search(text)
-    if report and re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+)?(?:[a-z]+er|less|fewer|more|improved|better)\b", report["what"]):
+    if report and re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:[a-z]+er|less|fewer|more|improved|better)\b",
+                           report["what"]):
         what = _CLAUSE_END_NO_COMMA.split(report["what"], maxsplit=1)[0].strip()
         return [_trim(f"brings {what}")]
     return []
@@ -133,7 +136,24 @@ def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
     """What people gain, said without the therapy as the subject."""
     return (_people_outcome(text) or _people_outcome(_after_means(text)) or _symptom_eases(text, in_benefit_section)
             or _people_find_good(text) or _people_gain(text)
-            or (_becomes(_after_comma(text)) if in_benefit_section else []))
+            or (_becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
+                if in_benefit_section else []))
+
+
+def _so_you_can(text: str) -> list[str]:
+    """"…, so you can keep training while you recover" -> "lets you keep training while you recover"."""
+    match = _SO_YOU_CAN.search(text)
+    if not match:
+        return []
+    verb, _, rest = match["what"].partition(" ")
+    point = _phrase(verb.lower(), " " + rest, conjugated=f"lets you {verb.lower()}") if rest else None
+    return [point] if point else []
+
+
+def _after_so(text: str) -> str:
+    """"…, so the joint feels steadier": the clause after "so"."""
+    so = re.search(r",\s+so\s+(?!that\b)", text)
+    return text[so.end():] if so else ""
 
 
 def _after_comma(text: str) -> str:
@@ -172,6 +192,8 @@ def _point_from_item(text: str) -> str | None:
 
 def _point_from_label(label: str) -> str | None:
     """'Better balance' -> 'improves balance'; 'Quick pain relief' -> 'provides quick pain relief'."""
+    if re.match(r"^(?:a|an)\s+(?:more|less)\s", label, re.IGNORECASE):  # "A more stable-feeling knee"
+        return _trim(f"brings {label[:1].lower()}{label[1:].rstrip('.:')}")
     label = re.sub(r"^(?:a|an|the)\s+", "", label.strip().rstrip(".:"), flags=re.IGNORECASE)
     first, _, rest = label.partition(" ")
     verb = _ADJECTIVE_VERBS.get(first.lower())
@@ -218,6 +240,8 @@ def _points_from_cue(
             and not re.search(r"\bit\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
         ):
             continue  # something else does the helping ("better blood flow supports …")
+        if re.search(r"\b(?:while|whereas|where|until|unless|if)\b[^,;]*$", before, re.IGNORECASE):
+            continue  # "…, while the teacher encourages your body to lengthen": a subordinate clause, not the claim
         if re.search(_PEOPLE_BEFORE, before, re.IGNORECASE):
             continue  # "most patients can lift the arm higher": what people do is read by _people_outcome
         if re.search(rf"\b{_SYMPTOM}\s+(?:\w+ly\s+)?$", before, re.IGNORECASE):
@@ -256,9 +280,9 @@ def _which_points(rest: str) -> list[str]:
         return []
     clause = rest[which.end():]
     cue = _CUE.match(clause)
-    if not cue or not cue.group("verb3"):
+    if not cue:
         return []
-    verb = _base_verb(cue.group("verb3"))
+    verb = _base_verb(cue.group("verb") or cue.group("verb3") or cue.group("verb4"))
     point = _phrase(verb, _coordinated(clause[cue.end():])[0])
     return [point] if point else []
 
@@ -292,9 +316,15 @@ def _base_verb(word: str) -> str:
     return word
 
 
+_CLAUSE_END_NO_THAT = re.compile(_CLAUSE_END_NO_COMMA.pattern.replace("which|that|", "which|"), re.IGNORECASE)
+
+
 def _coordinated(rest: str) -> list[str]:
     """Split "muscle soreness, loosens tight fascia and improves sleep" at each further verb."""
     head = _CLAUSE_END_NO_COMMA.split(rest, maxsplit=1)[0]
+    if len(re.sub(r"^\s*to\s", "", head).split()) <= 1:
+        # "narrow that gap and rebuild …": right after the verb, "that" is a determiner, not a relative pronoun
+        head = _CLAUSE_END_NO_THAT.split(rest, maxsplit=1)[0]
     cuts = [m for m in _NEXT_VERB.finditer(head)]
     if not cuts:
         return [rest]
@@ -322,6 +352,9 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
         phrase = (relative.group(0) + _CLAUSE_END.split(rest[relative.end():], maxsplit=1)[0]).strip().rstrip(".!?")
     if not phrase or _PRONOUN_OBJECT.match(f"{verb} {phrase}"):
         return None
+    if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
+                                       r"under)\b", phrase, re.IGNORECASE):
+        return None  # "the hands settle onto a restricted area": the verb is intransitive here, not a benefit
     vague = _VAGUE_OBJECT.match(f"{verb} {phrase}")
     if vague and (not vague["next"] or vague["next"].strip().lower() in _VAGUE_NEXT or vague["next"].endswith("ing")):
         return None

@@ -55,7 +55,6 @@ def test_seed_elaborations_warnings_and_consequences_are_not_points():
 def test_sample_article_points_in_article_order():
     assert _points(SAMPLE) == [
         "reduces muscle tension in the lower back and legs",
-        "takes pressure off the nerve",
         "improves blood circulation around the irritated nerve",
         "releases endorphins",
         "helps prevent future flare-ups of sciatica",

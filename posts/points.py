@@ -46,10 +46,11 @@ def _outcome_list(rest: str) -> list[str]:
     """"stand taller, breathe more freely, carry less tension and suffer fewer headaches": one outcome a part."""
     head = re.split(r"[;:]", rest, maxsplit=1)[0].rstrip(".!")
     parts = [part.strip() for part in re.split(r",\s*(?:and\s+|or\s+)?", head) if part.strip()]
+    if len(parts) < 2:
+        return []
+    parts[-1:] = re.split(r"\s+and\s+(?=[a-z]+\s)", parts[-1], maxsplit=1)
     if len(parts) < 3:
         return []
-    last = re.split(r"\s+and\s+(?=[a-z]+\s)", parts[-1], maxsplit=1)
-    parts[-1:] = last
     if any(re.match(r"^(?:the|a|an|your|their|it|they)\b", part, re.IGNORECASE) for part in parts):
         return []  # a list of nouns, not of things people do
     points = []

@@ -233,3 +233,43 @@ def test_people_doing_better_is_an_outcome_but_a_condition_is_not():
 def test_give_take_show_need_the_right_object():
     text = "Massage\n\nThe classes give you a plan for the week. Our massage gives many people the confidence to move again."
     assert _extracted(text, "probe.txt") == ["gives many people the confidence to move again"]
+
+
+def test_tick_mark_checklist_after_a_colon_line_reads_as_benefit_items():
+    text = "Float Tanks\n\nWhat our floaters say they notice:\n✓ Calmer evenings after work\n✔ Looser shoulders\n\nBook a float.\n"
+    assert _extracted(text, "probe.txt") == ["calms evenings after work", "brings looser shoulders"]
+
+
+def test_a_table_row_is_a_labelled_benefit_under_its_header():
+    text = ("# Balance Classes\n\n| Aim | What the class does |\n| --- | --- |\n"
+            "| Fewer falls | Step drills reduce the risk of tripping on kerbs. |\n\nClasses run weekly.\n")
+    assert _extracted(text) == ["reduces the risk of tripping on kerbs"]
+
+
+def test_a_symptom_that_eases_is_a_benefit_when_people_report_it_but_aftercare_is_not():
+    text = ("Reflexology\n\nMany clients find that their neck stiffness eases after a few sessions. "
+            "Mild tenderness usually fades within a day.")
+    assert _extracted(text, "probe.txt") == ["eases neck stiffness after a few sessions"]
+
+
+def test_what_people_do_better_in_a_list_gives_one_point_each():
+    text = "Posture Lessons\n\nOver a term, pupils typically stand taller, breathe more freely and walk with more ease."
+    assert _extracted(text, "probe.txt") == [
+        "helps you stand taller", "helps you breathe more freely", "helps you walk with more ease"]
+
+
+def test_a_practitioner_doing_something_in_prose_is_a_session_description():
+    text = "Lymph Drainage\n\nThe therapist gently stretches the skin in slow circles. The strokes reduce swelling in the legs."
+    assert _extracted(text, "probe.txt") == ["reduces swelling in the legs"]
+
+
+def test_so_you_can_under_a_benefit_question_is_what_the_therapy_lets_you_do():
+    text = ("# Physio\n\n## Will it help me get back to running?\n\n"
+            "We assess your stride, so you can get back to running without pain.\n")
+    assert _extracted(text) == ["lets you get back to running without pain"]
+
+
+def test_procedure_and_price_sections_give_no_points():
+    text = ("# Cupping\n\n## Benefits\n\n- Cupping eases tight calves.\n\n## What happens in a session\n\n"
+            "The cups may stretch the skin and relax the muscle.\n\n## Prices\n\nA session reduces your wallet by £40.\n")
+    assert _extracted(text) == ["eases tight calves"]

@@ -162,8 +162,17 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   pelvic_floor_physiotherapy_postnatal_qa.md a53290e41d791af9 / .labels.toml 0d63902bbb9464eb
 #   prenatal_massage_clinic_page.html c33e3571bea9305b / .labels.toml f09a696be4699f27
 #   reflexology_stress_labels.txt f27de64536f1708f / .labels.toml d6b540fbd14a4067
+# Round 6 (8 new, written blind, scored at c7e4be8): P 0.85 R 0.51 (23 matched, 27 predicted, 45 labelled).
+#   aromatherapy_massage_anxiety_qa_mix.md 48715f15ac8a8ce3 / .labels.toml 513267816cab452f
+#   craniosacral_therapy_migraines_benefit_headings.md 577fc9feec3de3e7 / .labels.toml 85d6c733580593e9
+#   cryotherapy_chamber_sports_recovery_saved_webpage.html afd968471c448c7e / .labels.toml 76ca4705ba3d7308
+#   epsom_salt_bath_sore_muscles_flowing_paragraphs.txt f22e6b933a698b41 / .labels.toml 25d0304fd99f0c61
+#   hand_therapy_wrist_fracture_numbered_bold.md ce376608570c8f21 / .labels.toml 690c8e827d43485c
+#   nordic_walking_arthritis_bullet_list.md cbb2f233dc0abefc / .labels.toml 54e1cc18a230bddf
+#   scar_tissue_massage_surgery_five_benefit_sentence.md 676bddbf3d40c6cd / .labels.toml 2521f36b22dc0f0d
+#   sound_bath_meditation_sleep_label_paragraphs.txt bca342904474fc7a / .labels.toml 697eda1722955bc8
 # (the sidecars' split and note lines were edited afterwards to move them to tuning)
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 5: P 0.76, R 0.72); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 6: P 0.85, R 0.51); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -30,8 +30,9 @@ from posts.cues import (_BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _FINITE
                         _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP, _TYPE_LIST, _TYPE_OBJECT_LIST,
                         _TYPE_OFFERED, _TYPE_SUBJECT_LIST, _TYPE_WE)
 from posts.errors import ArticleError
-from posts.points import (_outcome_points, _people_outcome, _phrase, _point_from_item, _point_from_label, _point_from_noun,
-                          _points_from_bare_verb, _points_from_cue)
+from posts.outcomes import _CLAUSES, _outcome_points, _people_outcome, _point_from_item
+from posts.points import (_participle_points, _phrase, _point_from_label, _point_from_noun, _points_from_bare_verb,
+                          _points_from_cue)
 from posts.structure import _label_only, _section, _Unit, _units
 
 
@@ -94,12 +95,14 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
         if _NOT_A_BENEFIT.search(text):
             continue
         points = _points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
+        points = _with_participles(points, text)
         if points:
             found.append((sentence, points))
     label_words = content_words(label)
     for sentence, points in found:
-        if any(label_words & content_words(point) for point in points):
-            return [_benefit(sentence, point) for point in points]
+        named = [point for point in points if label_words & content_words(point)]
+        if named:  # "Quick pain relief: cold numbs the nerve endings, which dulls sharp pain": the pain part
+            return [_benefit(sentence, point) for point in named]
     if found:
         return [_benefit(found[0][0], point) for point in found[0][1]]
     point = _point_from_label(label)
@@ -153,7 +156,17 @@ def _benefits_in(
         points = _points_from_cue(text, None, allow_which=True, not_after_and=True)
     if not points:
         points = _outcome_points(text, in_benefit_section)
+    elif _CLAUSES.search(text):
+        # "The warm water loosens tight muscles, and many patients tell us they move more freely"
+        points = points + [p for p in _outcome_points(_CLAUSES.split(text, maxsplit=1)[-1], in_benefit_section)
+                           if p not in points]
+    if in_benefit_section:
+        points = _with_participles(points, text)
     return [_benefit(sentence, point) for point in points]
+
+
+def _with_participles(points: list[str], text: str) -> list[str]:
+    return points + [p for p in _participle_points(text) if p not in points]
 
 
 def _benefit(sentence: Sentence, point: str, from_list: bool = False) -> Benefit:

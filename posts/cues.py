@@ -11,10 +11,13 @@ _VERB_WORDS = (
     "stimulate|encourage|aid|decompress|stretch|steady|sharpen|shorten|heal|protect|correct|"
     "stabilise|stabilize|mobilise|mobilize|lengthen|settle|train|"
     # the wider vocabulary clinic writers use for the same effects
-    "deepen|quiet|quieten|soften|drain|clear|widen|lift|tone|firm|unlock|retrain|rebuild|reset|melt|soothe|"
+    "deepen|quiet|quieten|soften|drain|clear|widen|lift|firm|unlock|retrain|rebuild|reset|melt|soothe|"
     "nourish|refresh|energise|energize|revive|regulate|realign|straighten|brighten|comfort|reassure|dampen|"
     "minimise|minimize|repair|free|awaken|invigorate|unknot|untangle|declutter|recharge|reawaken|rebalance|narrow|"
-    "speed up|hasten|quicken|revitalise|revitalize|rehydrate|detangle"
+    "speed up|hasten|quicken|revitalise|revitalize|rehydrate|detangle|flatten|smooth|lighten|dissolve|unblock|"
+    "lubricate|hydrate|elevate|energise|energize|enliven|uplift|renew|rejuvenate|regenerate|mend|re-educate|align|"
+    "normalise|normalize|curb|dull|numb|desensitise|desensitize|expand|empower|counteract|combat|"
+    "break up|loosen up|open up|free up|calm down|wind down"
 )
 # Verbs that are a benefit only with the right object: "builds strength" is one, "builds a programme"
 # is not; "gives you the confidence …", "takes weight off …", "shows you how …", "allows you to …".
@@ -54,7 +57,7 @@ _CUE = re.compile(
 _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness|spasms?|numbness|dizziness|headaches?|"
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
-            r"leaking|leaks)")
+            r"leaking|leaks|migraines?|attacks|flare-ups|episodes|chatter)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'-]+\s+){{0,3}}?{_SYMPTOM}(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
     r"(?:\s+(?:after|in|around|from|of|on|at)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
@@ -89,8 +92,9 @@ _BECOMES = re.compile(
     re.IGNORECASE)
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
 _PEOPLE_REPORT = re.compile(
-    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|you)\s+(?:\w+\s+)?"
-    r"(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have)\s+(?P<what>[^.;:]+)",
+    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you)\s+"
+    r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have|describe|mention)\s+"
+    r"(?P<what>[^.;:]+)",
     re.IGNORECASE)
 # "Athletes use cupping to recover between hard sessions".
 _PEOPLE_USE_TO = re.compile(
@@ -99,20 +103,31 @@ _PEOPLE_USE_TO = re.compile(
 # "…, so you can keep training while you recover": what the therapy lets people do.
 _SO_YOU_CAN = re.compile(r"\bso\s+(?:that\s+)?(?:you|they|patients|people|clients)\s+(?:can|could|are able to)\s+"
                          r"(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
+# "your breathing tends to slow", "your heart rate comes down": the body settling, said of a session.
+_BODY_SETTLES = re.compile(
+    r"\b(?:your|their|the)\s+(?P<what>breathing|breath|heart rate|pulse|blood pressure|mind|thoughts|nervous system|"
+    r"muscles|body|shoulders|jaw)\s+(?:(?:tends?\s+to|starts?\s+to|begins?\s+to|often|usually|gradually|soon|will)\s+)*"
+    r"(?P<verb>slows?(?:\s+down)?|comes?\s+down|drops?|settles?|steadies|steady|calms?(?:\s+down)?|quietens?|"
+    r"relax(?:es)?|deepens?|softens?|lets?\s+go|unwinds?|eases?)\b", re.IGNORECASE)
+# "the attacks they do have are less intense": a symptom made milder.
+_SYMPTOM_MILDER = re.compile(
+    rf"(?P<what>(?:[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+(?:[a-z]+\s+){{0,3}}?(?:are|is|become|becomes|get|gets|feel|feels)\s+"
+    r"(?P<adj>(?:much\s+|far\s+)?(?:less\s+\w+|milder|shorter|weaker|rarer|fewer|easier to \w+))", re.IGNORECASE)
 # A benefit verb in its bare form, for a plural or compound subject ("steady breathing calm …").
 _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)", re.IGNORECASE)
 # "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":
 # people doing something they could not, said of the therapy's outcome.
 _PEOPLE_OUTCOME = re.compile(
-    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|the|our|new|expectant)\s+)?(?:people|patients|clients|users|students|"
+    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular)\s+(?:of\s+(?:our|the|your)\s+)?"
+    r"(?:regular\s+)?)?(?:people|patients|clients|users|students|attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|"
     r"(?:many|most|some)(?=\s+(?:also\s+)?(?:find|say|report|notice|tell)))\b"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|soon|also|will|are able to|"
-    r"(?:say|find|tell us|report|notice) (?:that )?they(?: can)?)\s+)*"
+    r"(?:say|find|tell us|report|notice)(?: that)?(?: [^,.;]{0,50}?)? they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are|is|were|will|can|could|would|often|usually|find|"
-    r"say|tell|report|notice)\b)"
+    r"say|tell|report|notice|mention|describe)\b)"
     r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:calmer|lighter|looser|stronger|steadier|better|more|less|relaxed|rested|refreshed|"
     r"energi[sz]ed|lighter|freer|younger|taller|confident)\b))"
     r"[a-z][^.;:]*)",

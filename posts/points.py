@@ -5,190 +5,9 @@ from __future__ import annotations
 
 import re
 
-from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _BECOMES, _EASES_AS, _FINDS_IT, _FINITE, _GOOD_IMPROVES,
-                        _PEOPLE_FIND, _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN, _SYMPTOM,
-                        _SYMPTOM_EASES, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE,
-                        _ENABLED_OBJECT, _ENABLERS, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST, _OUTCOME, _PARTICIPLE,
-                        _PEOPLE, _PEOPLE_OUTCOME, _PRONOUN_OBJECT, _VAGUE_NEXT, _VAGUE_OBJECT)
-
-
-def _people_outcome(text: str) -> list[str]:
-    """"Many people sleep better after a session" -> "helps you sleep better after a session"."""
-    match = _PEOPLE_OUTCOME.match(text)
-    if not match or not _OUTCOME.search(match["rest"]) or _CUE.match(match["rest"]):
-        return []
-    if re.search(r"\b(?:if|unless|until|worse|not|never|no longer)\b", match["rest"], re.IGNORECASE):
-        return []  # a condition or a setback, not an outcome
-    rest = match["rest"]
-    if match["who"]:
-        # "Patients who have avoided bending for years learn to move again": where the relative clause ends
-        # is unknowable without a parser, so only an infinitive that carries the outcome is taken.
-        head = _CLAUSE_END.split(rest, maxsplit=1)[0]
-        tail = (re.search(r"\b(?:find|say|notice|tell us)\s+(?:that\s+)?they\s+(?:can\s+)?([a-z][^,.;:]*)$", head)
-                or re.search(r"\b(?!(?:have|has|had|used|want|wanted|need|needed)\b)([a-z]+\s+to\s+[a-z][^,.;:]*)$",
-                             head))
-        if not tail or not _OUTCOME.search(tail.group(1)):
-            return []
-        rest = tail.group(1)
-    listed = _outcome_list(rest)
-    if listed:
-        return listed
-    # "walk out of the clinic and go back to work the same day": the part that carries the outcome
-    parts = re.split(r"\s+and\s+", rest)
-    if len(parts) > 1 and _OUTCOME.search(parts[-1]) and not _OUTCOME.search(" and ".join(parts[:-1])):
-        rest = parts[-1]
-    verb, _, rest = rest.partition(" ")
-    point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
-    return [point] if point else []
-
-
-def _outcome_list(rest: str) -> list[str]:
-    """"stand taller, breathe more freely, carry less tension and suffer fewer headaches": one outcome a part."""
-    head = re.split(r"[;:]", rest, maxsplit=1)[0].rstrip(".!")
-    parts = [part.strip() for part in re.split(r",\s*(?:and\s+|or\s+)?", head) if part.strip()]
-    if len(parts) < 2:
-        return []
-    parts[-1:] = re.split(r"\s+and\s+(?=[a-z]+\s)", parts[-1], maxsplit=1)
-    if len(parts) < 3:
-        return []
-    if any(re.match(r"^(?:the|a|an|your|their|it|they)\b", part, re.IGNORECASE) for part in parts):
-        return []  # a list of nouns, not of things people do
-    points = []
-    for part in parts:
-        verb, _, after = part.partition(" ")
-        if _OUTCOME.search(part) and after:
-            point = _phrase(verb.lower(), " " + after, conjugated=f"helps you {verb.lower()}")
-            if point:
-                points.append(point)
-    return points if len(points) >= 2 else []
-
-
-def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
-    """"Many patients find that leg pain and tingling settle …" -> "settles leg pain and tingling …".
-
-    Outside a benefit section the sentence must say people find it so: "mild soreness settles within a day" in
-    an aftercare paragraph is reassurance, not a benefit."""
-    found = _PEOPLE_FIND.search(text)
-    start = found.end() if found else 0
-    if not found and not anywhere:
-        return []
-    match = _SYMPTOM_EASES.match(text, start) if found else _SYMPTOM_EASES.search(text)
-    if not match or (not found and match.start() > 0 and not re.match(r"^\W*$", text[: match.start()])):
-        return []
-    verb = " ".join(match["verb"].lower().split())
-    verb = _EASES_AS.get(verb) or _EASES_AS.get(" ".join(verb.split()[-2:])) or _third_person(verb)
-    what = re.sub(r"^(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
-    what = what[:1].lower() + what[1:]
-    return [_trim(f"{verb} {what}{match['rest']}".strip())]
-
-
-def _people_find_good(text: str) -> list[str]:
-    """"Clients often tell us their sleep improves" -> "improves sleep"; "most clients find a session deeply
-    relaxing" -> "is deeply relaxing"."""
-    found = _PEOPLE_FIND.search(text)
-    if not found:
-        return []
-    rest = text[found.end():]
-    if re.search(r"\b(?:if|unless|worse|not|never)\b", rest, re.IGNORECASE):
-        return []
-    good = _GOOD_IMPROVES.match(rest)
-    if good:
-        return [_trim(f"improves {good['what']}{good['rest']}")]
-    finds = _FINDS_IT.match(rest)
-    if finds:
-        return [_trim(f"is {finds['how']}{finds['rest']}")]
-    return []
-
-
-def _becomes(text: str) -> list[str]:
-    """"Tight, heavy limbs feel lighter" -> "makes tight, heavy limbs feel lighter"; "Turning your head becomes
-    easier" -> "makes turning your head easier"."""
-    match = _BECOMES.match(text.rstrip(".!"))
-    if not match or re.match(r"^(?:it|this|that|they|there|you|over|in|after|within|during|for|by|at|on|with)\b",
-                             match["what"], re.IGNORECASE):
-        return []
-    if re.search(r"\b(?:worse|harder|longer to)\b", match["adj"], re.IGNORECASE):
-        return []
-    what = re.sub(r"^(?:the|your|their)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
-    feel = "feel " if match["verb"].lower().startswith("feel") else ""
-    return [_trim(f"makes {what[:1].lower()}{what[1:]} {feel}{match['adj']}{match['rest']}".strip())]
-
-
-def _people_gain(text: str) -> list[str]:
-    """"Most athletes report lighter, looser legs" -> "brings lighter, looser legs"; "Athletes use cupping to recover
-    between sessions" -> "helps you recover between sessions"."""
-    if re.search(r"\b(?:if|unless|worse|not|never)\b|(?<!less )(?<!fewer )\b(?:twitch|ache|sore|bruis|tender)", text,
-                 re.IGNORECASE):
-        return []  # "you may feel a twitch", "some report soreness": side effects, not gains
-    used = _PEOPLE_USE_TO.search(text)
-    if used:
-        verb, _, rest = used["what"].partition(" ")
-        point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
-        return [point] if point else []
-    report = _PEOPLE_REPORT.search(text)
-    if report and re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:[a-z]+er|less|fewer|more|improved|better)\b",
-                           report["what"]):
-        what = _CLAUSE_END_NO_COMMA.split(report["what"], maxsplit=1)[0].strip()
-        return [_trim(f"brings {what}")]
-    return []
-
-
-def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
-    """What people gain, said without the therapy as the subject."""
-    return (_people_outcome(text) or _people_outcome(_after_means(text)) or _symptom_eases(text, in_benefit_section)
-            or _people_find_good(text) or _people_gain(text)
-            or (_becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
-                if in_benefit_section else []))
-
-
-def _so_you_can(text: str) -> list[str]:
-    """"…, so you can keep training while you recover" -> "lets you keep training while you recover"."""
-    match = _SO_YOU_CAN.search(text)
-    if not match:
-        return []
-    verb, _, rest = match["what"].partition(" ")
-    point = _phrase(verb.lower(), " " + rest, conjugated=f"lets you {verb.lower()}") if rest else None
-    return [point] if point else []
-
-
-def _after_so(text: str) -> str:
-    """"…, so the joint feels steadier": the clause after "so"."""
-    so = re.search(r",\s+so\s+(?!that\b)", text)
-    return text[so.end():] if so else ""
-
-
-def _after_comma(text: str) -> str:
-    """"As the tissue releases, turning your head becomes easier": the main clause after an opening clause."""
-    opening = re.match(r"^(?:as|once|when|after|with|over)\b[^,]{3,60},\s*", text, re.IGNORECASE)
-    return text[opening.end():] if opening else text
-
-
-def _after_means(text: str) -> str:
-    """"Less pain at night means many people sleep through": the outcome after "means"."""
-    means = re.search(r"\bmeans?\s+(?:that\s+)?", text)
-    return text[means.end():] if means else ""
-
-
-def _point_from_item(text: str) -> str | None:
-    """A list item with no benefit verb, under a benefit heading: "Looser muscles after training", "Stiff joints
-    that move more easily", "A way to avoid surgery for some patients"."""
-    words = text.split()
-    point = _point_from_label(text) if len(words) <= 8 else None
-    if point:
-        return point
-    found = _symptom_eases(text, anywhere=True) or _becomes(text)
-    if found:
-        return found[0]
-    relative = re.match(r"^(?P<subject>[\w' -]{2,40}?)\s+(?:that|which|who)\s+(?P<rest>[a-z][^,;:]*)$", text)
-    if relative and _OUTCOME.search(relative["rest"]):
-        return _trim(f"helps {relative['subject'][:1].lower()}{relative['subject'][1:]} {relative['rest']}")
-    if len(words) > 12 or _FINITE.search(text):
-        return None
-    bare = re.sub(r"^(?:a|an|the)\s+", "", text, flags=re.IGNORECASE)
-    comparative = bool(re.fullmatch(r"[a-z]+(?:er|ier)", bare.split()[0].lower()))
-    item = bare if comparative else text  # "brings looser muscles", "offers a way to avoid surgery"
-    verb = "brings" if comparative else "offers"
-    return _trim(f"{verb} {item[:1].lower()}{item[1:]}")
+from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE,
+                        _ENABLED_OBJECT, _ENABLERS, _FINITE, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST,
+                        _PARTICIPLE, _PEOPLE, _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT)
 
 
 def _point_from_label(label: str) -> str | None:
@@ -228,7 +47,7 @@ def _points_from_cue(
             or ("," in before and _FINITE.search(before))  # "A quiet, dim room …" is one subject; "If …, it …" is not
         ):
             return []
-        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b)(?:\w+\s+)?$", before, re.IGNORECASE):
+        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b|this\b)(?:\w+\s+)?$", before, re.IGNORECASE):
             continue
         if allow_which and re.search(r",\s+which\s+$", before, re.IGNORECASE):
             pass
@@ -347,12 +166,14 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
         who = "you" if _PEOPLE.search(thing) else re.sub(r"^(?:a|an)\s+", "the ", thing)
         rest, conjugated = " " + rest[enabled.end():], f"lets {who}"
     listed = _NOUN_LIST.match(rest)  # "loosens tight hamstrings, calves and hip flexors"
-    phrase = (listed.group(0) if listed else _CLAUSE_END.split(rest, maxsplit=1)[0]).strip().rstrip(".!?")
+    phrase = (listed.group(0) if listed else _clause_head(rest)).strip().rstrip(".!?")
     relative = re.match(r"\s*((?:the|a|an|your)\s+)?[\w'-]+\s+(?:that|which)\s+", rest, re.IGNORECASE)
     if not listed and relative and len(phrase.split()) <= 2:
         phrase = (relative.group(0) + _CLAUSE_END.split(rest[relative.end():], maxsplit=1)[0]).strip().rstrip(".!?")
     if not phrase or _PRONOUN_OBJECT.match(f"{verb} {phrase}"):
         return None
+    if conjugated is None and re.match(r"^(?:them|it|this|these|those)\b(?:\s+\S+){0,2}$", phrase, re.IGNORECASE):
+        return None  # "makes them stronger": whom, the sentence does not say
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
                                        r"under)\b", phrase, re.IGNORECASE):
         return None  # "the hands settle onto a restricted area": the verb is intransitive here, not a benefit
@@ -360,6 +181,35 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
     if vague and (not vague["next"] or vague["next"].strip().lower() in _VAGUE_NEXT or vague["next"].endswith("ing")):
         return None
     return _trim(f"{conjugated or _third_person(verb)} {phrase}")
+
+
+_CLAUSE_END_AFTER_VERB = re.compile(_CLAUSE_END.pattern.replace("which|that|", "which|"), re.IGNORECASE)
+_CLAUSE_WORD = re.compile(r"^\s*(?:which|so|but|and|or|as|because|while|when|then|where|who|the|a|an|your|its|their|"
+                          r"[a-z]+ing)\b",
+                          re.IGNORECASE)
+
+
+def _clause_head(rest: str) -> str:
+    """The object of a benefit verb, up to where its clause ends. Right after the verb "that" is a determiner ("eases
+    that stiff, heavy feeling"), and a comma after one or two words joins adjectives, not clauses."""
+    splitter = _CLAUSE_END_AFTER_VERB if re.match(r"^\s*that\s", rest, re.IGNORECASE) else _CLAUSE_END
+    head, *tail = splitter.split(rest, maxsplit=1)
+    if tail and len(head.split()) <= 2 and rest[len(head):].startswith(",") and not _CLAUSE_WORD.match(tail[0]):
+        more = splitter.split(tail[0], maxsplit=1)[0]
+        return f"{head},{more}" if more.strip() else head
+    return head
+
+
+def _participle_points(text: str) -> list[str]:
+    """"…, releasing that held tension" -> "releases that held tension" (a further benefit under a benefit heading)."""
+    points = []
+    for match in re.finditer(r",\s+(?P<gerund>[a-z]+)ing\s+(?P<rest>[^,.;:]+)", text):
+        stem = match["gerund"]
+        verb = next((v for v in (stem, stem + "e", stem[:-1]) if v in _BASE), None)
+        point = _phrase(verb, " " + match["rest"]) if verb else None
+        if point:
+            points.append(point)
+    return points
 
 
 def _trim(point: str) -> str:

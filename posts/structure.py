@@ -16,6 +16,8 @@ _ANSWER = re.compile(r"\b(?:yes|no|often|usually|sometimes|absolutely|definitely
 def _section(headings: tuple[str, ...]) -> str | None:
     """'excluded', 'types', 'benefit' or None, from the innermost heading that says something."""
     for heading in reversed(headings):
+        if _benefit_question(heading):  # "Can it ease the physical symptoms?" asks what it does for them
+            return "benefit"
         if _EXCLUDED_HEADING.search(heading):
             return "excluded"
         if _BENEFIT_HEADING.search(heading) or _benefit_question(heading):

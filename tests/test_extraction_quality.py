@@ -171,8 +171,17 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   nordic_walking_arthritis_bullet_list.md cbb2f233dc0abefc / .labels.toml 54e1cc18a230bddf
 #   scar_tissue_massage_surgery_five_benefit_sentence.md 676bddbf3d40c6cd / .labels.toml 2521f36b22dc0f0d
 #   sound_bath_meditation_sleep_label_paragraphs.txt bca342904474fc7a / .labels.toml 697eda1722955bc8
+# Round 7 (8 new, written blind, scored at 8457c45): P 0.87 R 0.66 (27 matched, 31 predicted, 41 labelled).
+#   balneotherapy_mud_arthritis_webpage.html 5e825dcc16dd6518 / .labels.toml 7eb7bf2aa7189276
+#   dance_classes_balance_older_adults_qa.md 0fd66731749cbc96 / .labels.toml 614ebc2102d79647
+#   feldenkrais_back_pain_paragraphs.txt 6dbccae92752f218 / .labels.toml a1e225d91e4d6abc
+#   gua_sha_neck_tension_headings.md cb7365a97c31ad0e / .labels.toml e3f3aaa51ad20a46
+#   halotherapy_salt_room_breathing_labels.txt 9d54cbf63fdc3ece / .labels.toml 1e87707c93c3718a
+#   percussion_massage_gun_recovery_bullets.md b22bf3ae08268fac / .labels.toml 10cac218e030c812
+#   thai_massage_flexibility_one_sentence.txt 7ec5199e69b5b857 / .labels.toml 62676a6cb4e28951
+#   tui_na_shoulder_pain_numbered.md a39ee2a5cf27e6e3 / .labels.toml d3cafe418dd0375c
 # (the sidecars' split and note lines were edited afterwards to move them to tuning)
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 6: P 0.85, R 0.51); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 7: P 0.87, R 0.66); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

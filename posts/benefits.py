@@ -153,7 +153,7 @@ def _benefits_in(
     if not points and in_benefit_section:
         # Under "Benefits of …" the subject may be a warm pack or a pose, and the benefit may sit
         # in a "which …" clause; a verb that continues another subject's clause ("… and supports") still does not count.
-        points = _points_from_cue(text, None, allow_which=True, not_after_and=True)
+        points = _points_from_cue(text, None, allow_which=True, not_after_and=True) or _points_from_bare_verb(text)
     if not points:
         points = _outcome_points(text, in_benefit_section)
     elif _CLAUSES.search(text):

@@ -35,6 +35,8 @@ _VERBS = _VERB_WORDS + (
     r"looser|freer|fuller|steadier|softer|clearer|quieter|sharper|healthier|happier|straighter|taller|deeper|"
     r"more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
     r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
+    r"|leave(?=s?\s+(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|muscles|joints)\s+(?:feeling\s+)?"
+    r"(?:both\s+|much\s+|noticeably\s+)?(?:[a-z]+er|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|loose|calm)\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
     r"|get(?=s?\s+(?:you|people|patients|them)\s+(?:back|moving|walking|sleeping)\b)"
@@ -44,12 +46,13 @@ _VERBS = _VERB_WORDS + (
 )
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
-    rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will)\s+{_VERB_FORM}\b"
+    rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will|"
+    rf"(?:tends?|seems?|starts?|begins?|is likely|are likely) to)\s+{_VERB_FORM}\b"
     rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
     # a plural subject takes the bare verb: "the classes give them …", "regular sessions ease …"
     rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines|we|therapists|"
     rf"physios|physiotherapists|practitioners|teachers|hands|stones|cups|strips|techniques|therapies|lessons)\s+"
-    rf"(?:(?:also|often|gently|usually|can|may|will)\s+)?"
+    rf"(?:(?:also|often|gently|usually|can|may|will|\w+ly)\s+)?"
     rf"(?P<verb4>{_VERBS.replace('?P<enabler>', '?P<enabler4>')})\b",
     re.IGNORECASE,
 )
@@ -72,8 +75,13 @@ _EASES_AS = {"less often": "reduces", "less frequently": "reduces", "fade": "eas
              "calm down": "calms", "drop": "reduces", "melt": "melts away", "ease off": "eases", "shrink": "reduces",
              "die down": "calms", "wear off": "eases"}
 _PEOPLE_FIND = re.compile(
-    r"\b(?:people|patients|clients|mothers|parents|women|men|you|many|most|they)\s+(?:\w+\s+)?"
-    r"(?:find|notice|report|say|feel|tell us)\s+(?:that\s+)?", re.IGNORECASE)
+    r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
+    r"participants|you|many|most|they)\s+(?:\w+\s+){0,3}?"
+    r"(?:find|notice|report|say|feel|tell us|mention)\s+(?:that\s+)?", re.IGNORECASE)
+# "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
+_EVIDENCE_FINDS = re.compile(
+    r"\b(?:studies|research|trials|evidence)\b[^,.;]{0,40}?\b(?:have\s+|has\s+)?(?:found|show|shows|shown|suggest|"
+    r"suggests)\s+(?:that\s+)?(?P<what>(?:fewer|less|more|better|lower|improved|reduced)\b[^,.;]*)", re.IGNORECASE)
 # "Clients tell us their sleep improves", "most clients find a session deeply relaxing".
 _GOOD_IMPROVES = re.compile(
     r"(?:their|your|his|her|the)\s+(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:(?:often|usually|soon|quickly|also)\s+)*"
@@ -92,6 +100,7 @@ _BECOMES = re.compile(
     re.IGNORECASE)
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
 _PEOPLE_REPORT = re.compile(
+    r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you)\s+"
     r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have|describe|mention)\s+"
     r"(?P<what>[^.;:]+)",
@@ -118,23 +127,24 @@ _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)"
 # "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":
 # people doing something they could not, said of the therapy's outcome.
 _PEOPLE_OUTCOME = re.compile(
-    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular)\s+(?:of\s+(?:our|the|your)\s+)?"
-    r"(?:regular\s+)?)?(?:people|patients|clients|users|students|attendees|regulars|"
+    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a number|lots|plenty|a few)\s+"
+    r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:regular\s+|class\s+|older\s+)?)?(?:people|patients|clients|users|students|"
+    r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|"
     r"(?:many|most|some)(?=\s+(?:also\s+)?(?:find|say|report|notice|tell)))\b"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|soon|also|will|are able to|"
-    r"(?:say|find|tell us|report|notice)(?: that)?(?: [^,.;]{0,50}?)? they(?: can)?)\s+)*"
+    r"(?:say|find|tell us|report|notice)(?: that)?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?"
+    r" they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
-    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are|is|were|will|can|could|would|often|usually|find|"
-    r"say|tell|report|notice|mention|describe)\b)"
-    r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:calmer|lighter|looser|stronger|steadier|better|more|less|relaxed|rested|refreshed|"
-    r"energi[sz]ed|lighter|freer|younger|taller|confident)\b))"
+    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are|is|were|will|can|could|would|often|usually|"
+    r"(?:\w+ly\s+)?(?:find|say|tell|report|notice|mention|describe))\b)"
+    r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:[a-z]+er|more|less|relaxed|rested|refreshed|energi[sz]ed|confident)\b))"
     r"[a-z][^.;:]*)",
     re.IGNORECASE,
 )
 _OUTCOME = re.compile(
-    r"\b(?:better|again|taller|straighter|less|fewer|more \w+|with (?:more |greater )?ease|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|energi[sz]ed|freer|more (?:easily|freely|comfortably|deeply|confidently)|the same day|sooner|faster|"
+    r"\b(?:better|again|taller|straighter|less|fewer|more \w+|with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|energi[sz]ed|freer|more (?:easily|freely|comfortably|deeply|confidently)|the same day|sooner|faster|"
     r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
     r"get back to|back to (?:work|sport|running|training|the gym)|"
     r"independently|on their own|comfortably|with ease|easier)\b", re.IGNORECASE)
@@ -200,6 +210,8 @@ _BENEFIT_NOUN = re.compile(
     r"comfort|freedom|energy|independence|calm|posture|movement|range of motion|control|support)\b", re.IGNORECASE)
 # Where a benefit's phrase stops: the rest of the clause is explanation, not the point.
 _CLAUSE_END = re.compile(
+    # "… and the buoyancy of the pool takes weight off": a new subject and its verb start a new clause
+    r"\sand\s+(?=(?:the|a|an|your|its|their)\s+[\w-]+(?:\s+[\w-]+){0,4}\s+[a-z]+s\b(?!\s+(?:and|or)\b))|"
     r",|;|:|\s[-–—]\s|\s(?:which|that|where|by|when|while|because|so that|in the area|thereby|as well as)\s",
     re.IGNORECASE,
 )
@@ -250,7 +262,7 @@ _VAGUE_NEXT = frozenset("with who in of for at on and or".split())
 
 
 # The benefit verbs' base forms, and those that enable a person to do something ("lets you …").
-_BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow", "let",
+_BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow", "let", "leave",
                                               "enable", "keep", "make", "mean", "cut", "get", "warm"}
 _ENABLERS = frozenset({"allow", "let", "enable"})
 _ENABLED_OBJECT = re.compile(

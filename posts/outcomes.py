@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from posts.cues import (_BECOMES, _BODY_SETTLES, _SYMPTOM_MILDER, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE, _EASES_AS, _FINDS_IT, _FINITE, _GOOD_IMPROVES,
+from posts.cues import (_BECOMES, _BODY_SETTLES, _EVIDENCE_FINDS, _SYMPTOM_MILDER, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE, _EASES_AS, _FINDS_IT, _FINITE, _GOOD_IMPROVES,
                         _OUTCOME, _PEOPLE_FIND, _PEOPLE_OUTCOME, _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN,
                         _SYMPTOM_EASES)
-from posts.points import _phrase, _point_from_label, _third_person, _trim
+from posts.points import _phrase, _point_from_label, _points_from_cue, _third_person, _trim
 
 
 def _people_outcome(text: str) -> list[str]:
@@ -37,7 +37,8 @@ def _people_outcome(text: str) -> list[str]:
         return listed
     # "walk out of the clinic and go back to work the same day": the part that carries the outcome
     parts = re.split(r"\s+and\s+", rest)
-    if len(parts) > 1 and _OUTCOME.search(parts[-1]) and not _OUTCOME.search(" and ".join(parts[:-1])):
+    if (len(parts) > 1 and _OUTCOME.search(parts[-1]) and not _OUTCOME.search(" and ".join(parts[:-1]))
+            and len(parts[0].split()) > 1):  # "turn and tilt the head further" keeps both verbs
         rest = parts[-1]
     verb, _, rest = rest.partition(" ")
     point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
@@ -99,7 +100,7 @@ def _people_find_good(text: str) -> list[str]:
     finds = _FINDS_IT.match(rest)
     if finds:
         return [_trim(f"is {finds['how']}{finds['rest']}")]
-    return []
+    return _becomes(rest)  # "members notice that their legs feel stronger"
 
 
 def _becomes(text: str) -> list[str]:
@@ -107,7 +108,8 @@ def _becomes(text: str) -> list[str]:
     easier" -> "makes turning your head easier"."""
     match = _BECOMES.match(text.rstrip(".!"))
     if not match or re.match(r"^(?:it|this|that|they|there|you|over|in|after|within|during|for|by|at|on|with)\b",
-                             match["what"], re.IGNORECASE):
+                             match["what"], re.IGNORECASE) or re.search(
+            r"\b(?:say|says|said|tell|tells|find|finds|report|reports|notice|notices|is|are|was|were)\b", match["what"]):
         return []
     if re.search(r"\b(?:worse|harder|longer to)\b", match["adj"], re.IGNORECASE):
         return []
@@ -127,11 +129,16 @@ def _people_gain(text: str) -> list[str]:
         verb, _, rest = used["what"].partition(" ")
         point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
         return [point] if point else []
+    evidence = _EVIDENCE_FINDS.search(text)
+    if evidence:
+        return [_trim(f"brings {_CLAUSE_END_NO_COMMA.split(evidence['what'], maxsplit=1)[0].strip()}")]
     report = _PEOPLE_REPORT.search(text)
     if report and re.match(r"^[a-z]+ing\b", report["what"]):
         return _gerund_points(report["what"])
-    if report and re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:[a-z]+er|less|fewer|more|improved|better)\b",
-                           report["what"]):
+    if report and (re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:[a-z]+er|less|fewer|more|improved|better)\b",
+                            report["what"])
+                   or re.match(r"^(?:a|an)\s+(?:[\w-]+\s+)?(?:drop|fall|reduction|decrease|improvement|boost|lift)\s+in\b",
+                               report["what"])):
         what = _CLAUSE_END_NO_COMMA.split(report["what"], maxsplit=1)[0].strip()
         return [_trim(f"brings {what}")]
     return []
@@ -181,10 +188,16 @@ _CLAUSES = re.compile(r",\s+and\s+(?:that\s+)?|;\s+")
 
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
-    return (_people_outcome(text) or _people_outcome(_after_means(text)) or _symptom_eases(text, in_benefit_section)
+    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text)) or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
                 if in_benefit_section else []))
+
+
+def _this_does(text: str) -> list[str]:
+    """"…, and that usually means less day-to-day pain": a clause whose subject is the benefit just named."""
+    this = re.match(r"^(?:that|this|which|it)\s+(?:(?:\w+ly|often|also|in turn)\s+)*(?=[a-z])", text, re.IGNORECASE)
+    return _points_from_cue(text[this.end():], None, at_start=True) if this else []
 
 
 def _body_settles(text: str) -> list[str]:
@@ -250,7 +263,8 @@ def _point_from_item(text: str) -> str | None:
     # "A quicker return to full training, so you can …": the benefit is the part before the comma
     text = re.split(r",\s+(?:so|which|something|meaning|as|because|and)\b|\s[-–—]\s", text, maxsplit=1)[0]
     words = text.split()
-    point = _point_from_label(text) if len(words) <= 12 else None
+    core = re.split(r",|\s(?:that|which|who|including)\b", text, maxsplit=1)[0]  # "Pain relief that, in trials, …"
+    point = _point_from_label(core) if len(core.split()) <= 8 else None
     if point:
         return point
     found = _symptom_eases(text, anywhere=True) or _becomes(text)

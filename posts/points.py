@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE,
+from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CUE,
                         _ENABLED_OBJECT, _ENABLERS, _FINITE, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST,
                         _PARTICIPLE, _PEOPLE, _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT)
 
@@ -17,6 +17,8 @@ def _point_from_label(label: str) -> str | None:
     label = re.sub(r"^(?:a|an|the)\s+", "", label.strip().rstrip(".:"), flags=re.IGNORECASE)
     first, _, rest = label.partition(" ")
     verb = _ADJECTIVE_VERBS.get(first.lower())
+    if rest and first.lower() != "is" and _base_verb(first) in _BASE and first.lower().endswith("s"):
+        return _trim(f"{first.lower()} {rest}")  # a heading that is the benefit: "Loosens tight muscles"
     if first.lower() in ("easier", "safer") and rest:  # "Easier sleep" -> "makes sleep easier"
         return _trim(f"makes {rest} {first.lower()}")
     if verb and rest:
@@ -113,6 +115,7 @@ _PEOPLE_BEFORE = (r"\b(?:people|patients|clients|pupils|mothers|mums|women|men|a
 
 def _points_from_bare_verb(text: str) -> list[str]:
     """"A quiet room and steady breathing calm a busy mind": a plural or compound subject takes the bare verb."""
+    text = text.rsplit(": ", 1)[-1]  # "The social side matters too: the tea and chat help people feel less lonely"
     for match in _BARE_VERB.finditer(text):
         before = text[: match.start()].strip()
         words = before.split()
@@ -136,15 +139,14 @@ def _base_verb(word: str) -> str:
     return word
 
 
-_CLAUSE_END_NO_THAT = re.compile(_CLAUSE_END_NO_COMMA.pattern.replace("which|that|", "which|"), re.IGNORECASE)
+_LIST_END = re.compile(r";|:|\s[-–—]\s|,\s(?:so|but|which)\s|\s(?:so that|because|by|thereby)\s", re.IGNORECASE)
 
 
 def _coordinated(rest: str) -> list[str]:
     """Split "muscle soreness, loosens tight fascia and improves sleep" at each further verb."""
-    head = _CLAUSE_END_NO_COMMA.split(rest, maxsplit=1)[0]
-    if len(re.sub(r"^\s*to\s", "", head).split()) <= 1:
-        # "narrow that gap and rebuild …": right after the verb, "that" is a determiner, not a relative pronoun
-        head = _CLAUSE_END_NO_THAT.split(rest, maxsplit=1)[0]
+    # A relative clause inside one benefit ("relieves the tightness that builds up at a desk, improves posture")
+    # does not end the list of benefits; a semicolon, colon, dash or ", but/so" does.
+    head = _LIST_END.split(rest, maxsplit=1)[0]
     cuts = [m for m in _NEXT_VERB.finditer(head)]
     if not cuts:
         return [rest]
@@ -165,6 +167,8 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
         thing = enabled["object"] or enabled["let"]
         who = "you" if _PEOPLE.search(thing) else re.sub(r"^(?:a|an)\s+", "the ", thing)
         rest, conjugated = " " + rest[enabled.end():], f"lets {who}"
+    if verb in ("leave", "help"):  # "leaves them feeling calmer" -> "leaves you feeling calmer"
+        rest = re.sub(r"^\s*(?:them|people|patients|clients)\b(?=\s+[a-z])", " you", rest)
     listed = _NOUN_LIST.match(rest)  # "loosens tight hamstrings, calves and hip flexors"
     phrase = (listed.group(0) if listed else _clause_head(rest)).strip().rstrip(".!?")
     relative = re.match(r"\s*((?:the|a|an|your)\s+)?[\w'-]+\s+(?:that|which)\s+", rest, re.IGNORECASE)
@@ -194,7 +198,8 @@ def _clause_head(rest: str) -> str:
     that stiff, heavy feeling"), and a comma after one or two words joins adjectives, not clauses."""
     splitter = _CLAUSE_END_AFTER_VERB if re.match(r"^\s*that\s", rest, re.IGNORECASE) else _CLAUSE_END
     head, *tail = splitter.split(rest, maxsplit=1)
-    if tail and len(head.split()) <= 2 and rest[len(head):].startswith(",") and not _CLAUSE_WORD.match(tail[0]):
+    joins = len(head.split()) <= 2 or re.match(r"^\s*(?:more|less)\s", tail[0] if tail else "")  # "a lighter, more upright"
+    if tail and joins and rest[len(head):].startswith(",") and not _CLAUSE_WORD.match(tail[0]):
         more = splitter.split(tail[0], maxsplit=1)[0]
         return f"{head},{more}" if more.strip() else head
     return head

@@ -180,8 +180,18 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   percussion_massage_gun_recovery_bullets.md b22bf3ae08268fac / .labels.toml 10cac218e030c812
 #   thai_massage_flexibility_one_sentence.txt 7ec5199e69b5b857 / .labels.toml 62676a6cb4e28951
 #   tui_na_shoulder_pain_numbered.md a39ee2a5cf27e6e3 / .labels.toml d3cafe418dd0375c
+# Round 8 (8 new, written blind, labels asked to be 3-10 words, scored at 11f5a06): P 0.71 R 0.48 (20 matched,
+# 28 predicted, 42 labelled).
+#   acupuncture_migraine_prevention_saved_page.html efdf85f1b4ce5289 / .labels.toml bf5d469b04028a95
+#   chiropractic_tension_headache_five_benefit_sentence.txt 805dc6a06f528cea / .labels.toml 29e456dda0c8eaf9
+#   cold_water_swimming_mood_paragraphs.txt 276f60aa26afd2e0 / .labels.toml 7a5f31277731df0e
+#   hydrotherapy_ms_heading_per_benefit.md 90011b04be941360 / .labels.toml 38aefdcf39336dd6
+#   lymphoedema_compression_bandaging_numbered_bold.md 66c9913d8e85b0a4 / .labels.toml 2022fb22ee83110b
+#   physiotherapy_tennis_elbow_label_paragraphs.txt 65604759e27acf0f / .labels.toml e4498d513d686f8f
+#   sports_massage_marathon_qa_mix.md e84eff0beac486c7 / .labels.toml 1b783a5c7ac76d6e
+#   yoga_office_back_pain_bullets.md 05b9f522e6bdb818 / .labels.toml b2b55d6949a30fce
 # (the sidecars' split and note lines were edited afterwards to move them to tuning)
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 7: P 0.87, R 0.66); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 8: P 0.71, R 0.48); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

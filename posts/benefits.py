@@ -26,12 +26,12 @@ import re
 from dataclasses import dataclass
 
 from posts.article import Article, Sentence
-from posts.cues import (_BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _STOPWORDS,
+from posts.cues import (_BASE, _BENEFIT_LIST, _OUTCOME, _SO_YOU_CAN, _COLON_LABEL, _CUE, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _STOPWORDS,
                         _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP, _TYPE_LIST, _TYPE_OBJECT_LIST,
                         _TYPE_OFFERED, _TYPE_SUBJECT_LIST, _TYPE_WE)
 from posts.errors import ArticleError
-from posts.outcomes import _CLAUSES, _outcome_points, _people_outcome, _point_from_item
-from posts.points import (_participle_points, _phrase, _point_from_label, _point_from_noun, _points_from_bare_verb,
+from posts.outcomes import _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can
+from posts.points import (_base_verb, _participle_points, _phrase, _point_from_label, _point_from_noun, _points_from_bare_verb,
                           _points_from_cue)
 from posts.structure import _label_only, _section, _Unit, _units
 
@@ -101,6 +101,8 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
     label_words = content_words(label)
     for sentence, points in found:
         named = [point for point in points if label_words & content_words(point)]
+        if named and re.search(r"\band\b", label):  # "Fewer and milder attacks" names two
+            return [_benefit(sentence, point) for point in points]
         if named:  # "Quick pain relief: cold numbs the nerve endings, which dulls sharp pain": the pain part
             return [_benefit(sentence, point) for point in named]
     if found:
@@ -111,8 +113,12 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
 
 
 def _benefits_of_item(sentence: Sentence) -> list[Benefit]:
+    return [_benefit(sentence, point) for point in _with_participles(_item_points(sentence.text), sentence.text)]
+
+
+def _item_points(text: str) -> list[str]:
     """A list item under a benefit heading: "Restores strength …", "Better sleep", "Teaches you …"."""
-    text = sentence.text.rstrip(".!")
+    text = text.rstrip(".!")
     if _NOT_A_BENEFIT.search(text):
         return []
     points = (
@@ -123,13 +129,14 @@ def _benefits_of_item(sentence: Sentence) -> list[Benefit]:
         or _people_outcome(text)
     )
     if points:
-        return [_benefit(sentence, point) for point in points]
+        return points
     first, _, rest = text.partition(" ")
-    if re.fullmatch(r"[A-Z]?[a-z]+(?<!s)s", first) and rest:
+    if re.fullmatch(r"[A-Z]?[a-z]+(?<!s)s", first) and rest and _base_verb(first) in _BASE:
         # An item that starts with a verb ("Teaches you …", "Shortens recovery time …").
-        return [_benefit(sentence, _phrase(first.lower()[:-1], " " + rest, conjugated=first.lower()) or "")]
+        point = _phrase(first.lower()[:-1], " " + rest, conjugated=first.lower())
+        return [point] if point else []
     point = _point_from_item(text)
-    return [_benefit(sentence, point)] if point else []
+    return [point] if point else []
 
 
 def _benefits_in(
@@ -160,6 +167,9 @@ def _benefits_in(
         # "The warm water loosens tight muscles, and many patients tell us they move more freely"
         points = points + [p for p in _outcome_points(_CLAUSES.split(text, maxsplit=1)[-1], in_benefit_section)
                            if p not in points]
+    if points and _OUTCOME.search(_SO_YOU_CAN.search(text)[0] if _SO_YOU_CAN.search(text) else ""):
+        # "Repeated cold exposure trains the stress response, so that you react less sharply"
+        points = points + [p for p in _so_you_can(text) if p not in points]
     if in_benefit_section:
         points = _with_participles(points, text)
     return [_benefit(sentence, point) for point in points]

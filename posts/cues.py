@@ -34,8 +34,9 @@ _VERBS = _VERB_WORDS + (
     r"|make(?=s?\s+(?:[\w-]+\s+){0,4}?(?:milder|easier|lighter|shorter|less|fewer|smoother|safer|stronger|calmer|"
     r"looser|freer|fuller|steadier|softer|clearer|quieter|sharper|healthier|happier|straighter|taller|deeper|"
     r"more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
+    r"|put(?=s?\s+(?:\w+\s+)?less\s+(?:stress|strain|pressure|load|weight)\s+on\b)"
     r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
-    r"|leave(?=s?\s+(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|muscles|joints)\s+(?:feeling\s+)?"
+    r"|leave(?=s?\s+(?:(?:most|many|some)\s+)?(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|muscles|joints)\s+(?:feeling\s+)?"
     r"(?:both\s+|much\s+|noticeably\s+)?(?:[a-z]+er|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|loose|calm)\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
@@ -48,6 +49,8 @@ _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
     rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will|"
     rf"(?:tends?|seems?|starts?|begins?|is likely|are likely) to)\s+{_VERB_FORM}\b"
+    # "a regular dip has eased their symptoms"
+    rf"|\b(?:has|have)\s+(?:\w+ly\s+|also\s+)?(?P<verb5>{_VERB_WORDS})(?:d|ed)\b"
     rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
     # a plural subject takes the bare verb: "the classes give them …", "regular sessions ease …"
     rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines|we|therapists|"
@@ -62,7 +65,7 @@ _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
             r"leaking|leaks|migraines?|attacks|flare-ups|episodes|chatter)")
 _SYMPTOM_EASES = re.compile(
-    rf"(?P<what>(?:[\w'-]+\s+){{0,3}}?{_SYMPTOM}(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
+    rf"(?P<what>(?:[\w'-]+,?\s+){{0,3}}?{_SYMPTOM}(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
     r"(?:\s+(?:after|in|around|from|of|on|at)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
     r"(?:(?:often|usually|gradually|quickly|soon|steadily|noticeably|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should)\s+)*"
@@ -85,7 +88,8 @@ _EVIDENCE_FINDS = re.compile(
 # "Clients tell us their sleep improves", "most clients find a session deeply relaxing".
 _GOOD_IMPROVES = re.compile(
     r"(?:their|your|his|her|the)\s+(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:(?:often|usually|soon|quickly|also)\s+)*"
-    r"(?:improves?|gets? better|deepens?|returns?|comes? back|recovers?|lifts?|brightens?)\b(?P<rest>[^,.;:]*)",
+    r"(?P<verb>improves?|gets? better|deepens?|returns?|comes? back|recovers?|lifts?|brightens?|settles?|calms? down|"
+    r"loosens?(?: up)?|heals?)\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE)
 _FINDS_IT = re.compile(
     r"(?:a|each|every|the|their|our|this)?\s*(?:session|treatment|massage|class|it)s?\s+(?P<how>(?:\w+ly\s+)?"
@@ -110,14 +114,16 @@ _PEOPLE_USE_TO = re.compile(
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|many|you)\s+(?:\w+\s+)?"
     r"(?:use|choose|try|turn to|book)\s+(?:[\w-]+\s+){1,4}?to\s+(?P<what>[a-z][^.;:]*)", re.IGNORECASE)
 # "…, so you can keep training while you recover": what the therapy lets people do.
-_SO_YOU_CAN = re.compile(r"\bso\s+(?:that\s+)?(?:you|they|patients|people|clients)\s+(?:can|could|are able to)\s+"
-                         r"(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
+_SO_YOU_CAN = re.compile(
+    r"\bso\s+(?:that\s+)?(?:over\s+[\w ]{1,20}?,?\s+)?"
+    r"(?:(?P<you>you)\s+(?:can\s+|could\s+|are able to\s+)?|(?P<who>[\w-]+(?:\s+[\w-]+){0,7}?)\s+(?:can|could|are able to)\s+)"
+    r"(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
 # "your breathing tends to slow", "your heart rate comes down": the body settling, said of a session.
 _BODY_SETTLES = re.compile(
     r"\b(?:your|their|the)\s+(?P<what>breathing|breath|heart rate|pulse|blood pressure|mind|thoughts|nervous system|"
-    r"muscles|body|shoulders|jaw)\s+(?:(?:tends?\s+to|starts?\s+to|begins?\s+to|often|usually|gradually|soon|will)\s+)*"
+    r"muscles|body|shoulders|jaw|(?:[\w-]+,?\s+){0,2}?(?:tissue|skin|scar|joints?|limbs?|legs|neck))\s+(?:(?:tends?\s+to|starts?\s+to|begins?\s+to|often|usually|gradually|soon|will)\s+)*"
     r"(?P<verb>slows?(?:\s+down)?|comes?\s+down|drops?|settles?|steadies|steady|calms?(?:\s+down)?|quietens?|"
-    r"relax(?:es)?|deepens?|softens?|lets?\s+go|unwinds?|eases?)\b", re.IGNORECASE)
+    r"relax(?:es)?|deepens?|softens?|lets?\s+go|unwinds?|eases?|loosens?|heals?)\b", re.IGNORECASE)
 # "the attacks they do have are less intense": a symptom made milder.
 _SYMPTOM_MILDER = re.compile(
     rf"(?P<what>(?:[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+(?:[a-z]+\s+){{0,3}}?(?:are|is|become|becomes|get|gets|feel|feels)\s+"
@@ -127,14 +133,15 @@ _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)"
 # "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":
 # people doing something they could not, said of the therapy's outcome.
 _PEOPLE_OUTCOME = re.compile(
-    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a number|lots|plenty|a few)\s+"
+    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|"
+    r"plenty|a few)\s+"
     r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:regular\s+|class\s+|older\s+)?)?(?:people|patients|clients|users|students|"
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|"
     r"(?:many|most|some)(?=\s+(?:also\s+)?(?:find|say|report|notice|tell)))\b"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|soon|also|will|are able to|"
-    r"(?:say|find|tell us|report|notice)(?: that)?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?"
+    r"(?:say|find|tell us|report|notice|add|agree)(?: that)?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?"
     r" they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are|is|were|will|can|could|would|often|usually|"
@@ -144,7 +151,7 @@ _PEOPLE_OUTCOME = re.compile(
     re.IGNORECASE,
 )
 _OUTCOME = re.compile(
-    r"\b(?:better|again|taller|straighter|less|fewer|more \w+|with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|energi[sz]ed|freer|more (?:easily|freely|comfortably|deeply|confidently)|the same day|sooner|faster|"
+    r"\b(?:better|again|taller|straighter|less|fewer|more \w+|feel(?:s|ing)?\s+(?:\w+ly\s+)?[a-z]+er|with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|energi[sz]ed|freer|more (?:easily|freely|comfortably|deeply|confidently)|the same day|sooner|faster|"
     r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
     r"get back to|back to (?:work|sport|running|training|the gym)|"
     r"independently|on their own|comfortably|with ease|easier)\b", re.IGNORECASE)
@@ -180,7 +187,7 @@ _NEXT_VERB = re.compile(
     re.IGNORECASE,
 )
 _BENEFIT_HEADING = re.compile(
-    r"\b(?:benefits?|advantages?|reasons?|why\b|pros\b|goals?\b|results\b|outcomes?\b|gains\b|good for\b|"
+    r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|pros\b|goals?\b|results\b|outcomes?\b|gains\b|good for\b|"
     r"(?:notice|report|enjoy|love)\b|what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?)\b|"
     r"what\b(?!\s+to\b).*\bdo\s*$|how\b.*\b(?:helps?|can help|works? for)\b)",
     re.IGNORECASE,
@@ -224,9 +231,13 @@ _NOUN_LIST = re.compile(
     rf"^\s*[^,;:.]*?[a-z][\w'-]*(?:,\s+{_LIST_WORD}(?:\s+{_LIST_WORD}){{0,3}}){{1,4}},?\s+(?:and|or)\s+"
     rf"{_LIST_WORD}(?:\s+{_LIST_WORD}){{0,3}}(?=\s*(?:[.;:!?]|$))"
 )
-_ELABORATION = re.compile(r"^(?:this|these|that|those|it|they|such)\b", re.IGNORECASE)
+# "This improved circulation can also …" elaborates the sentence before; "That said, …" and "It" (the therapy) do not.
+_ELABORATION = re.compile(r"^(?:this|these|that(?!\s+said\b)|those|they|such)\b", re.IGNORECASE)
 _NOT_A_BENEFIT = re.compile(
-    r"\b(?:should|consult|ask your|book|call us|contact|symptoms?|caused? by|occurs when|risk factors?|"
+    # "book" as a call to action, not "clients who book an evening appointment"; symptoms as a description
+    # ("symptoms include …"), not "has eased their symptoms"
+    r"\b(?:should|consult|ask your|(?<!who )book|call us|contact|caused? by|occurs when|risk factors?|signs and symptoms|"
+    r"symptoms?\s+(?:include|are|can include|may include|such as|like|of\b[^.]*\b(?:include|are))|"
     r"shop|join our|sign up|subscribe|buy|order now|visit our|speak to your|talk to your|see your doctor)\b",
     re.IGNORECASE,
 )
@@ -250,7 +261,8 @@ _THERAPY_WORDS = frozenset(
     # what delivers it: "the tape", "the suction", "each lesson". Not the practitioner: "the therapist stretches
     # the skin" describes a session; the practitioner's claims count under a benefit heading (any subject there).
     "tape taping cups cupping suction stones stone lesson lessons plan appointment appointments "
-    "strokes pull lift approach method attention hour minutes visit visits heat warmth".split()
+    "strokes pull lift approach method attention hour minutes visit visits heat warmth dip dips soak soaks swim swims "
+    "plunge bath baths".split()
 )
 _TITLE_NOISE = frozenset("how why what the benefits benefit of for and with can your you ways to a an in on".split())
 # "helps people living with …" says nothing; "helps you return to sport" does.
@@ -263,7 +275,7 @@ _VAGUE_NEXT = frozenset("with who in of for at on and or".split())
 
 # The benefit verbs' base forms, and those that enable a person to do something ("lets you …").
 _BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow", "let", "leave",
-                                              "enable", "keep", "make", "mean", "cut", "get", "warm"}
+                                              "enable", "keep", "make", "mean", "cut", "get", "warm", "put", "guide"}
 _ENABLERS = frozenset({"allow", "let", "enable"})
 _ENABLED_OBJECT = re.compile(
     r"^\s*(?P<object>(?:[\w-]+\s+){0,2}?[\w-]+)\s+to\s+(?=[a-z])"  # allows/enables X to …

@@ -36,7 +36,11 @@ def _people_outcome(text: str) -> list[str]:
     if listed:
         return listed
     # "walk out of the clinic and go back to work the same day": the part that carries the outcome
-    parts = re.split(r"\s+and\s+", rest)
+    parts = re.split(r"\s+and\s+", _CLAUSE_END.split(rest, maxsplit=1)[0])
+    if len(parts) == 2 and all(_OUTCOME.search(part) and len(part.split()) > 1 for part in parts):
+        # "they feel calmer and sleep better": two outcomes
+        return [p for p in (_phrase(part.split()[0].lower(), " " + part.partition(" ")[2],
+                                    conjugated=f"helps you {part.split()[0].lower()}") for part in parts) if p]
     if (len(parts) > 1 and _OUTCOME.search(parts[-1]) and not _OUTCOME.search(" and ".join(parts[:-1]))
             and len(parts[0].split()) > 1):  # "turn and tilt the head further" keeps both verbs
         rest = parts[-1]
@@ -66,22 +70,29 @@ def _outcome_list(rest: str) -> list[str]:
     return points if len(points) >= 2 else []
 
 
+_AFTERCARE = re.compile(
+    r"\b(?:after (?:a|the|your|each) (?:session|treatment|massage|class)|next day|afterwards|normal|common|expect|may|might|"
+    r"within (?:a|one|24|48|an)|for a day|mild|brief|temporary|temporarily|if)\b", re.IGNORECASE)
+
+
 def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     """"Many patients find that leg pain and tingling settle …" -> "settles leg pain and tingling …".
 
-    Outside a benefit section the sentence must say people find it so: "mild soreness settles within a day" in
-    an aftercare paragraph is reassurance, not a benefit."""
+    Outside a benefit section the sentence must say people find it so, or be about the condition itself with no
+    mark of aftercare: "mild soreness settles within a day" is reassurance, not a benefit."""
     found = _PEOPLE_FIND.search(text)
     start = found.end() if found else 0
-    if not found and not anywhere:
+    if not found and not anywhere and _AFTERCARE.search(text):
         return []
     match = _SYMPTOM_EASES.match(text, start) if found else _SYMPTOM_EASES.search(text)
     if not match or (not found and match.start() > 0 and not re.match(r"^\W*$", text[: match.start()])):
         return []
     verb = " ".join(match["verb"].lower().split())
-    verb = _EASES_AS.get(verb) or _EASES_AS.get(" ".join(verb.split()[-2:])) or _third_person(verb)
     what = re.sub(r"^(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
     what = what[:1].lower() + what[1:]
+    if re.search(r"less (?:often|frequently)$", verb):  # "their migraines come less often" keeps its words
+        return [_trim(f"makes {what} {_base_form(verb)}{match['rest']}".strip())]
+    verb = _EASES_AS.get(verb) or _EASES_AS.get(" ".join(verb.split()[-2:])) or _third_person(verb)
     return [_trim(f"{verb} {what}{match['rest']}".strip())]
 
 
@@ -95,8 +106,10 @@ def _people_find_good(text: str) -> list[str]:
     if re.search(r"\b(?:if|unless|worse|not|never)\b", rest, re.IGNORECASE):
         return []
     good = _GOOD_IMPROVES.match(rest)
-    if good:
+    if good and good["verb"].lower().startswith("improve"):
         return [_trim(f"improves {good['what']}{good['rest']}")]
+    if good:  # "their elbow settles noticeably" -> "helps your elbow settle noticeably"
+        return [_trim(f"helps your {good['what']} {_base_form(good['verb'].lower())}{good['rest']}")]
     finds = _FINDS_IT.match(rest)
     if finds:
         return [_trim(f"is {finds['how']}{finds['rest']}")]
@@ -109,7 +122,8 @@ def _becomes(text: str) -> list[str]:
     match = _BECOMES.match(text.rstrip(".!"))
     if not match or re.match(r"^(?:it|this|that|they|there|you|over|in|after|within|during|for|by|at|on|with)\b",
                              match["what"], re.IGNORECASE) or re.search(
-            r"\b(?:say|says|said|tell|tells|find|finds|report|reports|notice|notices|is|are|was|were)\b", match["what"]):
+            r"\b(?:say|says|said|tell|tells|find|finds|report|reports|notice|notices|is|are|was|were|tends?)\b",
+            match["what"]) or re.search(r"\b(?:worse|louder|tighter|stiffer|heavier|harder|weaker|sorer)\b", match["adj"]):
         return []
     if re.search(r"\b(?:worse|harder|longer to)\b", match["adj"], re.IGNORECASE):
         return []
@@ -140,8 +154,18 @@ def _people_gain(text: str) -> list[str]:
                    or re.match(r"^(?:a|an)\s+(?:[\w-]+\s+)?(?:drop|fall|reduction|decrease|improvement|boost|lift)\s+in\b",
                                report["what"])):
         what = _CLAUSE_END_NO_COMMA.split(report["what"], maxsplit=1)[0].strip()
-        return [_trim(f"brings {what}")]
+        return _reported_list(report["what"]) or [_trim(f"brings {what}")]
     return []
+
+
+def _reported_list(what: str) -> list[str]:
+    """"fewer headache days, shorter headaches, looser muscles and better concentration": one point per gain."""
+    items = [_CLAUSE_END_NO_COMMA.split(item, maxsplit=1)[0].strip()
+             for item in re.split(r",\s*(?:and\s+)?", re.split(r"[;:]", what, maxsplit=1)[0]) if item.strip()]
+    if len(items) < 3:
+        return []
+    points = [_point_from_item(item) for item in items]
+    return [point for point in points if point] if all(points) else []
 
 
 def _gerund_points(what: str) -> list[str]:
@@ -196,7 +220,7 @@ def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
 
 def _this_does(text: str) -> list[str]:
     """"…, and that usually means less day-to-day pain": a clause whose subject is the benefit just named."""
-    this = re.match(r"^(?:that|this|which|it)\s+(?:(?:\w+ly|often|also|in turn)\s+)*(?=[a-z])", text, re.IGNORECASE)
+    this = re.match(r"^(?:(?:that|this|which|it)\s+)?(?:(?:\w+ly|often|also|in turn)\s+)*(?=[a-z])", text, re.IGNORECASE)
     return _points_from_cue(text[this.end():], None, at_start=True) if this else []
 
 
@@ -230,12 +254,18 @@ def _symptom_milder(text: str, anywhere: bool) -> list[str]:
 
 
 def _so_you_can(text: str) -> list[str]:
-    """"…, so you can keep training while you recover" -> "lets you keep training while you recover"."""
+    """"…, so you can keep training while you recover" -> "lets you keep training while you recover"; "so limbs that
+    feel heavy can move through a fuller range" -> "lets limbs that feel heavy move through a fuller range"."""
     match = _SO_YOU_CAN.search(text)
     if not match:
         return []
+    who = "you" if match["you"] or re.match(r"^(?:they|patients|people|clients)$", match["who"], re.IGNORECASE) \
+        else match["who"]
+    if who != "you" and not re.search(r"\b(?:limbs?|joints?|muscles?|legs?|arms?|back|neck|shoulders?|knees?|hips?|"
+                                      r"body|spine|hands?|feet|ankles?|wrists?|elbows?|mind)\b", who, re.IGNORECASE):
+        return []  # "so the garment can fit comfortably": not the patient's gain
     verb, _, rest = match["what"].partition(" ")
-    point = _phrase(verb.lower(), " " + rest, conjugated=f"lets you {verb.lower()}") if rest else None
+    point = _phrase(verb.lower(), " " + rest, conjugated=f"lets {who} {verb.lower()}") if rest else None
     return [point] if point else []
 
 
@@ -264,7 +294,8 @@ def _point_from_item(text: str) -> str | None:
     text = re.split(r",\s+(?:so|which|something|meaning|as|because|and)\b|\s[-–—]\s", text, maxsplit=1)[0]
     words = text.split()
     core = re.split(r",|\s(?:that|which|who|including)\b", text, maxsplit=1)[0]  # "Pain relief that, in trials, …"
-    point = _point_from_label(core) if len(core.split()) <= 8 else None
+    comparative = re.match(r"^(?:an?\s+)?(?:less|fewer|more|better|lower|[a-z]{3,}er)\b", core, re.IGNORECASE)
+    point = _point_from_label(core) if len(core.split()) <= (16 if comparative else 8) else None
     if point:
         return point
     found = _symptom_eases(text, anywhere=True) or _becomes(text)

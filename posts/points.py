@@ -14,6 +14,7 @@ def _point_from_label(label: str) -> str | None:
     """'Better balance' -> 'improves balance'; 'Quick pain relief' -> 'provides quick pain relief'."""
     if re.match(r"^(?:a|an)\s+(?:more|less)\s", label, re.IGNORECASE):  # "A more stable-feeling knee"
         return _trim(f"brings {label[:1].lower()}{label[1:].rstrip('.:')}")
+    article_used = bool(re.match(r"^an?\s", label.strip(), re.IGNORECASE))
     label = re.sub(r"^(?:a|an|the)\s+", "", label.strip().rstrip(".:"), flags=re.IGNORECASE)
     first, _, rest = label.partition(" ")
     verb = _ADJECTIVE_VERBS.get(first.lower())
@@ -24,7 +25,8 @@ def _point_from_label(label: str) -> str | None:
     if verb and rest:
         return _trim(f"{verb} {rest}")
     if rest and re.fullmatch(r"[a-z]{3,}(?:er|ier)", first.lower()) and first.lower() not in ("other", "under", "after"):
-        return _trim(f"brings {label[:1].lower()}{label[1:]}")  # "Looser back muscles" -> "brings looser back muscles"
+        article = "a " if article_used else ""  # "A quieter mind" -> "brings a quieter mind"
+        return _trim(f"brings {article}{label[:1].lower()}{label[1:]}")  # "Looser back muscles" -> "brings looser …"
     if re.match(r"^(?:quick|easy|simple|safe|gentle|comfortable|convenient)\s+to\s+\w", label, re.IGNORECASE):
         return _trim(f"is {label[:1].lower()}{label[1:]}")  # "Quick to start" -> "is quick to start"
     participle = _point_from_noun(label)
@@ -49,7 +51,7 @@ def _points_from_cue(
             or ("," in before and _FINITE.search(before))  # "A quiet, dim room …" is one subject; "If …, it …" is not
         ):
             return []
-        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b|this\b)(?:\w+\s+)?$", before, re.IGNORECASE):
+        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b|this\b|it\b)(?:\w+\s+)?$", before, re.IGNORECASE):
             continue
         if allow_which and re.search(r",\s+which\s+$", before, re.IGNORECASE):
             pass
@@ -62,13 +64,14 @@ def _points_from_cue(
             and not re.search(r"\bit\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
         ):
             continue  # something else does the helping ("better blood flow supports …")
-        if re.search(r"\b(?:while|whereas|where|until|unless|if)\b[^,;]*$", before, re.IGNORECASE):
+        if re.search(r"\b(?:while|whereas|where|until|unless|if|once|when|before|as soon as)\b[^,;]*$", before,
+                     re.IGNORECASE):
             continue  # "…, while the teacher encourages your body to lengthen": a subordinate clause, not the claim
         if re.search(_PEOPLE_BEFORE, before, re.IGNORECASE):
             continue  # "most patients can lift the arm higher": what people do is read by _people_outcome
         if re.search(rf"\b{_SYMPTOM}\s+(?:\w+ly\s+)?$", before, re.IGNORECASE):
             continue  # "the nagging ache eases …": the symptom eases (read by _symptom_eases), not a therapy verb
-        verb = _base_verb(match.group("verb") or match.group("verb3") or match.group("verb4"))
+        verb = _base_verb(match.group("verb") or match.group("verb3") or match.group("verb4") or match.group("verb5"))
         points = []
         for index, part in enumerate(_coordinated(text[match.end():])):
             if index:  # "…, loosens tight fascia": the part starts with its own verb
@@ -104,13 +107,13 @@ def _which_points(rest: str) -> list[str]:
     cue = _CUE.match(clause)
     if not cue:
         return []
-    verb = _base_verb(cue.group("verb") or cue.group("verb3") or cue.group("verb4"))
+    verb = _base_verb(cue.group("verb") or cue.group("verb3") or cue.group("verb4") or cue.group("verb5"))
     point = _phrase(verb, _coordinated(clause[cue.end():])[0])
     return [point] if point else []
 
 
 _PEOPLE_BEFORE = (r"\b(?:people|patients|clients|pupils|mothers|mums|women|men|athletes|runners|you|they)\s+"
-                  r"(?:(?:can|could|may|will|often|usually|also|soon|then)\s+)+$")
+                  r"(?:(?:can|could|may|will|often|usually|also|soon|then)\s+)*$")
 
 
 def _points_from_bare_verb(text: str) -> list[str]:
@@ -167,8 +170,8 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
         thing = enabled["object"] or enabled["let"]
         who = "you" if _PEOPLE.search(thing) else re.sub(r"^(?:a|an)\s+", "the ", thing)
         rest, conjugated = " " + rest[enabled.end():], f"lets {who}"
-    if verb in ("leave", "help"):  # "leaves them feeling calmer" -> "leaves you feeling calmer"
-        rest = re.sub(r"^\s*(?:them|people|patients|clients)\b(?=\s+[a-z])", " you", rest)
+    if verb in ("leave", "help"):  # "leaves most people feeling calmer" -> "leaves you feeling calmer"
+        rest = re.sub(r"^\s*(?:(?:most|many|some)\s+)?(?:them|people|patients|clients)\b(?=\s+[a-z])", " you", rest)
     listed = _NOUN_LIST.match(rest)  # "loosens tight hamstrings, calves and hip flexors"
     phrase = (listed.group(0) if listed else _clause_head(rest)).strip().rstrip(".!?")
     relative = re.match(r"\s*((?:the|a|an|your)\s+)?[\w'-]+\s+(?:that|which)\s+", rest, re.IGNORECASE)
@@ -178,10 +181,14 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
         return None
     if conjugated is None and re.match(r"^(?:them|it|this|these|those)\b(?:\s+\S+){0,2}$", phrase, re.IGNORECASE):
         return None  # "makes them stronger": whom, the sentence does not say
+    if re.search(r"\b(?:since (?:roman|ancient|medieval|victorian) times|for (?:centuries|thousands of years))\b", phrase,
+                 re.IGNORECASE):
+        return None  # history, not a claim about today's treatment
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
-                                       r"under)\b", phrase, re.IGNORECASE):
+                                       r"under|within|after|to|noticeably|quickly|gradually|\w+ly\s+(?:within|after|over))\b",
+                                       phrase, re.IGNORECASE):
         return None  # "the hands settle onto a restricted area": the verb is intransitive here, not a benefit
-    vague = _VAGUE_OBJECT.match(f"{verb} {phrase}")
+    vague = _VAGUE_OBJECT.match(f"{verb} {phrase}") if verb != "leave" else None  # "leaves you feeling calmer"
     if vague and (not vague["next"] or vague["next"].strip().lower() in _VAGUE_NEXT or vague["next"].endswith("ing")):
         return None
     return _trim(f"{conjugated or _third_person(verb)} {phrase}")
@@ -208,7 +215,7 @@ def _clause_head(rest: str) -> str:
 def _participle_points(text: str) -> list[str]:
     """"…, releasing that held tension" -> "releases that held tension" (a further benefit under a benefit heading)."""
     points = []
-    for match in re.finditer(r",\s+(?P<gerund>[a-z]+)ing\s+(?P<rest>[^,.;:]+)", text):
+    for match in re.finditer(r"(?:,|\swhile)\s+(?P<gerund>[a-z]+)ing\s+(?P<rest>[^,.;:]+)", text):
         stem = match["gerund"]
         verb = next((v for v in (stem, stem + "e", stem[:-1]) if v in _BASE), None)
         point = _phrase(verb, " " + match["rest"]) if verb else None
@@ -218,7 +225,11 @@ def _participle_points(text: str) -> list[str]:
 
 
 def _trim(point: str) -> str:
-    return " ".join(point.split()[:_MAX_POINT_WORDS])
+    """At most _MAX_POINT_WORDS words, and never ending on a dangling "and", "or" or comma."""
+    words = point.split()[:_MAX_POINT_WORDS]
+    while len(words) > 2 and words[-1].lower().rstrip(",") in ("and", "or", "but", "the", "a", "to", "of", "with", ""):
+        words.pop()
+    return " ".join(words).rstrip(",")
 
 
 def _point_from_noun(item: str) -> str:

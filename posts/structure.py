@@ -10,6 +10,7 @@ from posts.cues import _BARE_VERB, _BENEFIT_HEADING, _COLON_LABEL, _CUE, _EXCLUD
 
 _Unit = tuple[str, str | None, list[Sentence]]  # (kind, label, sentences)
 # "In many cases, yes.": the start of an answer, not a label.
+_FINITE_VERB = re.compile(r"\b(?:is|are|was|were|can|may|will|should|do|does|has|have)\b", re.IGNORECASE)
 _ANSWER = re.compile(r"\b(?:yes|no|often|usually|sometimes|absolutely|definitely|in many cases|for most)\b", re.IGNORECASE)
 
 
@@ -32,7 +33,7 @@ def _benefit_question(heading: str) -> bool:
     return heading.rstrip().endswith("?") and bool(
         re.match(r"^(?:can|could|does|do|will|would|is|are|may)\b", heading, re.IGNORECASE)
     ) and bool(_CUE.search(re.sub(r"^\w+\s+", "", heading)) or _BARE_VERB.search(heading)
-               or re.search(r"\bhelp\b", heading, re.IGNORECASE))
+               or re.search(r"\b(?:help|stop|make me|good for|work for|worth)\b", heading, re.IGNORECASE))
 
 
 def _units(sentences: list[Sentence]) -> list[_Unit]:
@@ -84,7 +85,8 @@ def _label(group: list[Sentence]) -> str | None:
         len(group) >= 2
         and len(words) <= 6
         and first.text.endswith((".", ":"))
-        and not _FINITE.search(first.text)
+        # a bold lead-in may say "you" ("Back to the things you love."), but a label has no verb of its own
+        and not (_FINITE_VERB if first.list_item else _FINITE).search(first.text)
         and not _CUE.search(first.text)
         and not _ANSWER.search(first.text)
         and (first.list_item or len(words) <= 5)

@@ -190,8 +190,17 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   physiotherapy_tennis_elbow_label_paragraphs.txt 65604759e27acf0f / .labels.toml e4498d513d686f8f
 #   sports_massage_marathon_qa_mix.md e84eff0beac486c7 / .labels.toml 1b783a5c7ac76d6e
 #   yoga_office_back_pain_bullets.md 05b9f522e6bdb818 / .labels.toml b2b55d6949a30fce
+# Round 9 (8 new, written blind, scored at 0ed7d20): P 0.85 R 0.59 (23 matched, 27 predicted, 39 labelled).
+#   acupuncture_knee_osteoarthritis_headings.md 9c5b3ced20843889 / .labels.toml 4eb283e25b61c0d5
+#   cold_therapy_sprains_bullets.md 7dcf68f1b4eb9dd6 / .labels.toml 2a4fa59c2125b443
+#   hamstring_sports_physiotherapy_qa.md 98aa8e418a4cf671 / .labels.toml b9bb097313f7e388
+#   infant_massage_colic_numbered.md a79880e5ed393e56 / .labels.toml 5e9f16435e4ed3bd
+#   massage_sciatica_paragraphs.txt 5269b7c7e42d89c4 / .labels.toml 268645c8d4b24415
+#   rotator_cuff_physical_therapy_label_paragraphs.txt 1345ef1e22d870a2 / .labels.toml 179bf9585fe2965e
+#   trigger_point_massage_plantar_fasciitis_page.html 2f8cd23ba076b35a / .labels.toml c98e6a042c9dc17a
+#   yoga_sciatica_five_benefit_sentence.txt 11afbd6744985850 / .labels.toml 5f55e6f772aae96b
 # (the sidecars' split and note lines were edited afterwards to move them to tuning)
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 8: P 0.71, R 0.48); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 9: P 0.85, R 0.59); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from posts.errors import PostTooLongError
-from posts.hashtags import Span, find_hashtags, find_links
+from posts.hashtags import hashtag_spans, link_spans
 from posts.platforms import graphemes, rules_for
 
 BLUESKY_TAG_MAX_GRAPHEMES = 64
@@ -69,21 +69,23 @@ def bluesky_facets(text: str) -> list[dict[str, Any]]:
 def _bluesky_payload_and_warnings(text: str) -> tuple[dict[str, Any], list[str]]:
     """The payload and the warnings from one pass over the tags (each counted in graphemes once)."""
     facets, warnings = [], []
-    for span in find_hashtags(text):
-        if graphemes(span.value) <= BLUESKY_TAG_MAX_GRAPHEMES:
-            facets.append(_facet(text, span, {"$type": "app.bsky.richtext.facet#tag", "tag": span.value}))
+    ascii_text = text.isascii()
+    for start, end, tag in hashtag_spans(text):
+        if graphemes(tag) <= BLUESKY_TAG_MAX_GRAPHEMES:
+            facets.append(_facet(text, start, end, {"$type": "app.bsky.richtext.facet#tag", "tag": tag}, ascii_text))
         else:
-            warnings.append(f"#{span.value[:20]}… is longer than {BLUESKY_TAG_MAX_GRAPHEMES} graphemes: "
+            warnings.append(f"#{tag[:20]}… is longer than {BLUESKY_TAG_MAX_GRAPHEMES} graphemes: "
                             "Bluesky will not make it a tag")
-    for span in find_links(text):
-        facets.append(_facet(text, span, {"$type": "app.bsky.richtext.facet#link", "uri": span.value}))
+    for start, end, url in link_spans(text):
+        facets.append(_facet(text, start, end, {"$type": "app.bsky.richtext.facet#link", "uri": url}, ascii_text))
     facets.sort(key=lambda facet: facet["index"]["byteStart"])
     return {"text": text, "facets": facets}, warnings
 
 
-def _facet(text: str, span: Span, feature: dict[str, str]) -> dict[str, Any]:
-    start = len(text[: span.start].encode("utf-8"))
-    end = start + len(text[span.start:span.end].encode("utf-8"))
+def _facet(text: str, start: int, end: int, feature: dict[str, str], ascii_text: bool) -> dict[str, Any]:
+    """The facet for ``text[start:end]`` at UTF-8 byte offsets (in an ASCII text, the character offsets)."""
+    if not ascii_text:
+        start, end = len(text[:start].encode("utf-8")), len(text[:end].encode("utf-8"))
     return {"index": {"byteStart": start, "byteEnd": end}, "features": [feature]}
 
 
@@ -112,6 +114,8 @@ def _instagram_payload(text: str) -> dict[str, Any]:
 
 
 def _linkedin_warnings(text: str) -> list[str]:
+    if "@" not in text:  # every mention holds it
+        return []
     return [f"{mention} is sent as plain text: a LinkedIn mention needs the member's or page's URN"
             for mention in dict.fromkeys(_LINKEDIN_MENTION.findall(text))]
 

@@ -13,13 +13,13 @@ from typing import Callable
 import regex  # UAX #29 extended grapheme clusters (\X); the stdlib has no segmenter
 
 from posts import twitter
-from posts.hashtags import find_hashtags, find_links
+from posts.hashtags import hashtag_spans, link_spans
 
 URL_WEIGHT = 23  # Mastodon (and X) count every link as 23 characters, whatever its length
 _GRAPHEME = regex.compile(r"\X")
 # A grapheme that is (or carries) an emoji: pictographs, flags (regional indicators), keycaps.
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")
-_LINKEDIN_RESERVED = regex.compile(r"[\\|{}@\[\]()<>#*_~]")
+LINKEDIN_RESERVED = "\\|{}@[]()<>#*_~"  # little text's reserved characters (backslash first), each escaped with one
 
 
 # Code points that can join a grapheme cluster with a neighbour (UAX #29: Extend, ZWJ, SpacingMark, Prepend,
@@ -29,7 +29,7 @@ _JOINING = regex.compile(r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=P
 
 
 def graphemes(text: str) -> int:
-    if text.isascii() or _JOINING.search(text) is None:
+    if text.isascii() or twitter.screen_for(_JOINING).search(text) is None or _JOINING.search(text) is None:
         return len(text) - text.count("\r\n")
     return len(_GRAPHEME.findall(text))
 
@@ -50,9 +50,9 @@ def code_points(text: str) -> int:
 def graphemes_with_short_links(text: str) -> int:
     """Mastodon's rule: user-perceived characters, each http(s) link counting 23."""
     total, cursor = 0, 0
-    for link in find_links(text):
-        total += graphemes(text[cursor:link.start]) + URL_WEIGHT
-        cursor = link.end
+    for start, end, _ in link_spans(text):
+        total += graphemes(text[cursor:start]) + URL_WEIGHT
+        cursor = end
     return total + graphemes(text[cursor:])
 
 
@@ -79,16 +79,21 @@ def linkedin_commentary(text: str) -> str:
     (its name escaped too, so ``#back_pain`` -> ``{hashtag|\\#|back\\_pain}``), so tags still work.
     """
     parts, cursor = [], 0
-    for tag in find_hashtags(text):
-        parts.append(_escape_little_text(text[cursor:tag.start]))
-        parts.append("{hashtag|\\#|" + _escape_little_text(tag.value) + "}")
-        cursor = tag.end
+    for start, end, tag in hashtag_spans(text):
+        parts.append(_escape_little_text(text[cursor:start]))
+        parts.append("{hashtag|\\#|" + _escape_little_text(tag) + "}")
+        cursor = end
     parts.append(_escape_little_text(text[cursor:]))
     return "".join(parts)
 
 
 def _escape_little_text(text: str) -> str:
-    return _LINKEDIN_RESERVED.sub(lambda m: "\\" + m.group(0), text)
+    """Each of ``LINKEDIN_RESERVED`` preceded by a backslash (the backslashes first, so that none added is doubled)."""
+    text = text.replace("\\", "\\\\")
+    for char in LINKEDIN_RESERVED[1:]:
+        if char in text:
+            text = text.replace(char, "\\" + char)
+    return text
 
 
 def _same(text: str) -> str:
@@ -138,9 +143,9 @@ class PlatformRules:
         if self.byte_limit is not None and (size := utf8_bytes(sent)) > self.byte_limit:
             found.append(f"{size} bytes is over {self.name}'s limit of {self.byte_limit} bytes")
         if cap is not None:
-            tags = find_hashtags(text)
+            tags = hashtag_spans(text)
             if len(tags) > cap:
-                listed = ", ".join(f"#{tag.value}" for tag in tags)
+                listed = ", ".join(f"#{tag}" for _, _, tag in tags)
                 found.append(f"{len(tags)} hashtags ({listed}) is over {self.name}'s limit of {cap}{self.hashtag_hint}")
         if self.check is not None:
             found.extend(self.check(sent))

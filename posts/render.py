@@ -4,14 +4,68 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, MutableMapping
 
 import jinja2
+from jinja2.environment import TemplateModule
+from jinja2.runtime import Macro
 from jinja2.sandbox import SandboxedEnvironment
 
 from posts.errors import TemplateError
 
 TEMPLATE_SUFFIX = ".j2"
+
+# Every name ``getattr`` finds on a plain dict (the type's and object's attributes; a dict has no instance dict).
+_DICT_ATTRIBUTES = frozenset(dir(dict)) | frozenset(dict.__dict__) | frozenset(object.__dict__)
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja2's SandboxedEnvironment, with shortcuts where post templates spend their time, each giving what
+    SandboxedEnvironment gives (tests/test_fast_counts.py compares them, and the rendered posts):
+
+    - ``benefit.point`` on a plain ``dict`` (the campaign's context): the sandbox first asks ``getattr`` (a
+      dict has no attribute ``point``: an AttributeError raised and caught, the costly part) then falls back
+      to ``obj[name]``, returned without any safety check, else undefined. Names a dict does have
+      (``items``...) take the sandbox's own path.
+    - ``m.tags`` on an imported template module: a public name holding a ``Macro``, which the sandbox
+      returns after ``wrap_str_format`` (only for ``str.format`` methods) and ``is_safe_attribute`` (for a
+      name not starting with "_" on a plain object: always safe).
+    - calling such a macro (see ``call``), and each template's globals as a plain dict (see ``make_globals``).
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        # Jinja2 gives each template a ChainMap(template globals, environment globals) so that later changes to
+        # the environment's globals show through; the Renderer never changes them once its environment exists,
+        # and a plain dict of the same names and values is several times cheaper where every render reads it
+        # (new_context copies it, Context lists its keys, each {% import %} compares those keys with it).
+        return {**self.globals, **(d or {})}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        kind = type(obj)
+        if kind is dict:
+            if attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except (TypeError, LookupError):
+                    return self.undefined(obj=obj, name=attribute)
+        elif kind is TemplateModule and not attribute.startswith("_"):
+            value = getattr(obj, attribute, None)
+            if type(value) is Macro:
+                return value
+        return super().getattr(obj, attribute)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # names as Jinja2's own
+        # A template's own macro: SandboxedEnvironment.is_safe_callable refuses an object only when
+        # ``getattr(obj, "unsafe_callable" / "alters_data", False)`` is true; Macro defines neither and
+        # templates cannot set attributes, so only an instance given one by Python code goes the long way.
+        if type(__obj) is Macro and _MACRO_UNFLAGGED:
+            flags = __obj.__dict__
+            if not (flags.get("unsafe_callable") or flags.get("alters_data")):
+                return __context.call(__obj, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+_MACRO_UNFLAGGED = not (getattr(Macro, "unsafe_callable", False) or getattr(Macro, "alters_data", False))
 
 
 class Renderer:
@@ -22,7 +76,7 @@ class Renderer:
 
     def __init__(self, search_paths: list[Path]) -> None:
         self.search_paths = [Path(p) for p in search_paths]
-        self._env = SandboxedEnvironment(
+        self._env = _Sandbox(
             loader=jinja2.FileSystemLoader([str(p) for p in self.search_paths]),
             undefined=jinja2.StrictUndefined,
             autoescape=False,  # posts are plain text, not HTML

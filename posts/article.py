@@ -49,6 +49,7 @@ class Sentence:
     line: int = -1  # index of its line (a paragraph, list item or heading) in the body
     list_item: bool = False  # the line was a bullet or numbered list item
     is_heading: bool = False  # the line was a heading: context for the sentences below, never a point itself
+    lead: str | None = None  # what introduces its list item: "What regulars notice:", a table's header row
 
 
 @dataclass(frozen=True)
@@ -289,11 +290,11 @@ def _sentences(lines: list[_Line]) -> tuple[str, list[Sentence]]:
             heading = line.text
             level = line.level or 2
             stack = [(lvl, text) for lvl, text in stack if lvl < level] + [(level, line.text)]
-        above = () if line.is_heading else tuple(text for _, text in stack) + ((line.lead,) if line.lead else ())
+        above = () if line.is_heading else tuple(text for _, text in stack)
         for start, end in _split_line(line.text):
             piece = line.text[start:end]
             sentences.append(Sentence(piece, offset + start, offset + end, None if line.is_heading else heading,
-                                      headings=above, line=index, list_item=line.is_list,
+                                      headings=above, line=index, list_item=line.is_list, lead=line.lead,
                                       is_heading=line.is_heading))
         body_parts.append(line.text)
         offset += len(line.text) + 1

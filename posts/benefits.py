@@ -94,7 +94,8 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
         text = _COLON_LABEL.sub("", sentence.text, count=1) if sentence is sentences[0] else sentence.text
         if _NOT_A_BENEFIT.search(text):
             continue
-        points = _points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
+        points = (_points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
+                  or _points_from_bare_verb(text))
         points = _with_participles(points, text)
         if points:
             found.append((sentence, points))
@@ -227,7 +228,7 @@ def _find_types(sentences: list[Sentence], title: str = "") -> list[str]:
             heads = [item.split()[-1].lower() for item in items if item.split()]
             if len(items) >= 2 and all(head == heads[0] and head in title_words for head in heads):
                 add(offered["items"])
-        elif _section(sentence.headings) == "types":
+        elif _section(sentence.headings + ((sentence.lead,) if sentence.lead else ())) == "types":
             for pattern in (_TYPE_SUBJECT_LIST, _TYPE_OBJECT_LIST, _TYPE_ANOTHER):
                 match = pattern.search(sentence.text)
                 if match:

@@ -9,7 +9,7 @@ _VERB_WORDS = (
     "help|reduce|improve|relieve|ease|prevent|boost|promote|increase|lower|release|decrease|"
     "enhance|alleviate|strengthen|restore|support|calm|loosen|relax|speed|lessen|soothe|"
     "stimulate|encourage|aid|decompress|stretch|steady|sharpen|shorten|heal|protect|correct|"
-    "stabilise|stabilize|mobilise|mobilize|lengthen|settle|train|"
+    "stabilise|stabilize|mobilise|mobilize|lengthen|settle|train|limit|"
     # the wider vocabulary clinic writers use for the same effects
     "deepen|quiet|quieten|soften|drain|clear|widen|lift|firm|unlock|retrain|rebuild|reset|melt|soothe|"
     "nourish|refresh|energise|energize|revive|regulate|realign|straighten|brighten|comfort|reassure|dampen|"
@@ -26,11 +26,12 @@ _VERBS = _VERB_WORDS + (
     r"|give(?=s?\s+(?:\w+\s+){0,4}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence)\b)"
     r"|bring(?=s?\s+(?:back|relief|down)\b)"
     r"|offer(?=s?\s+(?:\w+\s+){0,2}?relief\b)"
-    r"|take(?=s?\s+(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
+    r"|take(?=s?\s+(?:some\s+of\s+)?(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
     r"|show(?=s?\s+(?:you|them|patients|people|clients)\s+how\b)"
     r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients|the\s+(?:brain|body|muscles?|nerves?))\b)"
     r"|keep(?=s?\s+(?:[\w-]+\s+){0,3}?(?:moving|mobile|flexible|supple|steady|strong|active|healthy|loose|limber|"
-    r"working|going|upright|calm|relaxed|pain-free|independent|on track|in shape|on your feet)\b)"
+    r"working|going|upright|calm|relaxed|pain-free|independent|on track|in shape|on your feet|down|under control|at bay|"
+    r"in check)\b)"
     r"|make(?=s?\s+(?:[\w-]+\s+){0,4}?(?:milder|easier|lighter|shorter|less|fewer|smoother|safer|stronger|calmer|"
     r"looser|freer|fuller|steadier|softer|clearer|quieter|sharper|healthier|happier|straighter|taller|deeper|"
     r"more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
@@ -40,7 +41,8 @@ _VERBS = _VERB_WORDS + (
     r"(?:both\s+|much\s+|noticeably\s+)?(?:[a-z]+er|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|loose|calm)\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
-    r"|get(?=s?\s+(?:you|people|patients|them)\s+(?:back|moving|walking|sleeping)\b)"
+    r"|get(?=s?\s+(?:(?:most|many)\s+)?(?:you|people|patients|them|athletes|runners|clients)\s+(?:back|moving|walking|"
+    r"sleeping)\b)"
     r"|warm(?=s\s+(?:up\s+)?(?:the\s+|your\s+|cold\s+|stiff\s+|tight\s+)?\w+)"
     r"|(?P<enabler>allow|enable)(?=s?\s+(?:[\w-]+\s+){1,3}?to\s+[a-z])"
     r"|let(?=s?\s+(?:you|them|us|patients|people|clients|users|(?:many|most)\s+\w+)\s+(?!to\b|go\b)[a-z])"
@@ -48,7 +50,7 @@ _VERBS = _VERB_WORDS + (
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
     rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will|"
-    rf"(?:tends?|seems?|starts?|begins?|is likely|are likely) to)\s+{_VERB_FORM}\b"
+    rf"(?:tends?|seems?|starts?|begins?|is likely|are likely|(?:has|have) been shown|is known) to)\s+{_VERB_FORM}\b"
     # "a regular dip has eased their symptoms"
     rf"|\b(?:has|have)\s+(?:\w+ly\s+|also\s+)?(?P<verb5>{_VERB_WORDS})(?:d|ed)\b"
     rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
@@ -66,7 +68,7 @@ _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness
             r"leaking|leaks|migraines?|attacks|flare-ups|episodes|chatter)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'-]+,?\s+){{0,3}}?{_SYMPTOM}(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
-    r"(?:\s+(?:after|in|around|from|of|on|at)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
+    r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
     r"(?:(?:often|usually|gradually|quickly|soon|steadily|noticeably|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should)\s+)*"
     r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|go down|calm down|loosen|drop|lessen|clear|melt away|"
@@ -133,7 +135,7 @@ _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)"
 # "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":
 # people doing something they could not, said of the therapy's outcome.
 _PEOPLE_OUTCOME = re.compile(
-    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|"
+    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|a lot|"
     r"plenty|a few)\s+"
     r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:regular\s+|class\s+|older\s+)?)?(?:people|patients|clients|users|students|"
     r"attendees|regulars|"
@@ -141,6 +143,7 @@ _PEOPLE_OUTCOME = re.compile(
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|"
     r"(?:many|most|some)(?=\s+(?:also\s+)?(?:find|say|report|notice|tell)))\b"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|soon|also|will|are able to|"
+    r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
     r"(?:say|find|tell us|report|notice|add|agree)(?: that)?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?"
     r" they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
@@ -153,7 +156,7 @@ _PEOPLE_OUTCOME = re.compile(
 _OUTCOME = re.compile(
     r"\b(?:better|again|taller|straighter|less|fewer|more \w+|feel(?:s|ing)?\s+(?:\w+ly\s+)?[a-z]+er|with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|energi[sz]ed|freer|more (?:easily|freely|comfortably|deeply|confidently)|the same day|sooner|faster|"
     r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
-    r"get back to|back to (?:work|sport|running|training|the gym)|"
+    r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
     r"independently|on their own|comfortably|with ease|easier)\b", re.IGNORECASE)
 _BENEFIT_LIST = re.compile(
     r"\bbenefits?\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)", re.IGNORECASE

@@ -264,6 +264,9 @@ def _so_you_can(text: str) -> list[str]:
     if who != "you" and not re.search(r"\b(?:limbs?|joints?|muscles?|legs?|arms?|back|neck|shoulders?|knees?|hips?|"
                                       r"body|spine|hands?|feet|ankles?|wrists?|elbows?|mind)\b", who, re.IGNORECASE):
         return []  # "so the garment can fit comfortably": not the patient's gain
+    modal = re.search(r"\b(?:can|could|able)\b", match.group(0))
+    if match["you"] and not modal and not _OUTCOME.search(match["what"]):
+        return []  # "so you are never doing too much": no gain named
     verb, _, rest = match["what"].partition(" ")
     point = _phrase(verb.lower(), " " + rest, conjugated=f"lets {who} {verb.lower()}") if rest else None
     return [point] if point else []
@@ -304,8 +307,8 @@ def _point_from_item(text: str) -> str | None:
     relative = re.match(r"^(?P<subject>[\w' -]{2,40}?)\s+(?:that|which|who)\s+(?P<rest>[a-z][^,;:]*)$", text)
     if relative and _OUTCOME.search(relative["rest"]):
         return _trim(f"helps {relative['subject'][:1].lower()}{relative['subject'][1:]} {relative['rest']}")
-    if len(words) > 12 or _FINITE.search(text):
-        return None
+    if len(words) > 12 or _FINITE.search(text) or re.match(r"^[a-z]+s\s", text):
+        return None  # "limits how much bruising develops" is a verb phrase of its own, not a thing on offer
     bare = re.sub(r"^(?:a|an|the)\s+", "", text, flags=re.IGNORECASE)
     comparative = bool(re.fullmatch(r"[a-z]+(?:er|ier)", bare.split()[0].lower()))
     item = bare if comparative else text  # "brings looser muscles", "offers a way to avoid surgery"

@@ -62,6 +62,8 @@ def _points_from_cue(
             subjects is not None
             and not subjects & set(re.findall(r"[a-z]+", before.lower()))
             and not re.search(r"\bit\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
+            # "Releasing a tight piriformis also takes …": a gerund subject is the treatment's own action
+            and not re.match(r"^[A-Z][a-z]+ing\b[^,;]*$", before)
         ):
             continue  # something else does the helping ("better blood flow supports …")
         if re.search(r"\b(?:while|whereas|where|until|unless|if|once|when|before|as soon as)\b[^,;]*$", before,

@@ -51,7 +51,8 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
     subsections: dict[tuple[str, ...], list[Sentence]] = {}
     for group in lines.values():
         first = group[0]
-        section = _section(first.headings)
+        # a list's lead ("What our floaters notice:") sets the section, but is not a sub-heading of its own
+        section = _section(first.headings + ((first.lead,) if first.lead else ()))
         if section == "excluded":
             continue
         if (

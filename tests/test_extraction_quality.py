@@ -199,8 +199,17 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   rotator_cuff_physical_therapy_label_paragraphs.txt 1345ef1e22d870a2 / .labels.toml 179bf9585fe2965e
 #   trigger_point_massage_plantar_fasciitis_page.html 2f8cd23ba076b35a / .labels.toml c98e6a042c9dc17a
 #   yoga_sciatica_five_benefit_sentence.txt 11afbd6744985850 / .labels.toml 5f55e6f772aae96b
+# Round 10 (8 new, written blind, scored at edb3364): P 0.70 R 0.63 (26 matched, 37 predicted, 41 labelled).
+#   r10_acupuncture_fertility_one_sentence.txt 01059c7ac2384640 / .labels.toml bd55fcb57a2007e8
+#   r10_aquatic_exercise_pregnancy_back_qa.md a961f0678b00332c / .labels.toml 906e0cfd71722099
+#   r10_chiropractic_sciatica_saved_page.html e4abe8f63901a706 / .labels.toml 6549837ee02679c4
+#   r10_deep_tissue_desk_shoulders_labelled.txt 09e403d08729cbbe / .labels.toml e3010e9bb5096fb3
+#   r10_heat_packs_period_pain_bullets.md 657ccf53159decca / .labels.toml ed535c0e3b32a14b
+#   r10_lymphatic_massage_liposuction_numbered.md 558ab3f636bb06f1 / .labels.toml c3fce8bb0f942696
+#   r10_physio_ankle_sprain_benefit_headings.md a032627cbbe59d0a / .labels.toml adc444deca6fb85c
+#   r10_yoga_nidra_insomnia_prose.txt e9b967520ecab0c6 / .labels.toml e27f114c293b24fb
 # (the sidecars' split and note lines were edited afterwards to move them to tuning)
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 9: P 0.85, R 0.59); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 10: P 0.70, R 0.63); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -26,13 +26,14 @@ import re
 from dataclasses import dataclass
 
 from posts.article import Article, Sentence
-from posts.cues import (_BASE, _BENEFIT_LIST, _OUTCOME, _SO_YOU_CAN, _COLON_LABEL, _CUE, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _STOPWORDS,
-                        _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP, _TYPE_LIST, _TYPE_OBJECT_LIST,
-                        _TYPE_OFFERED, _TYPE_SUBJECT_LIST, _TYPE_WE)
+from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _OUTCOME,
+                        _SO_YOU_CAN, _STOPWORDS, _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP,
+                        _TYPE_LIST, _TYPE_OBJECT_LIST, _TYPE_OFFERED, _TYPE_SUBJECT_LIST, _TYPE_WE)
 from posts.errors import ArticleError
-from posts.outcomes import _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can
-from posts.points import (_base_verb, _participle_points, _phrase, _point_from_label, _point_from_noun, _points_from_bare_verb,
-                          _points_from_cue)
+from posts.outcomes import (_becomes, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
+                            _symptom_eases)
+from posts.points import (_base_verb, _participle_points, _phrase, _points_from_bare_verb, _points_from_cue,
+                          _point_from_label, _point_from_noun)
 from posts.structure import _label_only, _section, _Unit, _units
 
 
@@ -99,6 +100,11 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
         points = _with_participles(points, text)
         if points:
             found.append((sentence, points))
+    strong = _label_as_clause(label)
+    if strong:  # "Bruises fade faster.", "Swelling settles sooner": the label is itself the claim
+        evidence = found[0][0] if found else body[0] if body else sentences[0]
+        if not _NOT_A_BENEFIT.search(evidence.text):
+            return [_benefit(evidence, strong)]
     label_words = content_words(label)
     for sentence, points in found:
         named = [point for point in points if label_words & content_words(point)]
@@ -115,6 +121,17 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
 
 def _benefits_of_item(sentence: Sentence) -> list[Benefit]:
     return [_benefit(sentence, point) for point in _with_participles(_item_points(sentence.text), sentence.text)]
+
+
+def _label_as_clause(label: str) -> str | None:
+    """A label that says the benefit whole: "Bruises fade faster" -> "eases bruises faster", "Back to normal sooner"
+    -> "gets you back to normal sooner"; None for a label that only names it ("Better sleep")."""
+    text = label.strip().rstrip(".:!")
+    back = re.match(r"^back to\s+(?P<rest>.+)$", text, re.IGNORECASE)
+    if back:
+        return f"gets you back to {back['rest']}"
+    points = _symptom_eases(text, anywhere=True) or _becomes(text)
+    return points[0] if points else None
 
 
 def _item_points(text: str) -> list[str]:
@@ -166,8 +183,8 @@ def _benefits_in(
         points = _outcome_points(text, in_benefit_section)
     elif _CLAUSES.search(text):
         # "The warm water loosens tight muscles, and many patients tell us they move more freely"
-        points = points + [p for p in _outcome_points(_CLAUSES.split(text, maxsplit=1)[-1], in_benefit_section)
-                           if p not in points]
+        # "Mums-to-be tell us they sleep better, and the warm water can ease puffy ankles": any clause may hold one
+        points = points + [p for p in _outcome_points(text, in_benefit_section) if p not in points]
     if points and _OUTCOME.search(_SO_YOU_CAN.search(text)[0] if _SO_YOU_CAN.search(text) else ""):
         # "Repeated cold exposure trains the stress response, so that you react less sharply"
         points = points + [p for p in _so_you_can(text) if p not in points]

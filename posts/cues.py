@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
+# A comparative adjective ("looser", "steadier"), not a word that only ends like one.
+_ER = (r"(?!(?:rather|other|either|neither|whether|ever|never|over|under|after|later|together|water|shoulder|finger|"
+       r"number|paper|power|corner|centre|center|winter|summer|matter|order|member|partner)\b)[a-z]{3,}er")
+
 _VERB_WORDS = (
     "help|reduce|improve|relieve|ease|prevent|boost|promote|increase|lower|release|decrease|"
     "enhance|alleviate|strengthen|restore|support|calm|loosen|relax|speed|lessen|soothe|"
-    "stimulate|encourage|aid|decompress|stretch|steady|sharpen|shorten|heal|protect|correct|"
+    "stimulate|encourage|aid|decompress|stretch|steady|sharpen|heal|protect|correct|"
     "stabilise|stabilize|mobilise|mobilize|lengthen|settle|train|limit|"
     # the wider vocabulary clinic writers use for the same effects
     "deepen|quiet|quieten|soften|drain|clear|widen|lift|firm|unlock|retrain|rebuild|reset|melt|soothe|"
@@ -25,7 +29,7 @@ _VERBS = _VERB_WORDS + (
     r"|build(?=s?\s+(?:up\s+)?(?:\w+\s+)?(?:strength|muscles?|stamina|endurance|confidence|resilience|bone)\b)"
     r"|give(?=s?\s+(?:\w+\s+){0,4}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence)\b)"
     r"|bring(?=s?\s+(?:back|relief|down)\b)"
-    r"|offer(?=s?\s+(?:\w+\s+){0,2}?relief\b)"
+    r"|offer(?=s?\s+(?:(?:\w+\s+){0,2}?relief\b|an?\s+(?:[\w-]+\s+)?way\s+to\s))"
     r"|take(?=s?\s+(?:some\s+of\s+)?(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
     r"|show(?=s?\s+(?:you|them|patients|people|clients)\s+how\b)"
     r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients|the\s+(?:brain|body|muscles?|nerves?))\b)"
@@ -36,9 +40,12 @@ _VERBS = _VERB_WORDS + (
     r"looser|freer|fuller|steadier|softer|clearer|quieter|sharper|healthier|happier|straighter|taller|deeper|"
     r"more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
     r"|put(?=s?\s+(?:\w+\s+)?less\s+(?:stress|strain|pressure|load|weight)\s+on\b)"
+    # "shortens recovery time", not "sitting shortens the hip flexors"
+    r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:recovery|time|timeline|healing|course|wait|attacks?|episodes?|"
+    r"headaches?|flare-ups?)\b)"
     r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
     r"|leave(?=s?\s+(?:(?:most|many|some)\s+)?(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|muscles|joints)\s+(?:feeling\s+)?"
-    r"(?:both\s+|much\s+|noticeably\s+)?(?:[a-z]+er|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|loose|calm)\b)"
+    r"(?:both\s+|much\s+|noticeably\s+)?(?:" + _ER + r"|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|loose|calm)\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
     r"|get(?=s?\s+(?:(?:most|many)\s+)?(?:you|people|patients|them|athletes|runners|clients)\s+(?:back|moving|walking|"
@@ -98,7 +105,7 @@ _FINDS_IT = re.compile(
     r"(?:relaxing|calming|soothing|restful|refreshing|energi[sz]ing|comforting|reassuring|uplifting|restorative|"
     r"helpful|freeing))\b(?P<rest>[^,.;:]*)", re.IGNORECASE)
 # "Tight, heavy limbs feel lighter", "the skin becomes softer", "turning your head gets easier".
-_COMPARATIVE = r"(?:(?:\w+ly\s+)?(?:[a-z]+er|more\s+[a-z]+|less\s+[a-z]+))"
+_COMPARATIVE = rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+))"
 _BECOMES = re.compile(
     rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
     rf"(?P<verb>becomes?|feels?|gets?|grows?|turns?|looks?|is|are)\s+"
@@ -107,7 +114,8 @@ _BECOMES = re.compile(
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
 _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
-    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you)\s+"
+    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you|some|"
+    r"others)\s+"
     r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have|describe|mention)\s+"
     r"(?P<what>[^.;:]+)",
     re.IGNORECASE)
@@ -142,19 +150,21 @@ _PEOPLE_OUTCOME = re.compile(
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|"
     r"(?:many|most|some)(?=\s+(?:also\s+)?(?:find|say|report|notice|tell)))\b"
-    r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|soon|also|will|are able to|"
+    r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|often|soon|also|will|are able to|"
     r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
     r"(?:say|find|tell us|report|notice|add|agree)(?: that)?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?"
     r" they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are|is|were|will|can|could|would|often|usually|"
     r"(?:\w+ly\s+)?(?:find|say|tell|report|notice|mention|describe))\b)"
-    r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:[a-z]+er|more|less|relaxed|rested|refreshed|energi[sz]ed|confident)\b))"
+    r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:" + _ER + r"|more|less|relaxed|rested|refreshed|energi[sz]ed|confident)\b))"
     r"[a-z][^.;:]*)",
     re.IGNORECASE,
 )
 _OUTCOME = re.compile(
-    r"\b(?:better|again|taller|straighter|less|fewer|more \w+|feel(?:s|ing)?\s+(?:\w+ly\s+)?[a-z]+er|with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|energi[sz]ed|freer|more (?:easily|freely|comfortably|deeply|confidently)|the same day|sooner|faster|"
+    r"\b(?:better|again|taller|straighter|less|fewer|more \w+|feel(?:s|ing)?\s+(?:\w+ly\s+)?" + _ER + r"|"
+    r"with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|"
+    r"energi[sz]ed|freer|the same day|sooner|faster|"
     r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
     r"independently|on their own|comfortably|with ease|easier)\b", re.IGNORECASE)
@@ -278,7 +288,7 @@ _VAGUE_NEXT = frozenset("with who in of for at on and or".split())
 
 # The benefit verbs' base forms, and those that enable a person to do something ("lets you …").
 _BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow", "let", "leave",
-                                              "enable", "keep", "make", "mean", "cut", "get", "warm", "put", "guide"}
+                                              "enable", "keep", "make", "mean", "cut", "get", "warm", "put", "guide", "shorten"}
 _ENABLERS = frozenset({"allow", "let", "enable"})
 _ENABLED_OBJECT = re.compile(
     r"^\s*(?P<object>(?:[\w-]+\s+){0,2}?[\w-]+)\s+to\s+(?=[a-z])"  # allows/enables X to …

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from posts.cues import (_BECOMES, _BODY_SETTLES, _EVIDENCE_FINDS, _SYMPTOM_MILDER, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE, _EASES_AS, _FINDS_IT, _FINITE, _GOOD_IMPROVES,
-                        _OUTCOME, _PEOPLE_FIND, _PEOPLE_OUTCOME, _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN,
-                        _SYMPTOM_EASES)
-from posts.points import _phrase, _point_from_label, _points_from_cue, _third_person, _trim
+from posts.cues import (_BECOMES, _BODY_SETTLES, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE, _EASES_AS, _ER,
+                        _EVIDENCE_FINDS, _FINDS_IT, _FINITE, _GOOD_IMPROVES, _OUTCOME, _PEOPLE_FIND, _PEOPLE_OUTCOME,
+                        _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN, _SYMPTOM_EASES, _SYMPTOM_MILDER)
+from posts.points import _phrase, _points_from_cue, _point_from_label, _third_person, _trim
 
 
 def _people_outcome(text: str) -> list[str]:
@@ -85,7 +85,7 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     if not found and not anywhere and _AFTERCARE.search(text):
         return []
     match = _SYMPTOM_EASES.match(text, start) if found else _SYMPTOM_EASES.search(text)
-    if not match or (not found and match.start() > 0 and not re.match(r"^\W*$", text[: match.start()])):
+    if not match or (not found and not anywhere and match.start() > 0 and not re.match(r"^\W*$", text[: match.start()])):
         return []
     verb = " ".join(match["verb"].lower().split())
     what = re.sub(r"^(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
@@ -135,8 +135,8 @@ def _becomes(text: str) -> list[str]:
 def _people_gain(text: str) -> list[str]:
     """"Most athletes report lighter, looser legs" -> "brings lighter, looser legs"; "Athletes use cupping to recover
     between sessions" -> "helps you recover between sessions"."""
-    if re.search(r"\b(?:if|unless|worse|not|never)\b|(?<!less )(?<!fewer )\b(?:twitch|ache|sore|bruis|tender)", text,
-                 re.IGNORECASE):
+    if re.search(r"\b(?:if|unless|worse|not|never)\b|(?<!less )(?<!fewer )\b(?:twitch|ache|sore|bruis|tender)",
+                 re.split(r"\bthan\b", text, maxsplit=1)[0], re.IGNORECASE):  # "… than those who did not" compares
         return []  # "you may feel a twitch", "some report soreness": side effects, not gains
     used = _PEOPLE_USE_TO.search(text)
     if used:
@@ -149,7 +149,7 @@ def _people_gain(text: str) -> list[str]:
     report = _PEOPLE_REPORT.search(text)
     if report and re.match(r"^[a-z]+ing\b", report["what"]):
         return _gerund_points(report["what"])
-    if report and (re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:[a-z]+er|less|fewer|more|improved|better)\b",
+    if report and (re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:" + _ER + r"|less|fewer|more|improved|better)\b",
                             report["what"])
                    or re.match(r"^(?:a|an)\s+(?:[\w-]+\s+)?(?:drop|fall|reduction|decrease|improvement|boost|lift)\s+in\b",
                                report["what"])):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CUE,
-                        _ENABLED_OBJECT, _ENABLERS, _FINITE, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST,
-                        _PARTICIPLE, _PEOPLE, _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT)
+from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CUE, _ENABLED_OBJECT,
+                        _ENABLERS, _FINITE, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST, _PARTICIPLE, _PEOPLE,
+                        _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT)
 
 
 def _point_from_label(label: str) -> str | None:
@@ -63,7 +63,7 @@ def _points_from_cue(
             and not subjects & set(re.findall(r"[a-z]+", before.lower()))
             and not re.search(r"\bit\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
             # "Releasing a tight piriformis also takes …": a gerund subject is the treatment's own action
-            and not re.match(r"^[A-Z][a-z]+ing\b[^,;]*$", before)
+            and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into)\b[^,;]*$", before)
         ):
             continue  # something else does the helping ("better blood flow supports …")
         if re.search(r"\b(?:while|whereas|where|until|unless|if|once|when|before|as soon as)\b[^,;]*$", before,
@@ -74,8 +74,8 @@ def _points_from_cue(
         if re.search(rf"\b{_SYMPTOM}\s+(?:\w+ly\s+)?$", before, re.IGNORECASE):
             continue  # "the nagging ache eases …": the symptom eases (read by _symptom_eases), not a therapy verb
         verb = _base_verb(match.group("verb") or match.group("verb3") or match.group("verb4") or match.group("verb5"))
-        points = []
-        for index, part in enumerate(_coordinated(text[match.end():])):
+        points = _help_list(text[match.end():]) if verb == "help" else []
+        for index, part in enumerate([] if points else _coordinated(text[match.end():])):
             if index:  # "…, loosens tight fascia": the part starts with its own verb
                 part_verb, _, part = part.partition(" ")
                 part_verb = re.sub(r"(?:e?s)$", "", part_verb.lower()) if part_verb.lower() not in _BASE else part_verb.lower()
@@ -134,6 +134,27 @@ def _points_from_bare_verb(text: str) -> list[str]:
         if point:
             return [point]
     return []
+
+
+_NOT_A_VERB = frozenset("the a an your their this that these those its his her our more less any some".split())
+
+
+def _help_list(rest: str) -> list[str]:
+    """"help them manage stress, sleep more soundly, settle irregular cycles and feel more positive": one
+    "helps you …" point per thing it helps them do."""
+    listed = re.match(r"^\s+(?:(?:you|them|people|patients|clients|us)\s+)?(?:to\s+)?(?P<list>[^.;:]+)", rest)
+    if not listed:
+        return []
+    head = re.split(r",\s+(?:which|so|but|because)\b", listed["list"], maxsplit=1)[0]
+    parts = [part.strip() for part in re.split(r",\s*(?:and\s+|or\s+)?", head) if part.strip()]
+    if len(parts) < 2:
+        return []
+    parts[-1:] = re.split(r"\s+(?:and|or)\s+(?=[a-z]+\s)", parts[-1], maxsplit=1)
+    firsts = [part.split()[0].lower() for part in parts]
+    if len(parts) < 3 or any(word in _NOT_A_VERB or word.endswith(("ing", "s")) for word in firsts):
+        return []  # a list of things ("helps pain, stiffness and swelling"), not of things people do
+    return [p for p in (_phrase(word, " " + part.partition(" ")[2], conjugated=f"helps you {word}")
+                        for word, part in zip(firsts, parts)) if p]
 
 
 def _base_verb(word: str) -> str:
@@ -202,12 +223,19 @@ _CLAUSE_WORD = re.compile(r"^\s*(?:which|so|but|and|or|as|because|while|when|the
                           re.IGNORECASE)
 
 
+# Adjectives a list of adjectives may start with ("that stiff, heavy feeling"); a noun there is an apposition
+# ("releases prostaglandins, chemicals that …"), which ends the phrase.
+_PLAIN_ADJECTIVES = frozenset("stiff tight sore dull sharp deep long short hard soft weak tense firm warm cold hot".split())
+
+
 def _clause_head(rest: str) -> str:
     """The object of a benefit verb, up to where its clause ends. Right after the verb "that" is a determiner ("eases
     that stiff, heavy feeling"), and a comma after one or two words joins adjectives, not clauses."""
     splitter = _CLAUSE_END_AFTER_VERB if re.match(r"^\s*that\s", rest, re.IGNORECASE) else _CLAUSE_END
     head, *tail = splitter.split(rest, maxsplit=1)
-    joins = len(head.split()) <= 2 or re.match(r"^\s*(?:more|less)\s", tail[0] if tail else "")  # "a lighter, more upright"
+    last = head.split()[-1].lower() if head.split() else ""
+    adjective = re.search(r"(?:y|ful|ive|ous|al|ic|ed|er|ish|less)$", last) or last in _PLAIN_ADJECTIVES
+    joins = (len(head.split()) <= 2 and adjective) or re.match(r"^\s*(?:more|less)\s", tail[0] if tail else "")
     if tail and joins and rest[len(head):].startswith(",") and not _CLAUSE_WORD.match(tail[0]):
         more = splitter.split(tail[0], maxsplit=1)[0]
         return f"{head},{more}" if more.strip() else head

@@ -209,7 +209,19 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r10_physio_ankle_sprain_benefit_headings.md a032627cbbe59d0a / .labels.toml adc444deca6fb85c
 #   r10_yoga_nidra_insomnia_prose.txt e9b967520ecab0c6 / .labels.toml e27f114c293b24fb
 # (the sidecars' split and note lines were edited afterwards to move them to tuning)
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 10: P 0.70, R 0.63); see the scores with -s", strict=False)
+# Round 11 (8 new, written blind after the extractor was frozen at d9bf958, scored once): P 0.72 R 0.60 (26 matched,
+# 36 predicted, 43 labelled). It is the current held-out set; the next round of rule changes moves it to tuning.
+#   r11_acupuncture_chronic_neck_pain.md f16c78eec12f4369 / .labels.toml 4a87baa8c25e7359
+#   r11_contrast_water_therapy_athletes.md 21a77b0654089d6f / .labels.toml e958a4363623dba4
+#   r11_hydrotherapy_knee_osteoarthritis.html 3496e8a93e846e0b / .labels.toml 24f97c8717bf3ecb
+#   r11_kinesio_taping_shin_splints.md 93dbf2767b1db97a / .labels.toml 918e290ba8b474af
+#   r11_massage_fibromyalgia.txt df2dfd28b2dee969 / .labels.toml 2eefdb86ea8dc956
+#   r11_osteopathy_pregnancy_back_pain.md c2a9349aaf2ebbb9 / .labels.toml 4d6e8e4d32351038
+#   r11_physiotherapy_frozen_shoulder.md 7bbfffad58917146 / .labels.toml 48e060b2295ec89e
+#   r11_restorative_yoga_stress.txt b68017eab52ed38a / .labels.toml 13f3cd126e1832ee
+# Seven blind rounds (5-11) score P 0.70-0.87 and R 0.48-0.72 with no upward trend: each writer brings phrasings
+# the rules have not met. Rules alone do not reach the issue's 0.9 on unseen articles.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 11: P 0.72, R 0.60); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -8,7 +8,10 @@ one real `python -m scheduler publish` run. Floor ("baseline"): the time the net
 when channels are published in parallel and each channel's posts in order:
 ceil(posts / channels) x delay (20 x 100 ms = 2 s by default). Also checked from the server's log:
 every post arrived once, each channel's posts arrived in scheduled order, and no channel ever had
-two requests in flight at once. Prints the ratio last.
+two requests in flight at once (a request that arrived before the previous one's answer was written).
+Also printed: when the first request and the last answer came (from launch), and the CPU seconds of
+the publish run (its forked processes included) and of the server during it. Prints the ratio last.
+The run's SCHEDULER_PROCESSES is left to the tool (automatic) unless --processes is given.
 
     .venv/bin/python bench/parallel_channels.py                       # 1,000 posts over 50 channels (~2.5 s)
     .venv/bin/python bench/parallel_channels.py --posts 100 --channels 10   # quick (~1.5 s)
@@ -72,6 +75,25 @@ def check_log(log: list[dict], posts: int, channels: int) -> list[str]:
     return problems
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a live process (Linux /proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of this process's waited-for children (0 where the resource module is missing)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000)
@@ -80,6 +102,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300, help="give up on the publish run after this many seconds")
     parser.add_argument("--workers", type=int, default=0,
                         help="SCHEDULER_WORKERS for the run (default: one per channel; the setting's own default is 8)")
+    parser.add_argument("--processes", type=int, default=0,
+                        help="SCHEDULER_PROCESSES for the run (default: not set, the tool's automatic choice)")
     args = parser.parse_args()
     floor = math.ceil(args.posts / args.channels) * args.delay
     server, base_url = local_server.start(delay=args.delay)
@@ -89,30 +113,42 @@ def main() -> None:
             queue_posts(db, args.posts, args.channels)
             env = {**os.environ, "SCHEDULER_DATABASE_URL": f"sqlite:///{db}", "OUTBOX_PATH": str(Path(folder) / "o.jsonl"),
                    "SCHEDULER_WORKERS": str(args.workers or args.channels)}
+            if args.processes:
+                env["SCHEDULER_PROCESSES"] = str(args.processes)
             for i in range(1, args.channels + 1):
                 env[f"MASTODON_C{i}_BASE_URL"] = f"{base_url}/c{i}"
                 env[f"MASTODON_C{i}_ACCESS_TOKEN"] = f"token-c{i}"
-            started = time.perf_counter()
+            server_cpu, children = cpu_seconds(server.pid), children_cpu_seconds()
+            launched, started = time.time(), time.perf_counter()
             try:
                 result = subprocess.run([sys.executable, "-m", "scheduler", "publish"], cwd=folder, env=env,
                                         capture_output=True, text=True, timeout=args.timeout)
             except subprocess.TimeoutExpired:
                 raise SystemExit(f"publish did not finish within {args.timeout:g} s")
             elapsed = time.perf_counter() - started
+            publish_cpu = children_cpu_seconds() - children
+            server_cpu = cpu_seconds(server.pid) - server_cpu if server_cpu is not None else None
             if result.returncode != 0:
                 raise SystemExit(f"publish exited {result.returncode}: {result.stderr[-800:]}")
             with sqlite3.connect(db) as conn:
                 counts = dict(conn.execute("SELECT status, COUNT(*) FROM posts GROUP BY status").fetchall())
-            problems = check_log(local_server.fetch_log(base_url), args.posts, args.channels)
+            log = local_server.fetch_log(base_url)
+            problems = check_log(log, args.posts, args.channels)
     finally:
         server.terminate()
         server.wait()
     if counts != {"published": args.posts}:
         problems.append(f"posts by state after the run: {counts}")
     print(f"{args.posts:,} posts over {args.channels} channels, server answers after {args.delay * 1000:g} ms, "
-          f"SCHEDULER_WORKERS={args.workers or args.channels}")
+          f"SCHEDULER_WORKERS={args.workers or args.channels}, "
+          f"SCHEDULER_PROCESSES={args.processes or env.get('SCHEDULER_PROCESSES') or 'automatic'}")
     print(f"publish took {elapsed:.2f} s; floor (each channel in order, channels in parallel) {floor:.2f} s; "
           f"one-at-a-time would be {args.posts * args.delay:.1f} s")
+    if log:
+        first, last = min(e["start"] for e in log) - launched, max(e["end"] for e in log) - launched
+        print(f"timeline: first request {first:.2f} s after launch, last answer at {last:.2f} s, exit {elapsed - last:.2f} s "
+              f"after it; CPU: publish {publish_cpu:.2f} s (user+sys), server "
+              + (f"{server_cpu:.2f} s" if server_cpu is not None else "unknown"))
     print("checks: " + ("every post published once, each channel in order, one request per channel at a time"
                         if not problems else "; ".join(problems)))
     print(f"ratio (publish / floor, target <= 1.3): {elapsed / floor:.2f}")

@@ -4,7 +4,7 @@ and returns data; the CLI only parses, calls one of these and prints."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
@@ -28,8 +28,9 @@ def plan(settings: Settings, campaign_path: str, now: datetime) -> list[PlannedP
 
 
 def queue(settings: Settings, campaign_path: str, now: datetime) -> EnqueueResult:
-    """Re-plan posts of a channel whose schedule changed, queue new posts, refill with evergreen repeats
-    (see scheduler.planner.queue_campaign); the result also has ``replanned`` and ``recycled``."""
+    """Re-plan posts of a channel whose schedule changed, queue new posts, refill with evergreen repeats, all
+    written in one transaction (see scheduler.planner.queue_campaign); the result also has ``replanned`` and
+    ``recycled``."""
     from scheduler.campaign import load_campaign
     from scheduler.planner import prepare, queue_campaign
 
@@ -50,7 +51,7 @@ def manual_post(settings: Settings, channel: str, text: str, when: datetime, zon
     """A post written by a person (``add``, ``import``), checked like a campaign's: channel, credentials, fit.
     ``where`` prefixes the option names in errors (an import names the file and line instead)."""
     from posts.compile import compile_post
-    from scheduler.cadence import zone_info
+    from scheduler.localtime import zone_info
     from scheduler.publishers import platform_of, publisher_class
     from scheduler.publishers.base import check_credentials
 
@@ -94,7 +95,8 @@ def recorded_run(store: Store, kind: str, runner: Runner, clock: Callable[[], da
 
 
 def parse_when(at: str, zone: str, now: datetime) -> datetime:
-    from scheduler.cadence import zone_info
+    """``add --at``: 'now', or an ISO time; without an offset a wall time in ``zone``, under the cadence's DST rules."""
+    from scheduler.localtime import as_utc, zone_info
 
     if at == "now":
         return now
@@ -102,8 +104,6 @@ def parse_when(at: str, zone: str, now: datetime) -> datetime:
         moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
     except ValueError:
         raise ConfigError(f"invalid time {at!r}: use ISO-8601 such as 2026-12-01T09:30 or 'now'", "--at") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone_info(zone, "--zone"))
-    return moment.astimezone(timezone.utc)
+    return as_utc(moment, zone_info(zone, "--zone"))
 
 

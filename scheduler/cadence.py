@@ -1,8 +1,9 @@
 """Weekly posting slots in a clinic's time zone, computed with APScheduler's CronTrigger.
 
 Slots are wall-clock intents ("Monday 09:30 in Europe/Berlin"); each becomes an aware UTC
-instant. Two DST rules: a slot inside the spring-forward gap moves to the first valid minute
-after the gap, and a slot in the repeated fall-back hour is taken once (the first).
+instant. Two DST rules (scheduler.localtime, shared with every parser of a person's times): a slot
+inside the spring-forward gap moves to the first valid minute after the gap, and a slot in the
+repeated fall-back hour is taken once (the first).
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
 from scheduler.errors import ConfigError
+from scheduler.localtime import wall_to_utc, zone_info
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_TOKEN = re.compile(rf"^(?:{'|'.join(_DAYS)})(?:-(?:{'|'.join(_DAYS)}))?$")
@@ -70,13 +72,6 @@ def jitter_offset(key: str, minutes: int) -> timedelta:
         return timedelta(0)
     number = int.from_bytes(hashlib.sha256(f"jitter\x1f{key}".encode("utf-8")).digest()[:8], "big")
     return timedelta(minutes=number % (2 * minutes + 1) - minutes)
-
-
-def zone_info(zone: str, where: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder name such as "America"
-        raise ConfigError(f"unknown time zone {zone!r} (use an IANA name such as 'America/New_York')", where) from None
 
 
 def parse_slot(spec: str, zone: str, where: str) -> list[CronTrigger]:
@@ -145,7 +140,7 @@ def iter_slots(triggers: list[CronTrigger], zone: str, after: datetime):
     tz = ZoneInfo(zone)
     seen: set[datetime] = set()
     for wall in _wall_times(triggers, after):
-        instant = _resolve(wall, tz)
+        instant = wall_to_utc(wall, tz)
         if instant <= after or instant in seen:
             continue
         seen.add(instant)
@@ -174,13 +169,3 @@ def _wall_times(triggers: list[CronTrigger], start: datetime):
         # Step in UTC: aware arithmetic in a local zone is wall-clock and would loop in the fall-back hour.
         nexts[index] = triggers[index].get_next_fire_time(fire, fire.astimezone(timezone.utc) + timedelta(seconds=1))
 
-
-def _resolve(wall: datetime, tz: ZoneInfo) -> datetime:
-    """Wall time -> UTC; a time in the spring-forward gap moves to the first valid minute after it."""
-    candidate = wall
-    for _ in range(24 * 60):
-        aware = candidate.replace(tzinfo=tz, fold=0)
-        if aware.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) == candidate:
-            return aware.astimezone(timezone.utc)
-        candidate = (candidate + timedelta(minutes=1)).replace(second=0, microsecond=0)
-    raise ValueError(f"no valid local time after {wall}")  # pragma: no cover - no zone has a day-long gap

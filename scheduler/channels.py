@@ -125,12 +125,13 @@ def _channel_of(platform: str, variable: str) -> str | None:
 
 def list_channels(settings: Settings, now: datetime, check: bool = False,
                   session: requests.Session | None = None) -> ChannelReport:
+    """The configured channels; with ``check``, each one verified through the caller's ``session`` (the CLI edge makes
+    and closes it; each adapter gives up after SCHEDULER_HTTP_TIMEOUT)."""
     report = ChannelReport(configured_channels(settings))
     if not check:
         return report
-    import requests
-
-    session = session or requests.Session()
+    if session is None:
+        raise ValueError("checking channels needs the caller's session")
     secrets = secret_values(settings.values)
     for channel in report.channels:
         if channel.missing:

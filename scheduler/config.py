@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from dotenv import dotenv_values
-
 from scheduler.errors import ConfigError
 
 DEFAULT_DATABASE_URL = "sqlite:///scheduler.db"
@@ -31,6 +29,8 @@ class Settings:
     token_file: Path | None = None
     # Channels published in parallel by one run (SCHEDULER_WORKERS; 1 when Settings is built in code: one at a time).
     workers: int = 1
+    # Processes a run with many channels due is split over (SCHEDULER_PROCESSES; None: automatic, see runner).
+    processes: int | None = None
     # Every variable seen, for channel credentials; hidden from repr so secrets never reach a log.
     values: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -52,7 +52,7 @@ def channel_variable(channel: str, key: str) -> str:
 def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
     values: dict[str, str] = {}
     if env_file and Path(env_file).is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(_read_env_file(env_file))
     values.update(os.environ if environ is None else environ)
     return Settings(
         database_url=values.get("SCHEDULER_DATABASE_URL") or DEFAULT_DATABASE_URL,
@@ -61,11 +61,20 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         missed_after=_positive_float(values, "SCHEDULER_MISSED_AFTER", DEFAULT_MISSED_AFTER),
         notify_webhook_url=_webhook_url(values.get("NOTIFY_WEBHOOK_URL")),
         workers=_workers(values.get("SCHEDULER_WORKERS")),
+        processes=_processes(values.get("SCHEDULER_PROCESSES")),
         # The real environment defaults to .tokens.json in the working directory; an explicit mapping only if it names one.
         token_file=Path(values.get("SCHEDULER_TOKEN_FILE") or ".tokens.json")
         if environ is None or values.get("SCHEDULER_TOKEN_FILE") else None,
         values=values,
     )
+
+
+def _read_env_file(path: str | Path) -> dict[str, str]:
+    """The variables set in a .env file. python-dotenv is imported only here: an idle cron `publish` in a folder
+    without .env must not pay for importing it."""
+    from dotenv import dotenv_values
+
+    return {key: value for key, value in dotenv_values(path).items() if value is not None}
 
 
 def _positive_float(values: Mapping[str, str], name: str, default: float) -> float:
@@ -89,6 +98,20 @@ def _webhook_url(raw: str | None) -> str | None:
     if not re.match(r"^https?://[^/\s]+", url):
         raise ConfigError("must be an http:// or https:// URL", "NOTIFY_WEBHOOK_URL")
     return url
+
+
+def _processes(raw: str | None) -> int | None:
+    """SCHEDULER_PROCESSES: a whole number of processes (1: threads only), or empty / "auto" (None: automatic)."""
+    raw = (raw or "").strip()
+    if not raw or raw.lower() == "auto":
+        return None
+    try:
+        wanted = int(raw)
+    except ValueError:
+        wanted = 0
+    if wanted < 1:
+        raise ConfigError(f"must be a whole number of processes (1 or more) or 'auto', got {raw!r}", "SCHEDULER_PROCESSES")
+    return wanted
 
 
 def _workers(raw: str | None) -> int:

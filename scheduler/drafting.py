@@ -33,23 +33,16 @@ def read_extraction(
 ) -> Extraction:
     """Benefit points of the article at ``path``: a .txt, .md or .html file, or an http(s) URL.
 
-    A URL is fetched with ``session`` (a requests.Session; a fresh one when None) and ``timeout``
-    seconds (default: the SCHEDULER_HTTP_TIMEOUT default); errors name the URL.
+    A URL is fetched with the caller's ``session`` (a requests.Session: the CLI edge makes and closes it) and
+    ``timeout`` seconds (the CLI passes SCHEDULER_HTTP_TIMEOUT); errors name the URL.
     """
     from scheduler.fetch import fetch_article, is_url
 
     if is_url(str(path)):
-        import requests
-
-        from scheduler.config import DEFAULT_HTTP_TIMEOUT
-
+        if session is None or timeout is None:
+            raise ValueError("fetching an article by URL needs the caller's session and timeout")
         url = str(path).strip()
-        timeout = DEFAULT_HTTP_TIMEOUT if timeout is None else timeout
-        if session is None:
-            with requests.Session() as own:
-                text, fmt = fetch_article(url, own, timeout)
-        else:
-            text, fmt = fetch_article(url, session, timeout)
+        text, fmt = fetch_article(url, session, timeout)
         return extract(parse_article(text, source_name or url, fmt))
     try:
         text = open(path, encoding="utf-8").read()

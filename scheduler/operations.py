@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError, StoreError
-from scheduler.store import ChannelState, Post, RunInfo, Store, iso_utc, open_store, opened_store
+from scheduler.store import CampaignPause, ChannelState, Post, RunInfo, Store, iso_utc, open_store, opened_store
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +73,17 @@ class Health:
     overdue: list[Post] = field(default_factory=list)
     attention: list[Post] = field(default_factory=list)  # failed, unconfirmed and missed
     channels: list[ChannelState] = field(default_factory=list)  # channels with a state of their own
+    paused_campaigns: list[CampaignPause] = field(default_factory=list)
     last_runs: list[RunInfo] = field(default_factory=list)
     checked_at: datetime | None = None
 
     @property
     def needs_a_person(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def paused_channels(self) -> list[ChannelState]:
+        return [state for state in self.channels if state.state == "paused"]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +94,10 @@ class Health:
             "overdue": [_brief(post, self.checked_at) for post in self.overdue],
             "needs_attention": [_brief(post, self.checked_at) for post in self.attention],
             "channels": [state.as_json() for state in self.channels],
+            # Paused on purpose, so not a problem; listed because a forgotten pause silently stops posting.
+            "paused": {"channels": [{"channel": state.name, "paused_at": iso_utc(state.updated_at),
+                                     "waiting": state.waiting} for state in self.paused_channels],
+                       "campaigns": [pause.as_json() for pause in self.paused_campaigns]},
             "last_runs": {run.kind: run.as_json() for run in self.last_runs},
             "checked_at": iso_utc(self.checked_at) if self.checked_at else None,
         }
@@ -117,6 +126,7 @@ def _examine(store: Store, health: Health, now: datetime) -> None:
     health.attention = [post for status in NEEDS_A_PERSON for post in store.list_posts(status=status)]
     health.last_runs = store.last_runs()
     health.channels = store.channel_states()
+    health.paused_campaigns = store.campaign_pauses()
     if health.integrity:
         health.problems.append(f"PRAGMA quick_check failed: {'; '.join(health.integrity[:3])}")
     if health.overdue:

@@ -6,8 +6,7 @@ The steps live in their own modules (drafting, placement, evergreen, simulate); 
 
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,9 +22,9 @@ from scheduler.store import Post, Store
 
 # The names the CLI, the demo and tests import from here, wherever they now live.
 __all__ = [
-    "COMING_WEEK", "Content", "PlannedPost", "QueueResult", "Record", "Simulation", "assign_slots", "plan_campaign",
-    "prepare", "prepare_drafts", "preview_drafts", "queue_campaign", "quota_warnings", "read_extraction", "refill",
-    "replan", "simulate", "simulation_start",
+    "COMING_WEEK", "Content", "Move", "PlannedPost", "QueueResult", "Record", "Simulation", "assign_slots",
+    "plan_campaign", "prepare", "prepare_drafts", "preview_drafts", "queue_campaign", "quota_warnings",
+    "read_extraction", "refill", "replan", "simulate", "simulation_start",
 ]
 
 _SLOTTED = ("queued", "draft")  # waiting for its slot: re-planned when the channel's schedule changes
@@ -51,30 +50,41 @@ def plan_campaign(campaign: Campaign, settings: Settings, now: datetime, store: 
 def queue_campaign(campaign: Campaign, content: Content, drafts: list[Draft], store: Store, now: datetime) -> QueueResult:
     """What ``queue`` does once the content checks passed: posts of a channel whose schedule (slots,
     zone or jitter) changed are moved onto the new one, new posts take the next free slots, and, with
-    ``[evergreen]``, empty slots of the coming week are refilled with repeats of published posts."""
-    result = QueueResult(replanned=replan(campaign, store, now))
-    planned = assign_slots(campaign, drafts, now, store)
+    ``[evergreen]``, empty slots of the coming week are refilled with repeats of published posts.
+    Everything is planned first and written in one transaction (``store.requeue``): all of it or nothing."""
+    moves = replan(campaign, store, now)
+    after = _AfterMoves(store, moves) if moves else store  # what planning reads: the queue once the moves are made
+    planned = assign_slots(campaign, drafts, now, after)
     repeats: list[PlannedPost] = []
     if campaign.evergreen.enabled:
         for channel in campaign.channels:
-            history = [Record.of(post) for post in store.list_posts(channel=channel.name)]
+            history = [Record.of(post) for post in after.list_posts(channel=channel.name)]
             history += [Record.planned(p, campaign.name) for p in planned if p.draft.channel == channel.name]
-            taken = store.taken_slots(channel.name) | {p.slot.utc for p in planned if p.draft.channel == channel.name}
+            taken = after.taken_slots(channel.name) | {p.slot.utc for p in planned if p.draft.channel == channel.name}
             repeats += refill(campaign, content, channel, history, taken, now)
-    enqueued = store.enqueue([p.as_new_post(campaign.name) for p in planned + repeats], now)
-    result.added, result.existing = enqueued.added, enqueued.existing
+    new_posts = [p.as_new_post(campaign.name) for p in planned + repeats]
+    changes, enqueued = store.requeue([(m.post.id, m.at, m.zone) for m in moves], new_posts, now)
+    result = QueueResult(added=enqueued.added, existing=enqueued.existing, replanned=changes)
     repeat_keys = {p.draft.idempotency_key for p in repeats}
     result.recycled = [post for post in enqueued.added if post.idempotency_key in repeat_keys]
     return result
 
 
-def replan(campaign: Campaign, store: Store, now: datetime) -> list[Any]:
-    """Move the campaign's waiting posts (queued or draft, slot still ahead) that no longer sit on their
-    channel's schedule onto its next free slots, in their order; posts still on it keep their slot.
+@dataclass(frozen=True)
+class Move:
+    """A waiting post of a re-planned channel and the slot (and zone) it takes on the new schedule."""
+
+    post: Post
+    at: datetime  # the new slot, jitter applied, UTC
+    zone: str  # the channel's schedule's zone: a zone change keeps the wall-clock intent
+
+
+def replan(campaign: Campaign, store: Store, now: datetime) -> list[Move]:
+    """Where the campaign's waiting posts (queued or draft, slot still ahead) that no longer sit on their
+    channel's schedule go: its next free slots, in their order; posts still on it keep their slot.
     A post is on the schedule when its slot, less its jitter, is one of the schedule's instants (or of
-    its evergreen category's) and its zone is the schedule's. Returns the store's changes."""
-    changes = []
-    zone_aware = "zone" in inspect.signature(store.reschedule).parameters
+    its evergreen category's) and its zone is the schedule's. Reads the store, never writes it."""
+    moves: list[Move] = []
     for channel in campaign.channels:
         schedule = campaign.schedule_for(channel.name)
         after = slots_after(campaign, schedule, now)  # a jittered slot is still after now
@@ -83,7 +93,7 @@ def replan(campaign: Campaign, store: Store, now: datetime) -> list[Any]:
         if not waiting:
             continue
         streams = slot_streams(campaign, schedule)
-        off = [post for post in waiting if not _on_schedule(post, schedule, streams, zone_aware)]
+        off = [post for post in waiting if not _on_schedule(post, schedule, streams)]
         if not off:
             continue
         taken = store.taken_slots(channel.name) - {post.scheduled_at for post in off}
@@ -92,15 +102,39 @@ def replan(campaign: Campaign, store: Store, now: datetime) -> list[Any]:
             slot = upcoming_slots(triggers, schedule.zone, after, 1, taken, schedule.tolerance)[0]
             placed = schedule.place(slot, post.idempotency_key)
             taken.add(placed.utc)
-            if zone_aware:
-                changes.append(store.reschedule(post.id, placed.utc, now, zone=schedule.zone))
-            else:  # the store keeps the post's zone; only its instant moves
-                changes.append(store.reschedule(post.id, placed.utc, now))
-    return changes
+            moves.append(Move(post, placed.utc, schedule.zone))
+    return moves
 
 
-def _on_schedule(post: Post, schedule: Schedule, streams: dict[str | None, list[Any]], zone_aware: bool) -> bool:
-    if zone_aware and post.zone != schedule.zone:
+class _AfterMoves:
+    """The reads planning makes (existing keys, a channel's posts and taken slots), answered as if ``moves``
+    were already written: new posts and repeats are planned around the moved posts, and all of it is then
+    written in one transaction."""
+
+    def __init__(self, store: Store, moves: list[Move]) -> None:
+        self._store = store
+        self._moves = {move.post.id: move for move in moves}
+
+    def existing_keys(self, keys: list[str]) -> set[str]:
+        return self._store.existing_keys(keys)
+
+    def list_posts(self, status: str | None = None, channel: str | None = None) -> list[Post]:
+        posts = [self._moved(post) for post in self._store.list_posts(status, channel)]
+        return sorted(posts, key=lambda post: (post.scheduled_at, post.id))
+
+    def taken_slots(self, channel: str) -> set[datetime]:
+        if not any(move.post.channel == channel for move in self._moves.values()):
+            return self._store.taken_slots(channel)
+        # As the store counts them (every post but a cancelled one), the moved posts at their new slots.
+        return {post.scheduled_at for post in self.list_posts(channel=channel) if post.status != "cancelled"}
+
+    def _moved(self, post: Post) -> Post:
+        move = self._moves.get(post.id)
+        return post if move is None else replace(post, scheduled_at=move.at, due_at=move.at, zone=move.zone)
+
+
+def _on_schedule(post: Post, schedule: Schedule, streams: dict[str | None, list[Any]]) -> bool:
+    if post.zone != schedule.zone:
         return False
     base = schedule.base_of(post.scheduled_at, post.idempotency_key)
     if base.second or base.microsecond:

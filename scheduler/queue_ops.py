@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from scheduler.config import Settings
@@ -121,16 +121,15 @@ def reschedule(settings: Settings, post_id: int, at: str, now: datetime) -> Chan
 
 
 def parse_time(text: str, zone: str, option: str) -> datetime:
-    """An ISO-8601 time; without an offset it is a wall time in ``zone`` (the post's local intent)."""
-    from scheduler.cadence import zone_info
+    """An ISO-8601 time; without an offset it is a wall time in ``zone`` (the post's local intent), under the
+    cadence's DST rules (scheduler.localtime)."""
+    from scheduler.localtime import as_utc, zone_info
 
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
         raise ConfigError(f"invalid time {text!r}: use ISO-8601 such as 2026-12-01T09:30", option) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone_info(zone, option))
-    return moment.astimezone(timezone.utc)
+    return as_utc(moment, zone_info(zone, option))
 
 
 # -- edit ----------------------------------------------------------------------------------------

@@ -6,11 +6,17 @@ ever sleeps.
 Channels are published in parallel (``SCHEDULER_WORKERS`` threads at most), each channel by one worker at a
 time and its posts strictly one after another: a worker claims its channel's next post only when none of that
 channel's posts is in flight, in this process or any other (the store checks the live leases).
+
+With many channels due, a run splits them over processes (``SCHEDULER_PROCESSES``; automatic: one per
+PROCESS_CHANNELS due channels, at most one per CPU), forked after the imports: every process has its own interpreter
+lock, connection and HTTP session, takes its own group of channels, and the parent merges their reports. The claims
+and leases in the store keep every promise across processes, as between a cron run and the daemon.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
 import sys
 import threading
@@ -22,8 +28,7 @@ from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
 from scheduler.errors import (ConfigError, LeaseLost, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow,
-                              UnknownOutcome)
-from scheduler import reconcile
+                              SchedulerError, UnknownOutcome)
 from scheduler.notify import Notifier
 from scheduler.publishers import Published, Publisher, publisher_class
 from scheduler.redact import excerpt, redact, secret_values
@@ -31,6 +36,8 @@ from scheduler.store import Outcome, Post, Store
 
 if TYPE_CHECKING:
     import requests
+
+    from scheduler import reconcile
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +51,9 @@ _CA_BUNDLE_ENV = ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 BUSY_POLL = 0.005  # seconds before the first look again at a channel another process is publishing
 BUSY_POLL_MAX = 0.25  # the wait doubles up to this, so a long hold costs a few looks, not a thousand write locks
 BUSY_PATIENCE = 5.0  # a channel whose same post another process has held this long is left to that process
+# Automatic SCHEDULER_PROCESSES: one process per this many due channels (at most one per CPU). One interpreter lock
+# keeps up with ~40 channels answering in 100 ms (~2 ms of Python a post); beyond, posts wait for the lock.
+PROCESS_CHANNELS = 24
 
 Clock = Callable[[], datetime]
 
@@ -97,7 +107,9 @@ class Runner:
             return run.report  # the idle cron run: one query, no thread, no HTTP import
         if self.settings.workers <= 1:
             self._run_inline(run, first)
-        else:
+            return run.report
+        processes = self._processes(first, limit)
+        if processes <= 1 or not self._run_forked(run, first, processes):
             self._run_pool(run, first)
         return run.report
 
@@ -109,10 +121,13 @@ class Runner:
                 finished.add(channel)
             channels = [c for c in self.store.due_channels(self.clock()) if c not in finished]
 
-    def _run_pool(self, run: _Run, channels: list[str]) -> None:
+    def _run_pool(self, run: _Run, channels: list[str], mine: Callable[[str], bool] | None = None,
+                  workers: int | None = None) -> None:
+        """``channels`` (and those that fall due meanwhile) by a pool of ``workers`` threads. ``mine``: the channels
+        this process takes, when the run is split over processes (the others belong to another process)."""
         from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
-        workers = self.settings.workers
+        workers = workers or self.settings.workers
         self._pooled_session(workers)  # made before the threads start: one session, a connection per worker
         finished: set[str] = set()
         active: dict[Future, str] = {}
@@ -138,11 +153,141 @@ class Runner:
                             run.abort.set()  # the others finish their post in flight and stop
                         elif future.result() == 0:
                             finished.add(channel)
-                    channels = [] if run.abort.is_set() else self.store.due_channels(self.clock()) if done else channels
+                    if run.abort.is_set():
+                        channels = []
+                    elif done:
+                        channels = [c for c in self.store.due_channels(self.clock()) if mine is None or mine(c)]
             finally:
                 run.abort.set()  # whatever ended the loop: no worker takes another post
         if errors:
             raise errors[0]
+
+    def _processes(self, channels: list[str], limit: int | None) -> int:
+        """How many processes share this run: SCHEDULER_PROCESSES, or one per PROCESS_CHANNELS due channels (at most
+        one per CPU); never more than channels or workers. One where a split could not keep the run's promises: a
+        limit on posts (one budget), no fork() (not Linux), other threads alive here (the daemon's scheduler: a fork
+        would copy the locks they hold), or an HTTP session already made (its open connections must not be shared)."""
+        wanted = self.settings.processes
+        if wanted is None:
+            wanted = min(os.cpu_count() or 1, len(channels) // PROCESS_CHANNELS)
+        wanted = min(wanted, len(channels), self.settings.workers)
+        if (wanted <= 1 or limit is not None or sys.platform != "linux" or threading.active_count() > 1
+                or self._session is not None):
+            return 1
+        return wanted
+
+    def _run_forked(self, run: _Run, channels: list[str], processes: int) -> bool:
+        """The due channels split over ``processes`` processes: this one and forked children, each with a group of
+        channels, its share of the workers, and a connection and HTTP session of its own; their reports are merged
+        into ``run``'s. A stop reaches the children through a pipe (and so does this process's end, however it
+        ends): each finishes its post in flight and takes no more. An error in any process is raised here once every
+        process has finished. False, having done nothing, when the store cannot be opened by another process."""
+        import pickle
+        import zlib
+
+        self._preload(channels)  # imported once, before the fork, rather than in every child
+        order = {channel: index for index, channel in enumerate(channels)}
+
+        def group_of(channel: str) -> int:  # due now: dealt round the groups; due later: by a stable hash
+            return order[channel] % processes if channel in order else zlib.crc32(channel.encode()) % processes
+
+        owner = list(range(processes))  # group -> the process (0: this one) that publishes it
+        workers = -(-self.settings.workers // processes)
+        if not self.store.detach():
+            return False
+        parent = os.getpid()
+        children: list[_Child] = []
+        try:
+            for group in range(1, processes):
+                reports, stops = os.pipe(), os.pipe()
+                try:
+                    pid = os.fork()
+                except OSError as error:  # no more processes: this one takes the groups left
+                    for fd in (*reports, *stops):
+                        os.close(fd)
+                    log.warning("could not start a publishing process (%s): this one takes its channels", error)
+                    owner[group:] = [0] * (processes - group)
+                    break
+                if pid == 0:
+                    for fd in (reports[0], stops[1], *(fd for child in children for fd in (child.reports, child.stop))):
+                        os.close(fd)  # the parent's ends, and its other children's: EOF must mean the parent ended
+                    self._child(reports[1], stops[0], [c for c in channels if group_of(c) == group],
+                                lambda channel, group=group: group_of(channel) == group, workers)
+                os.close(reports[1])
+                os.close(stops[0])
+                children.append(_Child(pid, reports[0], stops[1]))
+        finally:
+            if os.getpid() == parent:
+                self.store.reopen()
+        log.info("%d due channels over %d processes, %d workers each", len(channels), len(children) + 1, workers)
+        ended = threading.Event()
+        threading.Thread(target=self._pass_stop_on, args=(children, ended), name="publish-stop", daemon=True).start()
+        errors: list[BaseException] = []
+        try:
+            mine = [c for c in channels if owner[group_of(c)] == 0]
+            self._run_pool(run, mine, lambda channel: owner[group_of(channel)] == 0, workers)
+        except BaseException as error:
+            errors.append(error)
+            _tell_stop(children)  # as in one process: the others finish their post in flight and take no more
+        finally:
+            try:
+                for child in children:
+                    touched, error = child.report(pickle)
+                    for post in touched:
+                        run.add(post)
+                    if error is not None:
+                        errors.append(error)
+            finally:
+                ended.set()
+                for child in children:
+                    os.close(child.stop)
+        if errors:
+            raise errors[0]
+        return True
+
+    def _child(self, reports: int, stops: int, channels: list[str], mine: Callable[[str], bool], workers: int) -> None:
+        """A forked process: publish its group of channels, send the posts it touched (or its error) to the parent
+        over ``reports``, and exit without the parent's clean-up (its files, its atexit). A byte on ``stops``, or its
+        end (the parent ended, even killed), is a stop."""
+        import pickle
+
+        status = 0
+        try:
+            threading.Thread(target=_stop_when_told, args=(stops, self.stop), name="publish-stop", daemon=True).start()
+            self.store.reopen()
+            run = _Run(None)
+            try:
+                self._run_pool(run, channels, mine, workers)
+            finally:
+                self.store.close()
+            report: tuple = ("ok", run.report.touched)
+        except BaseException as error:  # noqa: BLE001 - whatever it is, the parent raises it
+            status = 1
+            report = ("error", type(error).__name__, str(error), _pickled(error, pickle))
+        try:
+            with os.fdopen(reports, "wb") as out:
+                pickle.dump(report, out, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001
+            status = 2
+        os._exit(status)
+
+    def _pass_stop_on(self, children: list[_Child], ended: threading.Event) -> None:
+        """Until the run ends: once ``stop`` is set (a signal), pass it on to the children."""
+        while not ended.is_set():
+            if self.stop.wait(0.05):
+                _tell_stop(children)
+                return
+
+    def _preload(self, channels: list[str]) -> None:
+        """What every process will import at its first post (requests, the due platforms' adapters), imported here."""
+        import requests  # noqa: F401
+        from requests.adapters import HTTPAdapter  # noqa: F401
+
+        for platform in {channel.split(":", 1)[0] for channel in channels}:
+            try:
+                publisher_class(platform)
+            except SchedulerError:
+                pass  # reported on the post itself, by the process that takes it
 
     def _drain(self, channel: str, run: _Run) -> int:
         """One worker: ``channel``'s due posts one at a time, in order, until none is left (or a hold, a stop, the
@@ -193,6 +338,8 @@ class Runner:
             publisher = self._publisher_for(post.channel, post.platform)
             late = self._too_late(post, now)
             if post.uncertain:
+                from scheduler import reconcile  # only for a post in doubt: not imported by a run without one
+
                 verdict = self._settle(publisher, post, now)
                 if isinstance(verdict, reconcile.Found):
                     found = verdict.published
@@ -225,6 +372,8 @@ class Runner:
 
     def _redacted(self, outcome: Outcome) -> Outcome:
         """No credential value reaches the database, whatever an adapter put in its message."""
+        if outcome.error is None and outcome.excerpt is None and outcome.channel_attention is None:
+            return outcome  # nothing to redact (a post published)
         secrets = self._secrets
         return replace(outcome, error=redact(outcome.error, secrets) if outcome.error else None,
                        excerpt=excerpt(outcome.excerpt, secrets),
@@ -232,6 +381,8 @@ class Runner:
 
     def _settle(self, publisher: Publisher, post: Post, now: datetime) -> reconcile.Verdict:
         """reconcile.settle, with an adapter bug turned into 'cannot tell' rather than a crashed run."""
+        from scheduler import reconcile
+
         try:
             return reconcile.settle(publisher, post, now)
         except (ConfigError, PublishError):
@@ -316,6 +467,8 @@ class Runner:
             return Outcome("failed", error=error.reason, maybe_sent=settled)
         publisher = self._publisher_for(post.channel, post.platform)
         if isinstance(error, UnknownOutcome):
+            from scheduler import reconcile
+
             if not (publisher.resend_is_safe or reconcile.can_check(publisher)):
                 return Outcome("unconfirmed", error=error.reason, maybe_sent=True)
             if post.attempts + 1 < MAX_ATTEMPTS:
@@ -373,3 +526,60 @@ def backoff(attempt: int, rng: random.Random | None = None) -> timedelta:
     step = min(BACKOFF_BASE * (2 ** (attempt - 1)), BACKOFF_CAP)
     jitter = (rng or random).uniform(0.5, 1.0)
     return step * jitter
+
+
+class _Child:
+    """A forked publishing process: its pid, the pipe it reports on, the pipe it is told to stop on."""
+
+    def __init__(self, pid: int, reports: int, stop: int) -> None:
+        self.pid, self.reports, self.stop = pid, reports, stop
+
+    def report(self, pickle) -> tuple[list[Post], BaseException | None]:
+        """Its posts and error, once it has ended (its exit status waited for)."""
+        with os.fdopen(self.reports, "rb") as source:
+            data = source.read()
+        _, status = os.waitpid(self.pid, 0)
+        try:
+            report = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - nothing, or half a report: the process died
+            return [], SchedulerError(f"a publishing process (pid {self.pid}) ended without its report "
+                                      f"({_exit_status(status)}): its posts in flight are taken over once their lease "
+                                      "runs out")
+        if report[0] == "ok":
+            return report[1], None
+        _, kind, message, data = report
+        if data is not None:
+            return [], pickle.loads(data)
+        return [], SchedulerError(f"in a publishing process: {kind}: {message}")
+
+
+def _tell_stop(children: list[_Child]) -> None:
+    for child in children:
+        try:
+            os.write(child.stop, b"s")
+        except OSError:
+            pass  # it has ended already
+
+
+def _stop_when_told(stops: int, stop: threading.Event) -> None:
+    """In a forked child: a byte from the parent, or the end of the pipe (the parent ended), sets ``stop``."""
+    try:
+        os.read(stops, 1)
+    except OSError:
+        pass
+    stop.set()
+
+
+def _exit_status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.WEXITSTATUS(status) if os.WIFEXITED(status) else status}"
+
+
+def _pickled(error: BaseException, pickle) -> bytes | None:
+    try:
+        data = pickle.dumps(error)
+        pickle.loads(data)  # some exceptions pickle but cannot be rebuilt (a required argument not in .args)
+        return data
+    except Exception:  # noqa: BLE001
+        return None

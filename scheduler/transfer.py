@@ -1,26 +1,27 @@
 """Moving the queue in and out: a calendar view, iCalendar and CSV export, and CSV import.
 
-Import takes our own CSV (as `export --csv` writes it, so the two round-trip) or the bulk-upload
-layout the big scheduling tools use (a date-time, a message and an optional link per row). A file
-is imported whole or not at all: every row is checked first, and the first bad row is reported
-with its line number.
+Import takes our own CSV (as `export --csv` writes it, so the two round-trip, approval state
+included) or the bulk-upload layout the big scheduling tools use (a date-time, a message and an
+optional link per row). A file is imported whole or not at all: every row is checked first, and the
+first bad row is reported with its line number.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from scheduler.config import Settings
 from scheduler.errors import ConfigError
-from scheduler.store import EnqueueResult, NewPost, Post, opened_store
+from scheduler.store import Approval, EnqueueResult, NewPost, Post, opened_store
 
 CSV_COLUMNS = ("id", "idempotency_key", "channel", "platform", "status", "scheduled_at", "local_time", "zone",
-               "text", "remote_url")
+               "text", "remote_url", "requires_approval", "approved_by", "approved_at")
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
 _BULK_TIME = ("date-time", "datetime", "date_time", "date", "time", "scheduled_at", "publish_at")
 _BULK_TEXT = ("message", "text", "post", "content", "caption")
 _BULK_LINK = ("link", "url")
@@ -54,8 +55,15 @@ def to_csv(posts: list[Post]) -> str:
     writer.writeheader()
     for post in posts:
         row = post.as_json()
-        writer.writerow({column: row.get(column, getattr(post, column, None)) for column in CSV_COLUMNS})
+        writer.writerow({column: _cell(row.get(column, getattr(post, column, None))) for column in CSV_COLUMNS})
     return out.getvalue()
+
+
+def _cell(value: object) -> object:
+    """A CSV cell: booleans as true/false, which `import` reads back (csv would write True/False)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
 
 
 def to_ics(posts: list[Post], now: datetime) -> str:
@@ -109,12 +117,15 @@ def export(settings: Settings, fmt: str, now: datetime, status: str | None = Non
 
 def import_csv(settings: Settings, path: str, now: datetime, channel: str | None = None, zone: str = "UTC",
                date_format: str | None = None) -> EnqueueResult:
-    posts = read_csv(settings, path, channel, zone, date_format)
+    posts, approvals = read_csv(settings, path, channel, zone, date_format)
     with opened_store(settings.database_url) as store:
-        return store.enqueue(posts, now)  # one transaction: all rows or none
+        return store.enqueue_approved(posts, approvals, now)  # one transaction: all rows or none
 
 
-def read_csv(settings: Settings, path: str, channel: str | None, zone: str, date_format: str | None) -> list[NewPost]:
+def read_csv(settings: Settings, path: str, channel: str | None, zone: str,
+             date_format: str | None) -> tuple[list[NewPost], dict[str, Approval]]:
+    """The file's posts, and the approvals our own CSV carries (by idempotency key). A row that requires
+    approval enters as a draft unless it carries one; every other row enters queued."""
     from scheduler.app import manual_post
 
     try:
@@ -126,15 +137,45 @@ def read_csv(settings: Settings, path: str, channel: str | None, zone: str, date
     reader.fieldnames = header
     if not header:
         raise ConfigError("the file is empty (expected a header row)", f"{path}:1")
-    posts = []
+    posts, approvals = [], {}
     for row in reader:
         where = f"{path}:{reader.line_num}"
         row = {key: (value or "").strip() for key, value in row.items() if key}
         row_channel, row_zone, when, body, key = _row_fields(row, header, where, channel, zone, date_format)
-        posts.append(manual_post(settings, row_channel, body, when, row_zone, where, key=key))
+        post = manual_post(settings, row_channel, body, when, row_zone, where, key=key)
+        requires, approval = _approval_fields(row, where)
+        # Never publishable without a standing approval: such a row waits as a draft for `approve`.
+        post = replace(post, requires_approval=requires, status="draft" if requires and approval is None else "queued")
+        if approval is not None:
+            approvals[post.idempotency_key] = approval
+        posts.append(post)
     if not posts:
         raise ConfigError("no rows to import", f"{path}:2")
-    return posts
+    return posts, approvals
+
+
+def _approval_fields(row: dict[str, str], where: str) -> tuple[bool, Approval | None]:
+    """(requires_approval, the approval it carries): columns of our own CSV, absent from a bulk file."""
+    raw = row.get("requires_approval", "").lower()
+    if raw not in _TRUE + _FALSE:
+        raise ConfigError(f"invalid requires_approval {row['requires_approval']!r} (expected true or false)", where)
+    by, at = row.get("approved_by", ""), row.get("approved_at", "")
+    if bool(by) != bool(at):
+        missing = "approved_at" if by else "approved_by"
+        raise ConfigError(f"approved_by and approved_at go together: {missing} is empty", where)
+    return raw in _TRUE, Approval(by, _approved_at(at, where)) if by else None
+
+
+def _approved_at(text: str, where: str) -> datetime:
+    """An exported ``approved_at``: ISO-8601 with an offset (export writes UTC, 2026-11-23T14:30:00Z)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ConfigError(f"invalid approved_at {text!r} (expected an ISO-8601 time with an offset, such as "
+                          "2026-11-23T14:30:00Z)", where)
+    return moment.astimezone(timezone.utc)
 
 
 def _row_fields(row: dict[str, str], header: list[str], where: str, channel: str | None, zone: str,
@@ -158,7 +199,8 @@ def _row_fields(row: dict[str, str], header: list[str], where: str, channel: str
 
 
 def _row_time(raw: str, zone: str, where: str, date_format: str | None) -> datetime:
-    from scheduler.cadence import zone_info
+    """A row's time; without an offset a wall time in ``zone``, under the cadence's DST rules (scheduler.localtime)."""
+    from scheduler.localtime import as_utc, zone_info
 
     tz = zone_info(zone, where)
     try:
@@ -166,8 +208,6 @@ def _row_time(raw: str, zone: str, where: str, date_format: str | None) -> datet
     except ValueError:
         expected = date_format or "ISO-8601 such as 2026-12-01T09:30 or 2026-12-01 09:30"
         raise ConfigError(f"invalid date-time {raw!r} (expected {expected})", where) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(timezone.utc)
+    return as_utc(moment, tz)
 
 

@@ -187,3 +187,23 @@ def test_a_campaign_article_is_parsed_by_its_file_name_not_by_its_label():
     sample = Path(__file__).resolve().parents[1] / "scheduler" / "sample" / "article.md"
     extraction = read_extraction(str(sample), "campaign.toml: campaign.article (article.md)")
     assert extraction.title == "How Massage Therapy Can Ease Sciatica"  # a Markdown heading, not "# How …"
+
+
+def test_a_url_needs_the_callers_session_and_timeout(server):
+    with pytest.raises(ValueError, match="session and timeout"):
+        read_extraction(f"{server}/post")  # the library never opens a session itself
+    with requests.Session() as session, pytest.raises(ValueError, match="session and timeout"):
+        read_extraction(f"{server}/post", session=session)
+
+
+@responses.activate
+def test_cli_extract_fetches_with_the_timeout_from_settings(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("SCHEDULER_HTTP_TIMEOUT", "7")
+    url = "https://clinic.example/slow"
+    responses.add(responses.GET, url, body=requests.exceptions.ReadTimeout("slow"))
+
+    code = main(["extract", url])
+
+    assert code == 2 and "no answer within 7 s" in capsys.readouterr().err
+    assert responses.calls[0].request.req_kwargs["timeout"] == 7.0

@@ -304,3 +304,71 @@ def test_schedule_places_and_recovers_the_slot():
 
     assert placed.utc - slot.utc == jitter_offset("abc", 8)
     assert schedule.base_of(placed.utc, "abc") == slot.utc
+
+
+# -- a person's times follow the same DST rules as the slots ------------------------------------------
+
+def _add_at(text: str, zone: str) -> datetime:
+    from scheduler.app import parse_when
+
+    return parse_when(text, zone, datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def _reschedule_at(text: str, zone: str) -> datetime:
+    from scheduler.queue_ops import parse_time
+
+    return parse_time(text, zone, "--at")
+
+
+def _import_row(text: str, zone: str) -> datetime:
+    from scheduler.transfer import _row_time
+
+    return _row_time(text, zone, "bulk.csv:2", None)
+
+
+PARSERS = pytest.mark.parametrize("parse", [_add_at, _reschedule_at, _import_row], ids=["add", "reschedule", "import"])
+
+
+@PARSERS
+@pytest.mark.parametrize("zone, wall, expected", [
+    # The spring-forward gap: the first valid minute after it, as a slot there would be.
+    ("America/New_York", "2026-03-08T02:30", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),  # 03:00 EDT
+    ("America/New_York", "2026-03-08T02:00", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
+    ("Europe/Berlin", "2026-03-29T02:15", datetime(2026, 3, 29, 1, 0, tzinfo=UTC)),  # 03:00 CEST
+    # The repeated fall-back hour: its first occurrence.
+    ("America/New_York", "2026-11-01T01:30", datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),  # 01:30 EDT
+    ("Europe/Berlin", "2026-10-25T02:30", datetime(2026, 10, 25, 0, 30, tzinfo=UTC)),  # 02:30 CEST
+    # Ordinary times, and the minute after either change.
+    ("America/New_York", "2026-03-08T03:00", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
+    ("America/New_York", "2026-11-01T02:00", datetime(2026, 11, 1, 7, 0, tzinfo=UTC)),
+    ("America/New_York", "2026-12-01T09:30", datetime(2026, 12, 1, 14, 30, tzinfo=UTC)),
+])
+def test_a_time_without_an_offset_resolves_like_a_slot(parse, zone, wall, expected):
+    assert parse(wall, zone) == expected
+    slot = slots(f"daily {wall[11:16]}", zone, datetime.fromisoformat(wall[:10]).replace(tzinfo=UTC)
+                 - timedelta(days=1), 3)
+    assert expected in [s.utc for s in slot]  # the very instant the cadence gives that wall time
+
+
+@PARSERS
+def test_a_time_with_an_offset_keeps_its_instant(parse):
+    assert parse("2026-03-08T02:30:00-05:00", "America/New_York") == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+    assert parse("2026-11-01T01:30:00-05:00", "America/New_York") == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+
+
+@PARSERS
+def test_an_unknown_zone_is_named(parse):
+    with pytest.raises(ConfigError, match="unknown time zone 'Mars/Base'"):
+        parse("2026-12-01T09:30", "Mars/Base")
+
+
+def test_add_in_the_gap_stores_the_moved_local_time(workspace, capsys):
+    import json
+
+    from helpers import Clock, run_cli
+
+    code, out, err = run_cli(["add", "--channel", "outbox", "--text", "Open early #sciatica", "--at", "2026-03-08T02:30",
+                              "--zone", "America/New_York", "--json"], capsys, Clock(datetime(2026, 1, 1, tzinfo=UTC)))
+    assert code == 0, err
+    post = json.loads(out)
+    assert (post["scheduled_at"], post["local_time"]) == ("2026-03-08T07:00:00Z", "2026-03-08T03:00:00-04:00")

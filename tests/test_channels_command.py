@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import requests
 
 from scheduler.channels import configured_channels, list_channels
 from scheduler.cli import main
@@ -51,7 +52,8 @@ def test_lists_configured_and_named_channels_with_names_only(settings_with):
 
 def test_check_verifies_every_platform_without_posting(fake, settings_with):
     values = {k: v for platform in PLATFORMS for k, v in platform_env(platform, fake.url).items()}
-    report = list_channels(settings_with(**values), NOW, check=True)
+    with requests.Session() as session:
+        report = list_channels(settings_with(**values), NOW, check=True, session=session)
 
     checks = {c.channel: (c.check, c.detail) for c in report.channels}
     assert all(check == "ok" for check, _ in checks.values()), checks
@@ -94,3 +96,42 @@ def test_cli_lists_without_checking_and_exits_0(isolated, capsys):
     assert code == 0
     assert "threads" in out and "missing" in out and "THREADS_ACCESS_TOKEN" in out
     assert "1234" not in out
+
+
+def test_check_uses_the_callers_session_and_makes_none_of_its_own(fake, settings_with, monkeypatch):
+    values = platform_env("mastodon", fake.url)
+    with pytest.raises(ValueError, match="session"):
+        list_channels(settings_with(**values), NOW, check=True)  # the library never opens a session itself
+    used = []
+
+    class Counting(requests.Session):
+        def request(self, method, url, **kwargs):
+            used.append(kwargs.get("timeout"))
+            return super().request(method, url, **kwargs)
+
+    with Counting() as session:
+        report = list_channels(settings_with(SCHEDULER_HTTP_TIMEOUT="7", **values), NOW, check=True, session=session)
+    assert [c.check for c in report.channels if c.channel == "mastodon"] == ["ok"]
+    assert used and set(used) == {7.0}  # SCHEDULER_HTTP_TIMEOUT, through the settings
+
+
+def test_cli_check_makes_the_session_and_closes_it(fake, isolated, capsys, monkeypatch):
+    for name, value in platform_env("mastodon", fake.url).items():
+        isolated.setenv(name, value)
+    sessions = []
+    real_session = requests.Session
+
+    class Tracked(real_session):
+        def __init__(self):
+            super().__init__()
+            self.closed = False
+            sessions.append(self)
+
+        def close(self):
+            self.closed = True
+            super().close()
+
+    monkeypatch.setattr(requests, "Session", Tracked)
+
+    assert main(["channels", "--check"]) == 0
+    assert len(sessions) == 1 and sessions[0].closed

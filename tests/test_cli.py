@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -220,6 +221,33 @@ def test_env_file_is_read_and_environment_wins(workspace, capsys, monkeypatch):
     assert run(["publish"], capsys)[0] == 0
     assert (workspace / "from-dotenv.jsonl").exists()  # OUTBOX_PATH from .env
     assert (workspace / "q.db").exists() and not (workspace / "dot.db").exists()  # the environment's database
+
+
+def _imports_of_idle_publish(folder: Path) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules `python -m scheduler publish` imports in ``folder`` with nothing due (``-X importtime``)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this tree's scheduler, whatever the venv has installed
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "scheduler", "publish"], capture_output=True,
+                            text=True, timeout=60, cwd=folder, env=env)
+    modules = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    return modules, result
+
+
+def test_an_idle_publish_without_a_env_file_never_imports_dotenv(workspace):
+    modules, result = _imports_of_idle_publish(workspace)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert "scheduler.config" in modules and "dotenv" not in modules
+
+
+def test_a_env_file_is_still_read_through_dotenv(workspace, monkeypatch):
+    (workspace / ".env").write_text(f"OUTBOX_PATH={workspace / 'from-dotenv.jsonl'}\n")
+    monkeypatch.delenv("OUTBOX_PATH")
+    modules, result = _imports_of_idle_publish(workspace)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert "dotenv" in modules
+
+    from scheduler.config import load_settings
+
+    assert load_settings(env_file=workspace / ".env").outbox_path == workspace / "from-dotenv.jsonl"
 
 
 @pytest.mark.parametrize("command", ["", "demo", "extract", "plan", "queue", "add", "list", "publish", "daemon"])

@@ -278,10 +278,34 @@ def test_doctor_is_ok_once_a_person_has_dealt_with_everything(store, answers, ca
     assert code == 0 and out.rstrip().endswith("ok: nothing needs a person")
 
 
+def test_doctor_lists_paused_channels_and_campaigns_without_calling_them_problems(store, capsys):
+    enqueue(store, "on-paused-channel", NOW + timedelta(days=1), channel="fake:clinic2")
+    text = "text of a paused campaign #sciatica"
+    store.enqueue([NewPost(channel="fake", platform="fake", scheduled_at=NOW + timedelta(days=2), zone="UTC", text=text,
+                           payload={"status": text}, length=len(text), limit=500, idempotency_key="campaign-post",
+                           campaign="massage for sciatica")], NOW)
+    store.pause_channel("fake:clinic2", NOW - timedelta(hours=1))
+    store.pause_campaign("massage for sciatica", NOW - timedelta(days=2))
+
+    code, data = run_json(["doctor"], capsys)
+
+    assert code == 0 and data["problems"] == []  # paused on purpose: nothing needs a person
+    assert data["paused"] == {
+        "channels": [{"channel": "fake:clinic2", "paused_at": "2026-11-23T11:00:00Z", "waiting": 1}],
+        "campaigns": [{"campaign": "massage for sciatica", "paused_at": "2026-11-21T12:00:00Z", "waiting": 1}]}
+    code, out, _ = run(["doctor"], capsys)
+    assert code == 0
+    assert "paused     channel fake:clinic2 since 2026-11-23T11:00:00Z, 1 waiting (`resume --channel fake:clinic2`)" in out
+    assert ("paused     campaign massage for sciatica since 2026-11-21T12:00:00Z, 1 waiting "
+            "(`resume --campaign 'massage for sciatica'`)") in out
+    assert "channel    fake:clinic2" not in out  # once, under paused
+
+
 def test_doctor_on_an_empty_queue(workspace, capsys):
     code, data = run_json(["doctor"], capsys)
 
     assert code == 0 and data["counts"] == dict.fromkeys(STATUSES, 0) and data["last_runs"] == {}
+    assert data["paused"] == {"channels": [], "campaigns": []}
     assert "none has finished yet" in run(["doctor"], capsys)[1]
 
 

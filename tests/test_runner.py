@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from scheduler import runner as runner_module
-from scheduler.config import Settings
+from scheduler.config import Settings, load_settings
 from scheduler.errors import NeedsAttention, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers import Published, Publisher
 from scheduler.runner import BACKOFF_BASE, MAX_ATTEMPTS, Runner
@@ -567,3 +567,176 @@ def test_each_attempt_is_logged_with_the_http_status_and_no_secret(store, script
     assert first.excerpt == "server error (503) while sending with [redacted]"
     assert (second.outcome, second.http_status) == ("failed", 422) and len(second.excerpt) <= 200
     assert secret not in repr(store.get(post.id)) and secret not in (store.get(post.id).error or "")
+
+
+# -- a run split over processes ------------------------------------------------------------------
+
+def test_how_many_processes_share_a_run(monkeypatch, store, clock):
+    import sys
+    import threading
+
+    monkeypatch.setattr(runner_module.os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # the CLI's publish: no other thread
+    monkeypatch.setattr(sys, "platform", "linux")
+    channels = [f"fake:c{n}" for n in range(60)]
+
+    def processes(values: dict[str, str] | None = None, workers: int = 60, count: int = 60,
+                  limit: int | None = None) -> int:
+        wanted = load_settings({**(values or {}), "SCHEDULER_DATABASE_URL": "unused"}, env_file=None).processes
+        settings = Settings(database_url="unused", workers=workers, processes=wanted)
+        return Runner(store, settings, clock)._processes(channels[:count], limit)
+
+    assert processes() == 60 // runner_module.PROCESS_CHANNELS  # automatic: one per PROCESS_CHANNELS channels
+    assert processes(count=10) == 1  # a few channels: one process
+    assert processes({"SCHEDULER_PROCESSES": "auto"}) == processes()
+    assert processes({"SCHEDULER_PROCESSES": "1"}) == 1  # threads only
+    assert processes({"SCHEDULER_PROCESSES": "3"}, count=2) == 2  # never more processes than channels ...
+    assert processes({"SCHEDULER_PROCESSES": "3"}, workers=2) == 2  # ... or workers
+    assert processes({"SCHEDULER_PROCESSES": "3"}, limit=5) == 1  # one budget of posts: one process
+    monkeypatch.setattr(threading, "active_count", lambda: 3)
+    assert processes({"SCHEDULER_PROCESSES": "3"}) == 1  # other threads (the daemon's scheduler): no fork
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert processes({"SCHEDULER_PROCESSES": "3"}) == 1  # fork() only where it is safe to use
+    monkeypatch.setattr(sys, "platform", "linux")
+    given = Runner(store, Settings(database_url="unused", workers=60, processes=3), clock, session=requests.Session())
+    assert given._processes(channels, None) == 1  # a session made by the caller may hold connections: not shared
+
+
+@pytest.mark.parametrize("raw", ["0", "-2", "two", "1.5"])
+def test_a_bad_processes_setting_is_a_config_error(store, clock, raw):
+    from scheduler.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="SCHEDULER_PROCESSES"):
+        load_settings({"SCHEDULER_PROCESSES": raw}, env_file=None)
+
+
+class _Mastodons:
+    """Mastodon-like accounts under path prefixes (/c1, /c2 …) of one local server: answers after ``delay``, and
+    records each request (channel, text, key, arrival, answer) and any second request of a channel in flight."""
+
+    def __init__(self, delay: float) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler
+
+        from helpers import send_json
+
+        self.delay, self.seen, self.overlaps, self.lock = delay, [], [], threading.Lock()
+        self.in_flight: dict[str, int] = {}
+        self.arrived = threading.Condition(self.lock)
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 - the http.server name
+                import time
+                from urllib.parse import parse_qs
+
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                channel = self.path.split("/api/v1/statuses")[0].strip("/")
+                with fake.lock:
+                    fake.in_flight[channel] = fake.in_flight.get(channel, 0) + 1
+                    if fake.in_flight[channel] > 1:
+                        fake.overlaps.append(channel)
+                    fake.seen.append((channel, form["status"][0], self.headers.get("Idempotency-Key")))
+                    number = len(fake.seen)
+                    fake.arrived.notify_all()
+                time.sleep(fake.delay)
+                with fake.lock:
+                    fake.in_flight[channel] -= 1
+                send_json(self, 200, {"id": str(number), "url": f"http://127.0.0.1/@{channel}/{number}"})
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.handler = Handler
+
+    def wait_for_channels(self, count: int, timeout: float = 20.0) -> bool:
+        with self.arrived:
+            return self.arrived.wait_for(lambda: len({c for c, _, _ in self.seen}) >= count, timeout)
+
+
+def _split_run(tmp_path, base_url: str, channels: int, per_channel: int) -> tuple[list, dict[str, str]]:
+    import os
+    import sys
+
+    now = datetime.now(timezone.utc)
+    posts = [NewPost(channel=f"mastodon:c{c}", platform="mastodon", scheduled_at=now - timedelta(minutes=5, seconds=-n),
+                     zone="UTC", text=f"c{c} post {n:03d}", payload={"status": f"c{c} post {n:03d}"}, length=12, limit=500,
+                     idempotency_key=f"split-c{c}-{n:03d}") for n in range(per_channel) for c in range(1, channels + 1)]
+    opened = open_store(f"sqlite:///{tmp_path / 'split.db'}")
+    try:
+        opened.enqueue(posts, now)
+    finally:
+        opened.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCHEDULER_", "MASTODON_")) and "proxy" not in k.lower()}
+    env.update({"SCHEDULER_DATABASE_URL": f"sqlite:///{tmp_path / 'split.db'}", "SCHEDULER_WORKERS": str(channels),
+                "SCHEDULER_PROCESSES": "2", "SCHEDULER_HTTP_TIMEOUT": "10", "PYTHONUNBUFFERED": "1"})
+    for c in range(1, channels + 1):
+        env[f"MASTODON_C{c}_BASE_URL"] = f"{base_url}/c{c}"
+        env[f"MASTODON_C{c}_ACCESS_TOKEN"] = f"token-c{c}"
+    return [sys.executable, "-m", "scheduler", "-v", "publish", "--json"], env
+
+
+def test_a_run_split_over_two_processes_publishes_each_post_once_each_channel_in_order(tmp_path):
+    import json
+    import subprocess
+    from collections import Counter
+
+    from helpers import serving
+
+    fake = _Mastodons(delay=0.01)
+    with serving(fake.handler) as base_url:
+        command, env = _split_run(tmp_path, base_url, channels=6, per_channel=8)
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+
+    assert done.returncode == 0, done.stderr
+    assert "6 due channels over 2 processes" in done.stderr  # the run was split
+    report = json.loads(done.stdout)
+    assert report["counts"] == {"published": 48}  # the children's posts are in the parent's report
+    assert sorted(p["id"] for p in report["posts"]) == list(range(1, 49))
+    assert Counter(key for _, _, key in fake.seen) == {f"split-c{c}-{n:03d}": 1 for c in range(1, 7) for n in range(8)}
+    for c in range(1, 7):
+        assert [text for channel, text, _ in fake.seen if channel == f"c{c}"] == [f"c{c} post {n:03d}" for n in range(8)]
+    assert fake.overlaps == []  # never two requests of one channel in flight
+    opened = open_store(f"sqlite:///{tmp_path / 'split.db'}")
+    try:
+        assert Counter(p.status for p in opened.list_posts()) == {"published": 48}
+    finally:
+        opened.close()
+
+
+def test_a_stop_reaches_every_process_of_a_split_run(tmp_path):
+    import json
+    import signal
+    import subprocess
+    from collections import Counter
+
+    from helpers import serving
+
+    fake = _Mastodons(delay=0.05)
+    with serving(fake.handler) as base_url:
+        command, env = _split_run(tmp_path, base_url, channels=4, per_channel=40)
+        process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert fake.wait_for_channels(4), "not every channel was published"  # both processes are publishing
+        finally:
+            process.send_signal(signal.SIGTERM)  # to the parent only: it passes the stop on
+        out, err = process.communicate(timeout=60)
+
+    assert process.returncode == 0, err
+    report = json.loads(out)
+    opened = open_store(f"sqlite:///{tmp_path / 'split.db'}")
+    try:
+        stored = opened.list_posts()
+    finally:
+        opened.close()
+    assert Counter(p.status for p in stored) == {"published": report["counts"]["published"],
+                                                  "queued": 160 - report["counts"]["published"]}  # none left in flight
+    assert Counter(key for _, _, key in fake.seen) == {p.idempotency_key: 1 for p in stored if p.status == "published"}
+    for c in range(1, 5):  # each channel stopped after the posts it had begun, in order, the rest left queued
+        mine = sorted((p for p in stored if p.channel == f"mastodon:c{c}"), key=lambda p: p.idempotency_key)
+        statuses = [p.status for p in mine]
+        assert statuses == sorted(statuses, key=lambda s: s != "published") and statuses[-1] == "queued"

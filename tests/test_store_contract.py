@@ -1183,6 +1183,72 @@ def test_save_progress_is_kept_for_the_next_attempt_and_needs_the_lease(store):
     assert again.id == claimed.id and again.progress == {"container_id": "c-1"}
 
 
+def test_a_rate_limit_hold_blocks_the_channel_until_it_ends_and_is_forgotten_when_it_publishes(store):
+    first = enqueue_one(store, "held-1", T0, channel="mastodon")
+    second = enqueue_one(store, "held-2", T0 + timedelta(seconds=1), channel="mastodon")
+    until = T0 + timedelta(minutes=5)
+    claimed = claim_one(store)
+    assert claimed.id == first.id
+    # due again at once, but its channel is held: neither it nor the channel's next post is claimed before the end
+    record(store, claimed, Outcome("retry", error="rate limited", retry_at=T0, count_attempt=False,
+                                   hold_channel_until=until))
+    held, = [c for c in store.channel_states() if c.name == "mastodon"]
+    assert (held.hold_until, held.reason) == (until, "rate limited")
+    assert store.claim_due(until - timedelta(seconds=1), LEASE, limit=5) == []  # the second post waits too
+
+    after = until + timedelta(seconds=1)
+    again = store.claim_next_for_channel("mastodon", after, LEASE)
+    assert again is not None and again.id == first.id
+    record(store, again, Outcome("published", remote_id="1"), after)
+    state, = [c for c in store.channel_states() if c.name == "mastodon"]
+    assert (state.hold_until, state.reason) == (None, None)  # the hold that ran out is forgotten
+    nxt = store.claim_next_for_channel("mastodon", after, LEASE)
+    assert nxt is not None and nxt.id == second.id
+
+
+def test_publishing_leaves_a_channel_without_a_hold_as_it_is(store):
+    enqueue_one(store, "plain-1", T0, channel="mastodon")
+    record(store, claim_one(store), Outcome("published", remote_id="1"))
+    assert [c for c in store.channel_states() if c.name == "mastodon"] == []  # no channel row made
+
+
+def test_detach_then_reopen_gives_a_working_connection_to_the_same_queue(store, backend):
+    """What a run split over processes does around its fork: nothing is lost or left half-done."""
+    first = enqueue_one(store, "fork-1", T0)
+    claimed = claim_one(store)
+    if not store.detach():
+        pytest.skip(f"the {backend.name} backend is not shared between processes")
+    store.reopen()
+    assert record(store, claimed, Outcome("published", remote_id="1")).status == "published"
+    second = enqueue_one(store, "fork-2", T0)
+    assert claim_one(store).id == second.id and store.get(first.id).remote_id == "1"
+
+
+def test_an_in_memory_queue_is_not_detached():
+    store = open_store("sqlite:///:memory:")
+    try:
+        post = enqueue_one(store, "memory-1", T0)
+        assert store.detach() is False  # no other process could open it: it stays open, as it was
+        assert store.get(post.id).idempotency_key == "memory-1"
+    finally:
+        store.close()
+
+
+def test_save_progress_refuses_a_claim_that_ended_or_a_post_that_does_not_exist(store):
+    from scheduler.errors import LeaseLost
+
+    enqueue_one(store, "progress-2", T0)
+    claimed = store.claim_due(T0, 60)[0]
+    store.record_result(claimed.id, claimed.claim_token, Outcome("published", remote_id="1"), T0)
+    with pytest.raises(LeaseLost, match="published, not publishing"):
+        store.save_progress(claimed.id, claimed.claim_token, {"container_id": "late"}, T0)
+    assert store.get(claimed.id).progress == {}  # nothing saved by a worker whose claim is over
+    with pytest.raises(LeaseLost):
+        store.save_progress(claimed.id, "", {"container_id": "no-token"}, T0)
+    with pytest.raises(NotFoundError):
+        store.save_progress(claimed.id + 1000, claimed.claim_token, {"container_id": "nobody"}, T0)
+
+
 def test_reads_from_another_thread_wait_for_a_transaction_in_progress(tmp_path):
     """The runner's worker threads share one connection: a read from another thread must not run inside a
     worker's open transaction (it would see writes that are then rolled back, or break the transaction)."""

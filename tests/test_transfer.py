@@ -85,3 +85,60 @@ def test_a_bad_row_is_named_and_nothing_is_imported(workspace, capsys, rows, mes
     code, out, err = run(["import", "bulk.csv", "--channel", "outbox"], capsys)
     assert code == 2 and err.count("\n") == 1 and message in err, err
     assert sqlite3.connect(workspace / "q.db").execute("SELECT count(*) FROM posts").fetchone() == (1,)
+
+
+# -- approval state round-trips through our CSV ------------------------------------------------------
+
+def _enqueue_for_approval(workspace, key: str, at: datetime) -> int:
+    """A post of a campaign that requires approval: it enters as a draft."""
+    from scheduler.store import NewPost, opened_store
+
+    text = f"Massage may ease sciatica {key} #sciatica"
+    post = NewPost(channel="outbox", platform="outbox", scheduled_at=at, zone="America/New_York", text=text,
+                   payload={"text": text}, length=len(text), limit=5000, idempotency_key=key, campaign="sciatica",
+                   status="draft", requires_approval=True)
+    with opened_store(f"sqlite:///{workspace / 'q.db'}") as store:
+        return store.enqueue([post], NOW).added[0].id
+
+
+def _approval_state(db_path) -> list[tuple]:
+    with sqlite3.connect(db_path) as db:
+        rows = db.execute("SELECT idempotency_key, status, requires_approval, approved_by, approved_at FROM posts "
+                          "ORDER BY scheduled_at").fetchall()
+    db.close()
+    return rows
+
+
+def test_csv_round_trips_the_approval_state(workspace, capsys, monkeypatch):
+    approved = _enqueue_for_approval(workspace, "approved", datetime(2026, 11, 24, 14, 30, tzinfo=timezone.utc))
+    _enqueue_for_approval(workspace, "waiting", datetime(2026, 11, 25, 14, 30, tzinfo=timezone.utc))
+    add(capsys, "a manual post", "2026-11-26T09:30")
+    assert run(["approve", str(approved), "--by", "Dr. Rivera"], capsys)[0] == 0
+    code, _, err = run(["export", "--csv", str(workspace / "queue.csv")], capsys)
+    assert code == 0, err
+    header = (workspace / "queue.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.endswith(",requires_approval,approved_by,approved_at")
+
+    monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{workspace / 'other.db'}")
+    code, out, err = run(["import", str(workspace / "queue.csv"), "--json"], capsys)
+
+    assert code == 0, err
+    assert [(p["status"], p["approved_by"], p["approved_at"]) for p in json.loads(out)] == [
+        ("queued", "Dr. Rivera", "2026-11-23T12:00:00Z"), ("draft", None, None), ("queued", None, None)]
+    original = _approval_state(workspace / "q.db")
+    assert _approval_state(workspace / "other.db") == original
+    assert original[0][1:] == ("queued", 1, "Dr. Rivera", "2026-11-23T12:00:00.000000Z")
+
+
+@pytest.mark.parametrize("cells, message", [
+    ("maybe,,", "our.csv:2: invalid requires_approval 'maybe' (expected true or false)"),
+    ("true,Dr. Rivera,", "our.csv:2: approved_by and approved_at go together: approved_at is empty"),
+    ("true,,2026-11-23T12:00:00Z", "our.csv:2: approved_by and approved_at go together: approved_by is empty"),
+    ("true,Dr. Rivera,2026-11-23T12:00", "our.csv:2: invalid approved_at '2026-11-23T12:00' (expected an ISO-8601"),
+])
+def test_a_bad_approval_cell_is_named_and_nothing_is_imported(workspace, capsys, cells, message):
+    (workspace / "our.csv").write_text("channel,scheduled_at,zone,text,requires_approval,approved_by,approved_at\n"
+                                       f"outbox,2026-12-01T14:30:00Z,UTC,hello,{cells}\n", encoding="utf-8")
+    code, out, err = run(["import", "our.csv"], capsys)
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert not (workspace / "q.db").exists()  # refused before the queue was opened

@@ -21,7 +21,13 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
 def cmd_channels(args, settings, clock) -> int:
     from scheduler.channels import list_channels
 
-    report = list_channels(settings, clock(), check=args.check)
+    if args.check:
+        import requests
+
+        with requests.Session() as session:  # the edge owns the HTTP session: made here, closed here
+            report = list_channels(settings, clock(), check=True, session=session)
+    else:
+        report = list_channels(settings, clock())
     if args.json:
         print_json(report.as_json())
     else:

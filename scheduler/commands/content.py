@@ -18,7 +18,8 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
     demo.add_argument("--json", action="store_true", help="print the result as JSON")
 
     extract = commands.add_parser("extract", help="print an article's benefit points and techniques")
-    extract.add_argument("article", help="a .txt, .md or .html file")
+    extract.add_argument("article", help="a .txt, .md or .html file, or an http(s) URL "
+                                         "(given up after SCHEDULER_HTTP_TIMEOUT seconds)")
     extract.add_argument("--json", action="store_true", help="print {title, benefits, types} as JSON")
 
     for name, text in (("plan", "show what a campaign would queue (writes nothing)"), ("queue", "queue a campaign's posts on its cadence")):
@@ -33,9 +34,16 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
 
 
 def cmd_extract(args, settings, clock) -> int:
+    from scheduler.fetch import is_url
     from scheduler.planner import read_extraction
 
-    extraction = read_extraction(args.article)
+    if is_url(args.article):
+        import requests
+
+        with requests.Session() as session:  # the edge owns the HTTP session: made here, closed here
+            extraction = read_extraction(args.article, session=session, timeout=settings.http_timeout)
+    else:
+        extraction = read_extraction(args.article)
     if args.json:
         print_json({"title": extraction.title, "benefits": [
             {k: b[k] for k in ("point", "evidence", "start", "end")} for b in extraction.as_json()["benefits"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from typing import Callable
 
 from scheduler.commands.output import EXIT_FAILED, EXIT_OK, one_line, print_json, print_post
@@ -93,9 +94,15 @@ def print_health(health) -> None:
     if not data["last_runs"]:
         print("last run   none has finished yet")
     for row in data["channels"]:
+        if row["state"] == "paused":
+            continue  # listed with the paused campaigns below
         held = f" until {row['hold_until']}" if row["hold_until"] else ""
         print(f"channel    {row['channel']} {row['state']}{held}, {row['waiting']} waiting"
               + (f": {one_line(row['reason'], 100)}" if row["reason"] else ""))
+    for kind in ("channel", "campaign"):
+        for row in data["paused"][f"{kind}s"]:
+            print(f"paused     {kind} {row[kind]} since {row['paused_at']}, {row['waiting']} waiting "
+                  f"(`resume --{kind} {shlex.quote(row[kind])}`)")
     for title, rows in (("overdue", data["overdue"]), ("attention", data["needs_attention"])):
         for row in rows:
             print(f"{title:<10} #{row['id']} {row['status']} on {row['channel']}, due {row['due_at']}"

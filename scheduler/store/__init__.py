@@ -1,6 +1,7 @@
 """The post queue behind a few verbs: enqueue, claim due, record result, the operator's cancel, retry
 and resolve (one post each), a person's queue operations (pause/resume, shuffle, move, reschedule, edit,
-approve: each one transaction returning what changed), and read-only listings for `list` and `doctor`.
+approve: each one transaction returning what changed), `queue`'s re-plan and enqueue as one transaction
+(requeue), `import`'s enqueue with approvals, and read-only listings for `list` and `doctor`.
 
 Backends are chosen by ``SCHEDULER_DATABASE_URL``; every backend passes tests/test_store_contract.py.
 """
@@ -157,6 +158,26 @@ class ChannelState:
 
 
 @dataclass(frozen=True)
+class CampaignPause:
+    """A campaign a person paused: since when, and its posts waiting (queued or retry)."""
+
+    name: str
+    paused_at: datetime
+    waiting: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"campaign": self.name, "paused_at": iso_utc(self.paused_at), "waiting": self.waiting}
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Who approved a post (draft -> queued) and when: what `import` carries over from an exported queue."""
+
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Attempt:
     """One publish attempt as the attempts table keeps it."""
 
@@ -211,11 +232,15 @@ class Store(Protocol):
     def pause_campaign(self, campaign: str, now: datetime) -> tuple[bool, int]: ...
     def resume_campaign(self, campaign: str, now: datetime) -> tuple[bool, int]: ...
     def paused_campaigns(self) -> list[str]: ...
+    def campaign_pauses(self) -> list[CampaignPause]: ...
     def shuffle(self, channel: str | None, now: datetime, rng: Any) -> list[Change]: ...
     def move(self, post_id: int, to: str | datetime, now: datetime) -> list[Change]: ...
     def reschedule(self, post_id: int, at: datetime, now: datetime, zone: str | None = None) -> Change: ...
     def edit(self, post_id: int, text: str, payload: dict[str, Any], length: int, limit: int, now: datetime) -> Change: ...
     def approve(self, post_ids: list[int] | None, campaign: str | None, by: str, now: datetime) -> list[Change]: ...
+    def requeue(self, moves: list[tuple[int, datetime, str]], posts: list[NewPost],
+                now: datetime) -> tuple[list[Change], EnqueueResult]: ...
+    def enqueue_approved(self, posts: list[NewPost], approvals: dict[str, Approval], now: datetime) -> EnqueueResult: ...
     def get(self, post_id: int) -> Post: ...
     def list_posts(self, status: str | None = None, channel: str | None = None) -> list[Post]: ...
     def existing_keys(self, keys: list[str]) -> set[str]: ...
@@ -230,6 +255,8 @@ class Store(Protocol):
     def integrity_problems(self) -> list[str]: ...
     def schema_version(self) -> int: ...
     def close(self) -> None: ...
+    def detach(self) -> bool: ...  # before a fork: close; False when no other process could open it
+    def reopen(self) -> None: ...  # after a fork, in each process: a connection of its own
 
 
 @contextmanager

@@ -8,10 +8,10 @@ all on the row conversions and shared SQL of sqlite_rows.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
@@ -28,12 +28,23 @@ log = logging.getLogger(__name__)
 
 
 def migrations() -> list[tuple[int, str]]:
+    from importlib import resources  # only when a schema is created or upgraded (and by the tests)
+
     folder = resources.files("scheduler.store") / "migrations"
     found = []
     for entry in folder.iterdir():
         if entry.name.endswith(".sql"):
             found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
     return sorted(found)
+
+
+def latest_migration() -> int:
+    """The newest migration's number, from the file names alone: every run opens the store, few migrate."""
+    try:
+        names = os.listdir(Path(__file__).with_name("migrations"))
+    except OSError:  # not a folder on disk (a zipped install): as migrations() finds them
+        return migrations()[-1][0]
+    return max(int(name.split("_", 1)[0]) for name in names if name.endswith(".sql"))
 
 
 class SQLiteStore(PublishingMixin, OperationsMixin, ReadsMixin):
@@ -45,20 +56,43 @@ class SQLiteStore(PublishingMixin, OperationsMixin, ReadsMixin):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # One connection, shared by the runner's worker threads: a transaction (and a read) holds this lock.
         self._lock = threading.RLock()
-        # Autocommit mode: every transaction below is opened explicitly, so none is left implicit.
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
+        self._db = self._connect()
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise StoreError(f"cannot read the queue database {path}: {error}") from None
 
+    def _connect(self) -> sqlite3.Connection:
+        # Autocommit mode: every transaction below is opened explicitly, so none is left implicit.
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as error:
+            db.close()
+            raise StoreError(f"cannot read the queue database {self.path}: {error}") from None
+        return db
+
     def close(self) -> None:
         self._db.close()
+
+    def detach(self) -> bool:
+        """Close the connection before this process forks: an SQLite connection must not cross a fork (the child
+        would share its locks and caches). ``reopen`` then opens a connection in each process. False, and nothing
+        closed, for an in-memory queue, which no other process can open (it would be lost)."""
+        if self.path == ":memory:":
+            return False
+        with self._lock:
+            self._db.close()
+        return True
+
+    def reopen(self) -> None:
+        """A new connection to the same file, after ``detach`` (in the parent and in the forked child alike)."""
+        with self._lock:
+            self._db = self._connect()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -74,7 +108,7 @@ class SQLiteStore(PublishingMixin, OperationsMixin, ReadsMixin):
             self._db.execute("COMMIT")
 
     def _migrate(self) -> None:
-        latest = migrations()[-1][0]
+        latest = latest_migration()
         if self.schema_version() >= latest:
             return  # the usual case: no write lock taken just to look
         # A migration may rebuild a table (SQLite's way to change a CHECK): foreign keys must be off

@@ -1,5 +1,6 @@
 """A person's side of the SQLite queue: cancel, retry and resolve one post; channel and campaign pauses; the
-queue operations (shuffle, move, reschedule, edit, approve), each one transaction returning what changed."""
+queue operations (shuffle, move, reschedule, edit, approve), each one transaction returning what changed; and the
+writes of `queue` (re-plan and enqueue) and `import` (enqueue with approvals), each one transaction too."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from scheduler.errors import InvalidState, NotFoundError
-from scheduler.store import Change, ChannelState, Post
-from scheduler.store.sqlite_rows import _channel, _post, _read, db_time
+from scheduler.store import Approval, CampaignPause, Change, ChannelState, EnqueueResult, NewPost, Post, parse_utc
+from scheduler.store.sqlite_rows import _channel, _post, _read, db_time, insert_new
 
 # What a person may do to a post in each state (publishing belongs to its worker; published is final).
 CANCELLABLE = ("draft", "queued", "retry", "failed", "unconfirmed", "missed", "cancelled")  # cancelling twice changes nothing
@@ -144,6 +145,14 @@ class OperationsMixin:
         with self._lock:
             return [row[0] for row in self._db.execute("SELECT name FROM paused_campaigns ORDER BY name").fetchall()]
 
+    def campaign_pauses(self) -> list[CampaignPause]:
+        """Every paused campaign, by name, with when it was paused and its posts waiting (queued or retry)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT pc.name, pc.paused_at, (SELECT COUNT(*) FROM posts p WHERE p.campaign = pc.name "
+                "AND p.status IN ('queued', 'retry')) AS waiting FROM paused_campaigns pc ORDER BY pc.name").fetchall()
+        return [CampaignPause(row["name"], parse_utc(row["paused_at"]), row["waiting"]) for row in rows]
+
     def shuffle(self, channel: str | None, now: datetime, rng: random.Random) -> list[Change]:
         """Randomly permute each channel's waiting posts (queued or draft, slot after ``now``) over the slots they
         occupy: the slots stay, the posts trade places. ``channel`` None: every channel, each within itself."""
@@ -199,13 +208,7 @@ class OperationsMixin:
             if at <= now:
                 raise InvalidState(f"cannot reschedule post {post_id} to {at.isoformat()}: that is not in the future")
             post = _read(db, post_id)
-            if zone is not None and zone != post.zone:
-                ZoneInfo(zone)  # an unknown zone fails here, before anything is written
-                db.execute("UPDATE posts SET zone = ? WHERE id = ?", (zone, post_id))
-                post_in_zone = replace(post, zone=zone)
-            else:
-                post_in_zone = post
-            _set_slot(db, post_in_zone, at, db_time(now))
+            _set_slot_in_zone(db, post, at, zone, db_time(now))
             if status in ("missed", "cancelled"):
                 db.execute("UPDATE posts SET status = CASE WHEN requires_approval = 1 AND approved_by IS NULL "
                            "THEN 'draft' ELSE 'queued' END, attempts = 0 WHERE id = ?", (post_id,))
@@ -255,6 +258,46 @@ class OperationsMixin:
                 changes.append(Change(post, _read(db, post_id)))
         return changes
 
+    # -- what `queue` and `import` write: each one transaction ------------------------------------
+
+    def requeue(self, moves: list[tuple[int, datetime, str]], posts: list[NewPost],
+                now: datetime) -> tuple[list[Change], EnqueueResult]:
+        """`queue` in one transaction: each move (post id, its new slot, its channel's zone) of a post waiting for its
+        slot (queued or draft, slot after ``now``), then the new posts as ``enqueue`` adds them. Any error (a post
+        that stopped waiting meanwhile, a slot not ahead, a failed write) leaves the queue as it was."""
+        stamp = db_time(now)
+        with self._write() as db:
+            changes = [_replan_one(db, post_id, at, zone, now) for post_id, at, zone in moves]
+            return changes, insert_new(db, posts, stamp)
+
+    def enqueue_approved(self, posts: list[NewPost], approvals: dict[str, Approval], now: datetime) -> EnqueueResult:
+        """``enqueue`` that also records approvals given before (an exported queue read back): ``approvals`` maps an
+        idempotency key to who approved it and when. Only posts this call adds get one; one transaction."""
+        with self._write() as db:
+            result = insert_new(db, posts, db_time(now))
+            added = {post.idempotency_key: post.id for post in result.added}
+            for key, approval in approvals.items():
+                if key in added:
+                    db.execute("UPDATE posts SET approved_by = ?, approved_at = ? WHERE id = ?",
+                               (approval.by, db_time(approval.at), added[key]))
+            if approvals and added:
+                # ``added`` holds the rows as inserted: read the approved ones back inside this transaction.
+                result.added = [_read(db, post.id) if post.idempotency_key in approvals else post
+                                for post in result.added]
+        return result
+
+
+def _replan_one(db: sqlite3.Connection, post_id: int, at: datetime, zone: str, now: datetime) -> Change:
+    """One post of a re-planned channel onto its new slot and zone; refused unless it still waits for its slot."""
+    _require_status(db, post_id, SLOTTED, "re-plan")
+    post = _read(db, post_id)
+    if post.scheduled_at <= now:
+        raise InvalidState(f"cannot re-plan post {post_id}: its slot has passed; run `queue` again")
+    if at <= now:
+        raise InvalidState(f"cannot re-plan post {post_id} to {at.isoformat()}: that is not in the future")
+    _set_slot_in_zone(db, post, at, zone, db_time(now))
+    return Change(post, _read(db, post_id))
+
 
 def _pool(db: sqlite3.Connection, channel: str, stamp: str) -> list[Post]:
     """The channel's posts waiting for a slot after ``stamp``, in slot order: what shuffle and move --top/--bottom use."""
@@ -268,6 +311,15 @@ def _set_slot(db: sqlite3.Connection, post: Post, slot: datetime, stamp: str) ->
     local = slot.astimezone(ZoneInfo(post.zone)).isoformat()
     db.execute("UPDATE posts SET scheduled_at = ?, due_at = ?, local_time = ?, late_from = NULL, updated_at = ? "
                "WHERE id = ?", (db_time(slot), db_time(slot), local, stamp, post.id))
+
+
+def _set_slot_in_zone(db: sqlite3.Connection, post: Post, slot: datetime, zone: str | None, stamp: str) -> None:
+    """``_set_slot``, the post's zone first becoming ``zone`` (None: its own); an unknown zone writes nothing."""
+    if zone is not None and zone != post.zone:
+        ZoneInfo(zone)  # an unknown zone fails here, before anything is written
+        db.execute("UPDATE posts SET zone = ? WHERE id = ?", (zone, post.id))
+        post = replace(post, zone=zone)
+    _set_slot(db, post, slot, stamp)
 
 
 def _require_free(db: sqlite3.Connection, post: Post, slot: datetime, now: datetime) -> None:

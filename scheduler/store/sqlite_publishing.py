@@ -15,8 +15,7 @@ from typing import Any, Callable
 from scheduler.errors import LeaseLost, NotFoundError
 from scheduler.redact import excerpt as redacted_excerpt
 from scheduler.store import EnqueueResult, NewPost, Outcome, Post
-from scheduler.store.sqlite_rows import (_BLOCKED, _INSERT_WITH_ID, _InsertValues, _post, _StoredPosts, _written_post,
-                                         db_time)
+from scheduler.store.sqlite_rows import _BLOCKED, _post, db_time, insert_new
 
 
 class PublishingMixin:
@@ -32,34 +31,8 @@ class PublishingMixin:
         written (not read back); each becomes a Post only when looked at, so queueing 100,000 posts to count them
         never pays for 100,000 Posts. ``existing``: the posts already queued under a key (or repeated in the batch:
         the one added)."""
-        stamp = db_time(now)
-        values = _InsertValues(stamp)
-        result = EnqueueResult()
         with self._write() as db:
-            known: dict[str, sqlite3.Row] = {}
-            keys = list(dict.fromkeys(post.idempotency_key for post in posts))
-            for start in range(0, len(keys), 500):
-                chunk = keys[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                for row in db.execute(f"SELECT * FROM posts WHERE idempotency_key IN ({marks})", chunk):
-                    known[row["idempotency_key"]] = row
-            base = db.execute("SELECT COALESCE(MAX(id), 0) FROM posts").fetchone()[0]
-            rows, repeated, added = [], [], {}
-            for post in posts:
-                key = post.idempotency_key
-                if key in known:
-                    result.existing.append(_post(known[key]))
-                elif key in added:
-                    repeated.append(key)
-                else:
-                    added[key] = base + len(rows) + 1  # explicit ids: consecutive, so read back as one range
-                    rows.append(values(added[key], post))
-            if rows:
-                db.executemany(_INSERT_WITH_ID, rows)
-                result.added = _StoredPosts(rows)
-                for key in repeated:
-                    result.existing.append(_written_post(rows[added[key] - base - 1]))
-        return result
+            return insert_new(db, posts, db_time(now))
 
     def claim_due(self, now: datetime, lease_seconds: float, limit: int = 1) -> list[Post]:
         stamp, lease = db_time(now), db_time(now + timedelta(seconds=lease_seconds))
@@ -141,7 +114,7 @@ class PublishingMixin:
             rows = db.execute(_RECORD, (*_outcome_values(outcome, stamp), post_id, claim_token or "")).fetchall()
             if rows:
                 _insert_attempt(db, post_id, outcome, now, lost=False)
-                _apply_to_channel(db, rows[0]["channel"], outcome, stamp)
+                _apply_to_channel(db, rows[0]["channel"], outcome, stamp, rows[0]["channel_hold_until"])
                 return _post(rows[0])
             problem = _lease_problem(db, post_id, claim_token) or f"post {post_id}: its lease was lost"
             _insert_attempt(db, post_id, outcome, now, lost=True)
@@ -149,11 +122,12 @@ class PublishingMixin:
 
     def save_progress(self, post_id: int, claim_token: str, progress: dict[str, Any], now: datetime) -> None:
         """Remember a publisher's step (a created container) before its next request; LeaseLost if not the holder."""
-        with self._write() as db:
-            problem = _lease_problem(db, post_id, claim_token)
-            if problem is None:
-                db.execute("UPDATE posts SET progress = ?, updated_at = ? WHERE id = ?",
-                           (json.dumps(progress, ensure_ascii=False), db_time(now), post_id))
+        with self._lock:
+            # One statement (atomic on its own): saved only while this token holds the claim; why not, only if not.
+            saved = self._db.execute(
+                "UPDATE posts SET progress = ?, updated_at = ? WHERE id = ? AND status = 'publishing' AND claim_token = ?",
+                (json.dumps(progress, ensure_ascii=False), db_time(now), post_id, claim_token or "")).rowcount
+            problem = None if saved else _lease_problem(self._db, post_id, claim_token) or f"post {post_id}: its lease was lost"
         if problem is not None:
             raise LeaseLost(problem)
 
@@ -200,7 +174,9 @@ _SWEEP_BLOCKED = ("UPDATE posts SET status = 'retry', maybe_sent = 1, lease_unti
 _RECORD = (
     "UPDATE posts SET status = ?, lease_until = NULL, claim_token = NULL, attempts = attempts + ?, remote_id = ?, "
     "remote_url = ?, error = ?, due_at = COALESCE(?, due_at), published_at = ?, maybe_sent = COALESCE(?, maybe_sent), "
-    "updated_at = ? WHERE id = ? AND status = 'publishing' AND claim_token = ? RETURNING *"
+    "updated_at = ? WHERE id = ? AND status = 'publishing' AND claim_token = ? "
+    # and the channel's hold, read in the same statement: a published post clears a hold only when there is one
+    "RETURNING *, (SELECT hold_until FROM channels c WHERE c.name = posts.channel) AS channel_hold_until"
 )
 
 
@@ -213,20 +189,22 @@ def _outcome_values(outcome: Outcome, stamp: str) -> tuple[Any, ...]:
             maybe_sent, stamp)
 
 
-def _apply_to_channel(db: sqlite3.Connection, channel: str, outcome: Outcome, stamp: str) -> None:
-    """What an outcome does to its channel: bad credentials, a rate-limit hold, or a run-out hold forgotten."""
+def _apply_to_channel(db: sqlite3.Connection, channel: str, outcome: Outcome, stamp: str, hold: str | None) -> None:
+    """What an outcome does to its channel: bad credentials, a rate-limit hold, or a run-out hold forgotten.
+    ``hold``: the channel's hold_until as read in this transaction (None: no hold, the usual case)."""
     if outcome.channel_attention is not None:
         db.execute("INSERT INTO channels (name, state, reason, updated_at) VALUES (?, 'needs_attention', ?, ?) "
                    "ON CONFLICT (name) DO UPDATE SET state = CASE WHEN state = 'paused' THEN state ELSE 'needs_attention' END, "
                    "reason = excluded.reason, updated_at = excluded.updated_at",
                    (channel, redacted_excerpt(outcome.channel_attention), stamp))
     elif outcome.hold_channel_until is not None:
-        hold = db_time(outcome.hold_channel_until)
+        until = db_time(outcome.hold_channel_until)
         db.execute("INSERT INTO channels (name, state, hold_until, reason, updated_at) VALUES (?, 'active', ?, ?, ?) "
                    "ON CONFLICT (name) DO UPDATE SET hold_until = MAX(COALESCE(hold_until, ''), excluded.hold_until), "
                    "reason = excluded.reason, updated_at = excluded.updated_at",
-                   (channel, hold, redacted_excerpt(outcome.error), stamp))
-    elif outcome.status == "published":  # a hold that has run out is forgotten once the channel publishes again
+                   (channel, until, redacted_excerpt(outcome.error), stamp))
+    elif outcome.status == "published" and hold is not None and hold <= stamp:
+        # a hold that has run out is forgotten once the channel publishes again
         db.execute("UPDATE channels SET hold_until = NULL, reason = CASE WHEN state = 'active' THEN NULL ELSE reason END, "
                    "updated_at = ? WHERE name = ? AND hold_until IS NOT NULL AND hold_until <= ?", (stamp, channel, stamp))
 

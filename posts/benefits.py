@@ -26,13 +26,13 @@ import re
 from dataclasses import dataclass
 
 from posts.article import Article, Sentence
-from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _OUTCOME,
+from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _OUTCOME, _PEOPLE_FIND,
                         _SO_YOU_CAN, _STOPWORDS, _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP,
                         _TYPE_LIST, _TYPE_OBJECT_LIST, _TYPE_OFFERED, _TYPE_SUBJECT_LIST, _TYPE_WE)
 from posts.errors import ArticleError
 from posts.outcomes import (_becomes, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
                             _symptom_eases)
-from posts.points import (_base_verb, _participle_points, _phrase, _points_from_bare_verb, _points_from_cue,
+from posts.points import (_base_verb, _gerund_claim, _participle_points, _phrase, _points_from_bare_verb, _points_from_cue,
                           _point_from_label, _point_from_noun)
 from posts.structure import _label_only, _section, _Unit, _units
 
@@ -95,7 +95,9 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
         text = _COLON_LABEL.sub("", sentence.text, count=1) if sentence is sentences[0] else sentence.text
         if _NOT_A_BENEFIT.search(text):
             continue
-        points = (_points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
+        # 'Some people say the "fibro fog" lifts': the symptom is the subject, not the therapy
+        points = ((_outcome_points(text, in_benefit_section=True) if _PEOPLE_FIND.search(text) and _symptom_eases(text)
+                   else []) or _points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
                   or _points_from_bare_verb(text))
         points = _with_participles(points, text)
         if points:
@@ -112,11 +114,22 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
             return [_benefit(sentence, point) for point in points]
         if named:  # "Quick pain relief: cold numbs the nerve endings, which dulls sharp pain": the pain part
             return [_benefit(sentence, point) for point in named]
+    gerund = _gerund_claim(label) if not re.search(r"\band\s+[a-z]+ing\b", label) else None
+    if gerund:  # "Settling night pain" over "… calm the deep, gnawing ache": the label names the benefit
+        evidence = found[0][0] if found else body[0] if body else sentences[0]
+        return [] if _NOT_A_BENEFIT.search(evidence.text) else [_benefit(evidence, gerund)]
+    headline = _point_from_label(label) if _COMPARATIVE_LABEL.match(label) else None
+    if found and headline and len(found[0][1]) == 1 and found[0][1][0].split()[0] != headline.split()[0]:  # "Less puffiness. … a fan strip can help fluid drain away": the headline, then how
+        sentence, points = found[0]
+        return [_benefit(sentence, f"{headline}, as it {points[0]}")]
     if found:
         return [_benefit(found[0][0], point) for point in found[0][1]]
     point = _point_from_label(label)
     evidence = body[0] if body else sentences[0]
     return [_benefit(evidence, point)] if point and not _NOT_A_BENEFIT.search(evidence.text) else []
+
+
+_COMPARATIVE_LABEL = re.compile(r"^(?:an?\s+)?(?:less|fewer|better|more|lower|reduced|improved|[a-z]{3,}(?<!oth)er)\s", re.IGNORECASE)
 
 
 def _benefits_of_item(sentence: Sentence) -> list[Benefit]:
@@ -139,6 +152,14 @@ def _item_points(text: str) -> list[str]:
     text = text.rstrip(".!")
     if _NOT_A_BENEFIT.search(text):
         return []
+    gerund = _gerund_claim(text)
+    if gerund:  # "Turning the head more easily, for example …"
+        return [gerund]
+    if re.match(r"^(?:less|fewer|better|stronger|reduced|improved)\s", text, re.IGNORECASE):
+        # "Stronger quadriceps and hip muscles to support the joint": the item's head is the benefit
+        point = _point_from_item(text)
+        if point:
+            return [point]
     points = (
         _points_from_cue(text, None, at_start=True)
         # "The warm water soothes aching joints": a short noun phrase, then the verb
@@ -270,8 +291,13 @@ def content_words(text: str) -> set[str]:
 
 def _stem(word: str) -> str:
     for suffix in ("ing", "ies", "es", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) >= 4 and word.endswith("e"):
+        word = word[:-1]  # "settle" and "settling" meet at "settl"
+    if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsaeiou":
+        word = word[:-1]  # "sitting" -> "sit"
     return word
 
 

@@ -41,7 +41,7 @@ _VERBS = _VERB_WORDS + (
     r"more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
     r"|put(?=s?\s+(?:\w+\s+)?less\s+(?:stress|strain|pressure|load|weight)\s+on\b)"
     # "shortens recovery time", not "sitting shortens the hip flexors"
-    r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:recovery|time|timeline|healing|course|wait|attacks?|episodes?|"
+    r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:overall\s+|total\s+)?(?:recovery|time|timeline|healing|course|wait|attacks?|episodes?|"
     r"headaches?|flare-ups?)\b)"
     r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
     r"|leave(?=s?\s+(?:(?:most|many|some)\s+)?(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|muscles|joints)\s+(?:feeling\s+)?"
@@ -72,14 +72,14 @@ _CUE = re.compile(
 _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness|spasms?|numbness|dizziness|headaches?|"
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
-            r"leaking|leaks|migraines?|attacks|flare-ups|episodes|chatter)")
+            r"leaking|leaks|migraines?|attacks|flare-ups|episodes|chatter|racing thoughts|thoughts|fog)")
 _SYMPTOM_EASES = re.compile(
-    rf"(?P<what>(?:[\w'-]+,?\s+){{0,3}}?{_SYMPTOM}(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
+    rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
     r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
-    r"(?:(?:often|usually|gradually|quickly|soon|steadily|noticeably|start to|starts to|begin to|begins to|tend to|"
+    r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should)\s+)*"
-    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|go down|calm down|loosen|drop|lessen|clear|melt away|"
-    r"ease off|melt|shrink|die down|wear off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:far\s+|much\s+)?"
+    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|go down|calm down|loosen|drop|lessen|clear|melt away|quieten|"
+    r"ease off|melt|shrink|die down|wear off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?(?:far\s+|much\s+)?"
     r"less\s+(?:often|frequently))(?:s|es|d)?\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE,
 )
@@ -88,7 +88,7 @@ _EASES_AS = {"less often": "reduces", "less frequently": "reduces", "fade": "eas
              "die down": "calms", "wear off": "eases"}
 _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
-    r"participants|you|many|most|they)\s+(?:\w+\s+){0,3}?"
+    r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they)\s+(?:\w+\s+){0,3}?"
     r"(?:find|notice|report|say|feel|tell us|mention)\s+(?:that\s+)?", re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
@@ -116,7 +116,8 @@ _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you|some|"
     r"others)\s+"
-    r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have|describe|mention)\s+"
+    r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have|describe|mention|"
+    r"reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
     r"(?P<what>[^.;:]+)",
     re.IGNORECASE)
 # "Athletes use cupping to recover between hard sessions".
@@ -145,7 +146,7 @@ _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)"
 _PEOPLE_OUTCOME = re.compile(
     r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|a lot|"
     r"plenty|a few)\s+"
-    r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:regular\s+|class\s+|older\s+)?)?(?:people|patients|clients|users|students|"
+    r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:[a-z-]+\s+)?)?(?:people|patients|clients|users|students|"
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|"
@@ -167,7 +168,7 @@ _OUTCOME = re.compile(
     r"energi[sz]ed|freer|the same day|sooner|faster|"
     r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
-    r"independently|on their own|comfortably|with ease|easier)\b", re.IGNORECASE)
+    r"independently|on their own|comfortably|with ease|easier|for longer|without needing to)\b", re.IGNORECASE)
 _BENEFIT_LIST = re.compile(
     r"\bbenefits?\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)", re.IGNORECASE
 )
@@ -275,7 +276,7 @@ _THERAPY_WORDS = frozenset(
     # the skin" describes a session; the practitioner's claims count under a benefit heading (any subject there).
     "tape taping cups cupping suction stones stone lesson lessons plan appointment appointments "
     "strokes pull lift approach method attention hour minutes visit visits heat warmth dip dips soak soaks swim swims "
-    "plunge bath baths".split()
+    "plunge bath baths hold holds pose poses posture postures".split()
 )
 _TITLE_NOISE = frozenset("how why what the benefits benefit of for and with can your you ways to a an in on".split())
 # "helps people living with …" says nothing; "helps you return to sport" does.
@@ -299,3 +300,15 @@ _ENABLED_OBJECT = re.compile(
 _PEOPLE = re.compile(
     r"(?:^|\s)(?:you|them|us|people|patients|clients|users|mothers|parents|athletes|runners|students|adults|"
     r"children|women|men|workers|players|everyone)$", re.IGNORECASE)
+
+# A label or item that is a gerund phrase states the benefit: "Settling night pain" -> "settles night pain" (the
+# therapy acts on something), "Staying active" -> "helps you stay active" (the person does it).
+_ACTING_GERUND_VERBS = frozenset(
+    """settle restore keep ease reduce build rebuild loosen calm strengthen improve boost support protect release
+    relieve lower soften soothe clear drain speed shorten break encourage increase unlock open lengthen stretch
+    stabilise stabilize correct realign retrain quieten dull numb free warm cool tone firm lift sharpen steady
+    regain restore deepen widen raise strengthen protect relax""".split())
+_PEOPLE_GERUND_VERBS = frozenset(
+    """stay sleep move walk get feel breathe return turn need reach sit stand go run play enjoy bend climb cope
+    manage wake fall rest recover train work drive exercise focus concentrate think live carry take bounce
+    bounce swim cycle dance kneel squat jump grip write type cook garden""".split())

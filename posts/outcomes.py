@@ -17,7 +17,8 @@ def _people_outcome(text: str) -> list[str]:
     match = _PEOPLE_OUTCOME.match(text)
     if not match or not _OUTCOME.search(match["rest"]) or _CUE.match(match["rest"]):
         return []
-    if re.search(r"\b(?:if|unless|until|worse|not|never|no longer)\b", match["rest"], re.IGNORECASE):
+    if re.search(r"\b(?:if|unless|until|worse|not|never|no longer)\b", re.split(r",\s+which\b", match["rest"])[0],
+                 re.IGNORECASE):
         return []  # a condition or a setback, not an outcome
     rest = match["rest"]
     reported = re.search(r"\b(?:find|say|notice|tell us|report)\b", text[match.end("who"):match.start("rest")]
@@ -89,7 +90,7 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
         return []
     verb = " ".join(match["verb"].lower().split())
     what = re.sub(r"^(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
-    what = what[:1].lower() + what[1:]
+    what = re.sub(r"[\"“”]", "", what[:1].lower() + what[1:])  # 'the "fibro fog" lifts' -> 'lifts the fibro fog'
     if re.search(r"less (?:often|frequently)$", verb):  # "their migraines come less often" keeps its words
         return [_trim(f"makes {what} {_base_form(verb)}{match['rest']}".strip())]
     verb = _EASES_AS.get(verb) or _EASES_AS.get(" ".join(verb.split()[-2:])) or _third_person(verb)
@@ -154,7 +155,10 @@ def _people_gain(text: str) -> list[str]:
                    or re.match(r"^(?:a|an)\s+(?:[\w-]+\s+)?(?:drop|fall|reduction|decrease|improvement|boost|lift)\s+in\b",
                                report["what"])):
         what = _CLAUSE_END_NO_COMMA.split(report["what"], maxsplit=1)[0].strip()
-        return _reported_list(report["what"]) or [_trim(f"brings {what}")]
+        # "reported less low back pain and needed fewer days off work": one gain each
+        what = re.split(r"\s+than\s+(?:those|people|women|men)\b", what)[0]  # "… than those who did not"
+        gains = re.split(r"\s+and\s+(?:[a-z]+ed\s+|had\s+|took\s+)?(?=(?:less|fewer|lower|better)\b)", what)
+        return _reported_list(report["what"]) or [_trim(f"brings {gain.strip()}") for gain in gains if gain.strip()]
     return []
 
 

@@ -7,7 +7,8 @@ import re
 
 from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CUE, _ENABLED_OBJECT,
                         _ENABLERS, _FINITE, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST, _PARTICIPLE, _PEOPLE,
-                        _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT)
+                        _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT, _ACTING_GERUND_VERBS,
+                        _PEOPLE_GERUND_VERBS)
 
 
 def _point_from_label(label: str) -> str | None:
@@ -34,6 +35,22 @@ def _point_from_label(label: str) -> str | None:
         return participle
     if _BENEFIT_NOUN.search(label):
         return _trim(f"provides {label[:1].lower()}{label[1:]}")
+    return None
+
+
+def _gerund_claim(label: str) -> str | None:
+    """"Settling night pain" -> "settles night pain", "Turning the head more easily" -> "helps you turn the head more
+    easily"; None unless the gerund is a verb of benefit (not "Booking your visit")."""
+    found = re.match(r"^(?P<gerund>[A-Za-z]+ing)\s+(?P<rest>[^,;:]+)", label.strip().rstrip(".:!"))
+    if not found:
+        return None
+    stem = found["gerund"].lower()[:-3]
+    rest = found["rest"].strip()
+    for verb in (stem, stem + "e", stem[:-1]):
+        if verb in _ACTING_GERUND_VERBS:
+            return _trim(f"{_third_person(verb)} {rest}")
+        if verb in _PEOPLE_GERUND_VERBS:
+            return _trim(f"helps you {verb} {rest}")
     return None
 
 

@@ -210,7 +210,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r10_yoga_nidra_insomnia_prose.txt e9b967520ecab0c6 / .labels.toml e27f114c293b24fb
 # (the sidecars' split and note lines were edited afterwards to move them to tuning)
 # Round 11 (8 new, written blind after the extractor was frozen at d9bf958, scored once): P 0.72 R 0.60 (26 matched,
-# 36 predicted, 43 labelled). It is the current held-out set; the next round of rule changes moves it to tuning.
+# 36 predicted, 43 labelled), then moved to tuning.
 #   r11_acupuncture_chronic_neck_pain.md f16c78eec12f4369 / .labels.toml 4a87baa8c25e7359
 #   r11_contrast_water_therapy_athletes.md 21a77b0654089d6f / .labels.toml e958a4363623dba4
 #   r11_hydrotherapy_knee_osteoarthritis.html 3496e8a93e846e0b / .labels.toml 24f97c8717bf3ecb
@@ -219,16 +219,26 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r11_osteopathy_pregnancy_back_pain.md c2a9349aaf2ebbb9 / .labels.toml 4d6e8e4d32351038
 #   r11_physiotherapy_frozen_shoulder.md 7bbfffad58917146 / .labels.toml 48e060b2295ec89e
 #   r11_restorative_yoga_stress.txt b68017eab52ed38a / .labels.toml 13f3cd126e1832ee
-# Seven blind rounds (5-11) score P 0.70-0.87 and R 0.48-0.72 with no upward trend: each writer brings phrasings
-# the rules have not met. Rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 11: P 0.72, R 0.60); see the scores with -s", strict=False)
+# Round 12 (8 new, written blind while the round-12 rules were built, files hashed before the extractor was frozen
+# at c135105, scored once): P 0.81 R 0.71 (39 matched, 48 predicted, 55 labelled). It is the current held-out set.
+#   r12_acupressure_pregnancy_nausea.txt 475f1699df4d63fd / .labels.toml 07cb347bb2c4a5a2
+#   r12_bowen_therapy_hip_pain.md ba8dc7b03916c14f / .labels.toml 41db79f81b934d45
+#   r12_chair_yoga_arthritis.md d1b96ec7d412dcfb / .labels.toml cd7965d158d5f804
+#   r12_hydrotherapy_back_pain.md cac62e0357065ab0 / .labels.toml 07700d575c845b60
+#   r12_ice_baths_rugby.txt 07ee41c2fa2b9447 / .labels.toml 4789965f00c76e14
+#   r12_lymphatic_drainage_lipoedema.md 331d5a8d38c7e054 / .labels.toml 3eac1b26a69a79a3
+#   r12_postural_physio_text_neck.html 1afa9ca658e35f51 / .labels.toml 259e2252423328a9
+#   r12_sports_massage_cyclists.txt 267dc88abf941073 / .labels.toml b7e3a9c028827a7c
+# Eight blind rounds (5-12) score P 0.70-0.87 and R 0.48-0.72 with no clear upward trend: each writer brings
+# phrasings the rules have not met. Rules alone do not reach the issue's 0.9 on unseen articles.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 12: P 0.81, R 0.71); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 55 articles as each scored held-out
-# round joined it, and its figures at the round-9 freeze were P 0.89 R 0.91. A rule change that costs more than
+# The tuning set is a regression guard, not the target: it has grown from 4 to 79 articles as each scored held-out
+# round joined it, and its figures at the round-12 freeze were P 0.89 R 0.91. A rule change that costs more than
 # noise on articles already read fails here.
 TUNING_FLOOR = 0.88
 

@@ -83,30 +83,25 @@ def _benefits_of_unit(unit: _Unit, types: list[str], subjects: frozenset[str]) -
         return _benefits_in(sentences[0], types, subjects, in_benefit_section=kind == "benefit-prose")
     if kind == "item":
         return _benefits_of_item(sentences[0])
-    return _benefits_of_labelled(label or "", sentences)
+    return _benefits_of_labelled(label or "", sentences, heading=kind == "heading")
 
 
-def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit]:
+def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool = False) -> list[Benefit]:
     """A labelled unit is one benefit, and its label says which: the sentence whose point shares the label's words,
-    else the first sentence with a cue, else the label's own benefit ("Better posture" -> "improves posture")."""
+    else the first sentence with a cue, else the label's own benefit ("Better posture" -> "improves posture").
+
+    A sub-heading under a benefits heading is the writer's headline for the paragraph, so when it states a benefit
+    ("### Less pain when you move", "### Improving your balance") it is the point; a "Label:" tag is shorter-lived
+    and the sentence after it carries the claim."""
     body = [s for s in sentences if not _label_only(s, label)]
-    found: list[tuple[Sentence, list[str]]] = []
-    for sentence in body:
-        text = _COLON_LABEL.sub("", sentence.text, count=1) if sentence is sentences[0] else sentence.text
-        if _NOT_A_BENEFIT.search(text):
-            continue
-        # 'Some people say the "fibro fog" lifts': the symptom is the subject, not the therapy
-        points = ((_outcome_points(text, in_benefit_section=True) if _PEOPLE_FIND.search(text) and _symptom_eases(text)
-                   else []) or _points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
-                  or _points_from_bare_verb(text))
-        points = _with_participles(points, text)
-        if points:
-            found.append((sentence, points))
+    found = _labelled_body_points(body, sentences[0])
+    evidence = found[0][0] if found else body[0] if body else sentences[0]
     strong = _label_as_clause(label)
     if strong:  # "Bruises fade faster.", "Swelling settles sooner": the label is itself the claim
-        evidence = found[0][0] if found else body[0] if body else sentences[0]
-        if not _NOT_A_BENEFIT.search(evidence.text):
-            return [_benefit(evidence, strong)]
+        return [] if _NOT_A_BENEFIT.search(evidence.text) else [_benefit(evidence, strong)]
+    claim = _heading_claim(label) if heading else None
+    if claim and not _NOT_A_BENEFIT.search(evidence.text):
+        return [_benefit(evidence, claim)]
     label_words = content_words(label)
     for sentence, points in found:
         named = [point for point in points if label_words & content_words(point)]
@@ -116,17 +111,46 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence]) -> list[Benefit
             return [_benefit(sentence, point) for point in named]
     gerund = _gerund_claim(label) if not re.search(r"\band\s+[a-z]+ing\b", label) else None
     if gerund:  # "Settling night pain" over "… calm the deep, gnawing ache": the label names the benefit
-        evidence = found[0][0] if found else body[0] if body else sentences[0]
         return [] if _NOT_A_BENEFIT.search(evidence.text) else [_benefit(evidence, gerund)]
     headline = _point_from_label(label) if _COMPARATIVE_LABEL.match(label) else None
-    if found and headline and len(found[0][1]) == 1 and found[0][1][0].split()[0] != headline.split()[0]:  # "Less puffiness. … a fan strip can help fluid drain away": the headline, then how
-        sentence, points = found[0]
-        return [_benefit(sentence, f"{headline}, as it {points[0]}")]
+    if found and headline and len(found[0][1]) == 1 and found[0][1][0].split()[0] != headline.split()[0]:
+        # "Less puffiness. … a fan strip can help fluid drain away": the headline, then how
+        return [_benefit(evidence, f"{headline}, as it {found[0][1][0]}")]
     if found:
-        return [_benefit(found[0][0], point) for point in found[0][1]]
+        return [_benefit(evidence, point) for point in found[0][1]]
     point = _point_from_label(label)
-    evidence = body[0] if body else sentences[0]
     return [_benefit(evidence, point)] if point and not _NOT_A_BENEFIT.search(evidence.text) else []
+
+
+def _labelled_body_points(body: list[Sentence], first: Sentence) -> list[tuple[Sentence, list[str]]]:
+    found: list[tuple[Sentence, list[str]]] = []
+    for sentence in body:
+        text = _COLON_LABEL.sub("", sentence.text, count=1) if sentence is first else sentence.text
+        if _NOT_A_BENEFIT.search(text):
+            continue
+        # 'Some people say the "fibro fog" lifts': the symptom is the subject, not the therapy
+        points = ((_outcome_points(text, in_benefit_section=True) if _PEOPLE_FIND.search(text) and _symptom_eases(text)
+                   else []) or _points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
+                  or _points_from_bare_verb(text))
+        points = _with_participles(points, text)
+        if points:
+            found.append((sentence, points))
+    return found
+
+
+def _heading_claim(heading: str) -> str | None:
+    """A sub-heading that states a benefit: "Improving your balance", "Less pain when you move", "The water takes the
+    load off your spine", "Many people sleep more soundly"."""
+    text = heading.strip().rstrip(".:!")
+    if text.endswith("?"):
+        return None
+    if re.search(r"\b(?:and|or)\b", text):  # "Fewer and milder attacks", "Walking further and managing stairs": the
+        return None  # paragraph says which of the two it means
+    claim = _gerund_claim(text) or (_point_from_label(text) if _COMPARATIVE_LABEL.match(text) else None)
+    if claim:
+        return claim
+    said = _points_from_cue(text, None) or _people_outcome(text)
+    return said[0] if len(said) == 1 else None
 
 
 _COMPARATIVE_LABEL = re.compile(r"^(?:an?\s+)?(?:less|fewer|better|more|lower|reduced|improved|[a-z]{3,}(?<!oth)er)\s", re.IGNORECASE)

@@ -86,9 +86,11 @@ _SYMPTOM_EASES = re.compile(
 _EASES_AS = {"less often": "reduces", "less frequently": "reduces", "fade": "eases", "subside": "eases", "improve": "eases", "disappear": "clears", "go down": "reduces",
              "calm down": "calms", "drop": "reduces", "melt": "melts away", "ease off": "eases", "shrink": "reduces",
              "die down": "calms", "wear off": "eases"}
+# People named by what they do ("riders", "cyclists", "climbers"), not body parts or things that end the same way.
+_DOERS = r"(?!(?:shoulders|fingers|numbers|flowers|layers|papers|filters|markers|powers|waters|others|centers|letters)\b)[a-z]+(?:ers|ists)"
 _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
-    r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they)\s+(?:\w+\s+){0,3}?"
+    r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|" + _DOERS + r")\s+(?:\w+\s+){0,3}?"
     r"(?:find|notice|report|say|feel|tell us|mention)\s+(?:that\s+)?", re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
@@ -115,7 +117,7 @@ _BECOMES = re.compile(
 _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you|some|"
-    r"others)\s+"
+    r"others|" + _DOERS + r")\s+"
     r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have|describe|mention|"
     r"reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
     r"(?P<what>[^.;:]+)",
@@ -146,10 +148,11 @@ _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)"
 _PEOPLE_OUTCOME = re.compile(
     r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|a lot|"
     r"plenty|a few)\s+"
-    r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:[a-z-]+\s+)?)?(?:people|patients|clients|users|students|"
+    r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:[a-z-]+\s+)?)?"
+    r"(?:(?:club|local|keen|older|younger|amateur|elite|weekend|regular|new)\s+)?(?:people|patients|clients|users|students|"
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
-    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|"
+    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|" + _DOERS + r"|"
     r"(?:many|most|some)(?=\s+(?:also\s+)?(?:find|say|report|notice|tell)))\b"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|often|soon|also|will|are able to|"
     r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
@@ -250,7 +253,7 @@ _ELABORATION = re.compile(r"^(?:this|these|that(?!\s+said\b)|those|they|such)\b"
 _NOT_A_BENEFIT = re.compile(
     # "book" as a call to action, not "clients who book an evening appointment"; symptoms as a description
     # ("symptoms include …"), not "has eased their symptoms"
-    r"\b(?:should|consult|ask your|(?<!who )book|call us|contact|caused? by|occurs when|risk factors?|signs and symptoms|"
+    r"\b(?:should|consult|ask your|(?<!who )book|call us|contact (?:us|your|the|a|our)\b|caused? by|occurs when|risk factors?|signs and symptoms|"
     r"symptoms?\s+(?:include|are|can include|may include|such as|like|of\b[^.]*\b(?:include|are))|"
     r"shop|join our|sign up|subscribe|buy|order now|visit our|speak to your|talk to your|see your doctor)\b",
     re.IGNORECASE,

@@ -83,7 +83,8 @@ def _points_from_cue(
             and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into)\b[^,;]*$", before)
         ):
             continue  # something else does the helping ("better blood flow supports …")
-        if re.search(r"\b(?:while|whereas|where|until|unless|if|once|when|before|as soon as)\b[^,;]*$", before,
+        if re.search(r"\b(?:while|whereas|where|until|unless|if|once|when|as soon as|"
+                     r"before(?!\s+(?:a|an|the|your|each|every|their|bed|work|training)\b))\b[^,;]*$", before,
                      re.IGNORECASE):
             continue  # "…, while the teacher encourages your body to lengthen": a subordinate clause, not the claim
         if re.search(_PEOPLE_BEFORE, before, re.IGNORECASE):
@@ -228,12 +229,16 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
                                        r"under|within|after|to|noticeably|quickly|gradually|\w+ly\s+(?:within|after|over))\b",
                                        phrase, re.IGNORECASE):
         return None  # "the hands settle onto a restricted area": the verb is intransitive here, not a benefit
+    if verb in _LESSENING and re.search(r"\b(?:gains?|adaptations?|performance|progress|benefits?|growth|results?)\b",
+                                        phrase, re.IGNORECASE):
+        return None  # "may dull the long-term strength gains": a drawback, not a benefit
     vague = _VAGUE_OBJECT.match(f"{verb} {phrase}") if verb != "leave" else None  # "leaves you feeling calmer"
     if vague and (not vague["next"] or vague["next"].strip().lower() in _VAGUE_NEXT or vague["next"].endswith("ing")):
         return None
     return _trim(f"{conjugated or _third_person(verb)} {phrase}")
 
 
+_LESSENING = frozenset("dull reduce lower blunt limit cut slow weaken lessen decrease dampen".split())
 _CLAUSE_END_AFTER_VERB = re.compile(_CLAUSE_END.pattern.replace("which|that|", "which|"), re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"^\s*(?:which|so|but|and|or|as|because|while|when|then|where|who|the|a|an|your|its|their|"
                           r"[a-z]+ing)\b",

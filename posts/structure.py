@@ -39,8 +39,8 @@ def _benefit_question(heading: str) -> bool:
 def _units(sentences: list[Sentence]) -> list[_Unit]:
     """Group sentences into what the extractor reads as one thing.
 
-    ``("label", label, sentences)``: a labelled paragraph, a labelled list item, or a sub-section
-    whose heading sits under a benefit heading; ``("item", None, [s])``: a list item under a
+    ``("label", label, sentences)``: a labelled paragraph or a labelled list item; ``("heading", heading,
+    sentences)``: a sub-section whose heading sits under a benefit heading; ``("item", None, [s])``: a list item under a
     benefit heading; ``("prose", None, [s])``: any other sentence. Excluded sections vanish.
     """
     units: list[_Unit] = []
@@ -71,7 +71,7 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             units.extend(("item", None, [s]) for s in group[:1])
         else:
             units.extend(("benefit-prose" if section == "benefit" else "prose", None, [s]) for s in group)
-    units.extend(("label", headings[-1], group) for headings, group in subsections.items())
+    units.extend(("heading", headings[-1], group) for headings, group in subsections.items())
     return sorted(units, key=lambda unit: unit[2][0].start)
 
 

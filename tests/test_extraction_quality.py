@@ -220,7 +220,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r11_physiotherapy_frozen_shoulder.md 7bbfffad58917146 / .labels.toml 48e060b2295ec89e
 #   r11_restorative_yoga_stress.txt b68017eab52ed38a / .labels.toml 13f3cd126e1832ee
 # Round 12 (8 new, written blind while the round-12 rules were built, files hashed before the extractor was frozen
-# at c135105, scored once): P 0.81 R 0.71 (39 matched, 48 predicted, 55 labelled). It is the current held-out set.
+# at c135105, scored once): P 0.81 R 0.71 (39 matched, 48 predicted, 55 labelled), then moved to tuning.
 #   r12_acupressure_pregnancy_nausea.txt 475f1699df4d63fd / .labels.toml 07cb347bb2c4a5a2
 #   r12_bowen_therapy_hip_pain.md ba8dc7b03916c14f / .labels.toml 41db79f81b934d45
 #   r12_chair_yoga_arthritis.md d1b96ec7d412dcfb / .labels.toml cd7965d158d5f804
@@ -229,9 +229,19 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r12_lymphatic_drainage_lipoedema.md 331d5a8d38c7e054 / .labels.toml 3eac1b26a69a79a3
 #   r12_postural_physio_text_neck.html 1afa9ca658e35f51 / .labels.toml 259e2252423328a9
 #   r12_sports_massage_cyclists.txt 267dc88abf941073 / .labels.toml b7e3a9c028827a7c
-# Eight blind rounds (5-12) score P 0.70-0.87 and R 0.48-0.72 with no clear upward trend: each writer brings
-# phrasings the rules have not met. Rules alone do not reach the 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 12: P 0.81, R 0.71); see the scores with -s", strict=False)
+# Round 13 (8 new, written blind while the round-13 rules were built, scored once at 51ac893): P 0.89 R 0.75
+# (47 matched, 53 predicted, 63 labelled). It is the current held-out set.
+#   r13_acupuncture_for_hay_fever.md 30640e4b63bea326 / .labels.toml 2b2e456edd633f17
+#   r13_cranial_osteopathy_for_babies_sleep.md e47d19fa10c89030 / .labels.toml bf50adfb54e9fb7f
+#   r13_hot_tub_hydrotherapy_for_fibromyalgia.html 42656bc344487152 / .labels.toml 1bf46048be3e9648
+#   r13_massage_for_restless_legs.txt f5afc36bfe960f0d / .labels.toml f6d6a169484fe590
+#   r13_physiotherapy_for_achilles_tendinopathy.md e0ecae4e61fc19b3 / .labels.toml 9a0b087af2aedb90
+#   r13_pilates_for_scoliosis.md 6224adbe536c922e / .labels.toml 63067ea4f1b7c935
+#   r13_shiatsu_for_digestive_comfort.txt 84e250b844880935 / .labels.toml 4457a800bfc50e53
+#   r13_stretching_classes_for_desk_workers_hips.md 89374a86ffbbe7ae / .labels.toml 7d665dd0799b5b60
+# Nine blind rounds (5-13) score P 0.70-0.89 and R 0.48-0.75; the last three rose (0.72/0.60, 0.81/0.71, 0.89/0.75)
+# but each writer still brings phrasings the rules have not met, and recall stays well short of the 0.9.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 13: P 0.89, R 0.75); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

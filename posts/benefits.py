@@ -26,15 +26,15 @@ import re
 from dataclasses import dataclass
 
 from posts.article import Article, Sentence
-from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _FINITE, _NOT_A_BENEFIT, _OUTCOME, _PEOPLE_FIND,
-                        _SO_YOU_CAN, _STOPWORDS, _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ANOTHER, _TYPE_ITEM_STOP,
-                        _TYPE_LIST, _TYPE_OBJECT_LIST, _TYPE_OFFERED, _TYPE_SUBJECT_LIST, _TYPE_WE)
+from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _NOT_A_BENEFIT, _OUTCOME, _PEOPLE_FIND,
+                        _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
 from posts.outcomes import (_becomes, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
                             _symptom_eases)
 from posts.points import (_base_verb, _gerund_claim, _participle_points, _phrase, _points_from_bare_verb, _points_from_cue,
                           _point_from_label, _point_from_noun)
-from posts.structure import _label_only, _section, _Unit, _units
+from posts.techniques import find_techniques
+from posts.structure import _label_only, _Unit, _units
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,11 @@ class Extraction:
 
 def extract(article: Article) -> Extraction:
     """Benefit points and techniques of ``article``; raises ArticleError if it has no benefit."""
-    types = _find_types(article.sentences, article.title)
+    types = find_techniques(article.sentences, article.title)
     subjects = _THERAPY_WORDS | {w for w in re.findall(r"[a-z]+", article.title.lower()) if w not in _TITLE_NOISE}
     candidates: list[Benefit] = []
     for unit in _units(article.sentences):
-        candidates.extend(_benefits_of_unit(unit, types, subjects))
+        candidates.extend(_benefits_of_unit(unit, subjects))
     benefits = _merge_duplicates(candidates)
     if not benefits:
         raise ArticleError("no benefit points found (expected sentences such as 'X can reduce …')", article.source)
@@ -77,10 +77,10 @@ def extract(article: Article) -> Extraction:
 
 # -- reading each unit: prose sentences, list items, labelled units -------------------------
 
-def _benefits_of_unit(unit: _Unit, types: list[str], subjects: frozenset[str]) -> list[Benefit]:
+def _benefits_of_unit(unit: _Unit, subjects: frozenset[str]) -> list[Benefit]:
     kind, label, sentences = unit
     if kind in ("prose", "benefit-prose"):
-        return _benefits_in(sentences[0], types, subjects, in_benefit_section=kind == "benefit-prose")
+        return _benefits_in(sentences[0], subjects, in_benefit_section=kind == "benefit-prose")
     if kind == "item":
         return _benefits_of_item(sentences[0])
     return _benefits_of_labelled(label or "", sentences, heading=kind == "heading")
@@ -153,6 +153,11 @@ def _heading_claim(heading: str) -> str | None:
     return said[0] if len(said) == 1 else None
 
 
+# An item may start with any verb of its own ("Evens out muscle imbalances …"), but not with one that describes the
+# session or its price.
+_ITEM_NOT_A_CLAIM = frozenset("includes involves costs lasts requires needs uses means starts runs comes goes takes "
+                              "has does is was gets puts sets looks".split())
+_SELF_RELIEF = re.compile(rf"\b(?:ease|relieve|calm|settle|manage|soothe)\s+(?:[\w-]+\s+){{0,2}}?{_SYMPTOM}", re.IGNORECASE)
 _COMPARATIVE_LABEL = re.compile(r"^(?:an?\s+)?(?:less|fewer|better|more|lower|reduced|improved|[a-z]{3,}(?<!oth)er)\s", re.IGNORECASE)
 
 
@@ -194,7 +199,8 @@ def _item_points(text: str) -> list[str]:
     if points:
         return points
     first, _, rest = text.partition(" ")
-    if re.fullmatch(r"[A-Z]?[a-z]+(?<!s)s", first) and rest and _base_verb(first) in _BASE:
+    if re.fullmatch(r"[A-Z]?[a-z]+(?<![su])s", first) and rest and (
+            _base_verb(first) in _BASE or (first.lower() not in _ITEM_NOT_A_CLAIM and re.match(r"(?:out|up|off|the|your)\b", rest))):
         # An item that starts with a verb ("Teaches you …", "Shortens recovery time …").
         point = _phrase(first.lower()[:-1], " " + rest, conjugated=first.lower())
         return [point] if point else []
@@ -203,7 +209,7 @@ def _item_points(text: str) -> list[str]:
 
 
 def _benefits_in(
-    sentence: Sentence, types: list[str], subjects: frozenset[str], in_benefit_section: bool = False
+    sentence: Sentence, subjects: frozenset[str], in_benefit_section: bool = False
 ) -> list[Benefit]:
     text = sentence.text
     listed = _BENEFIT_LIST.search(text)
@@ -213,8 +219,6 @@ def _benefits_in(
         return []
     if _TYPE_LIST.search(text) and not any(cue.group("verb") for cue in _CUE.finditer(text)):
         return []  # names the techniques; "techniques such as A and B can make sex comfortable again" still claims
-    if any(text.lower().startswith(kind.lower()) for kind in types):
-        return []  # a technique's description, not a benefit of the therapy
     if sentence.list_item:
         points = _points_from_cue(text, None, at_start=True)  # a bullet that starts with its verb
         if points:
@@ -230,8 +234,10 @@ def _benefits_in(
         # "The warm water loosens tight muscles, and many patients tell us they move more freely"
         # "Mums-to-be tell us they sleep better, and the warm water can ease puffy ankles": any clause may hold one
         points = points + [p for p in _outcome_points(text, in_benefit_section) if p not in points]
-    if points and _OUTCOME.search(_SO_YOU_CAN.search(text)[0] if _SO_YOU_CAN.search(text) else ""):
-        # "Repeated cold exposure trains the stress response, so that you react less sharply"
+    so_clause = _SO_YOU_CAN.search(text)[0] if _SO_YOU_CAN.search(text) else ""
+    if (points and _OUTCOME.search(so_clause)) or _SELF_RELIEF.search(so_clause):
+        # "Repeated cold exposure trains the stress response, so that you react less sharply"; "we show you a
+        # routine, so you can ease a flare-up yourself": what the person can now do is the benefit
         points = points + [p for p in _so_you_can(text) if p not in points]
     if in_benefit_section:
         points = _with_participles(points, text)
@@ -263,46 +269,6 @@ def _split_items(items: str) -> list[str]:
     elif re.search(r"\s(?:and|or)\s", last):
         parts[-1:] = re.split(r"\s+(?:and|or)\s+", last)
     return [part.strip() for part in parts if part.strip()]
-
-
-def _find_types(sentences: list[Sentence], title: str = "") -> list[str]:
-    found: list[str] = []
-    title_words = set(re.findall(r"[a-z]+", title.lower()))
-
-    def add(items: str) -> None:
-        for item in _split_items(items):
-            item = re.sub(r"^(?:the|a|an)\s+", "", item, flags=re.IGNORECASE).strip()
-            if 0 < len(item.split()) <= 5 and item.lower() not in {t.lower() for t in found}:
-                found.append(item)
-
-    for sentence in sentences:
-        if _NOT_A_BENEFIT.search(sentence.text):
-            continue
-        match = _TYPE_LIST.search(sentence.text)
-        offered = _TYPE_OFFERED.search(sentence.text)
-        we = _TYPE_WE.search(sentence.text)
-        if match:
-            add(match["items"])
-        elif we and _short_items(we["items"]):
-            add(we["items"])
-        elif offered and title_words:
-            items = _split_items(offered["items"])
-            heads = [item.split()[-1].lower() for item in items if item.split()]
-            if len(items) >= 2 and all(head == heads[0] and head in title_words for head in heads):
-                add(offered["items"])
-        elif _section(sentence.headings + ((sentence.lead,) if sentence.lead else ())) == "types":
-            for pattern in (_TYPE_SUBJECT_LIST, _TYPE_OBJECT_LIST, _TYPE_ANOTHER):
-                match = pattern.search(sentence.text)
-                if match:
-                    add(match["items"])
-                    break
-    return found
-
-
-def _short_items(items: str) -> bool:
-    """A list of named things ("A, B and C"), not a clause ("the same table and gentle pulling to stretch …")."""
-    parts = _split_items(items)
-    return len(parts) >= 2 and all(0 < len(part.split()) <= 4 and not _FINITE.search(part) for part in parts)
 
 
 # -- the points kept: near-duplicates merged ------------------------------------------------

@@ -72,10 +72,10 @@ _CUE = re.compile(
 _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness|spasms?|numbness|dizziness|headaches?|"
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
-            r"leaking|leaks|migraines?|attacks|flare-ups|episodes|chatter|racing thoughts|thoughts|fog)")
+            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
-    r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
+    r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should)\s+)*"
     r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|go down|calm down|loosen|drop|lessen|clear|melt away|quieten|"
@@ -98,10 +98,16 @@ _EVIDENCE_FINDS = re.compile(
     r"suggests)\s+(?:that\s+)?(?P<what>(?:fewer|less|more|better|lower|improved|reduced)\b[^,.;]*)", re.IGNORECASE)
 # "Clients tell us their sleep improves", "most clients find a session deeply relaxing".
 _GOOD_IMPROVES = re.compile(
+    r"(?:(?:after|within|over|by)\s+[^,]{1,30}?,?\s+)?"  # "after a few sessions their baby settles …"
     r"(?:their|your|his|her|the)\s+(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:(?:often|usually|soon|quickly|also)\s+)*"
     r"(?P<verb>improves?|gets? better|deepens?|returns?|comes? back|recovers?|lifts?|brightens?|settles?|calms? down|"
     r"loosens?(?: up)?|heals?)\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE)
+# "their baby feeds more calmly": someone close to the person does something better (an outcome word follows)
+_GOOD_DOES = re.compile(
+    r"(?:(?:after|within|over|by)\s+[^,]{1,30}?,?\s+)?(?:their|your)\s+(?P<what>baby|child|children|little one|toddler|"
+    r"dog|partner)\s+(?P<verb>[a-z]+s)\b"
+    r"(?P<rest>\s+(?:more|less|better|far|much)\b(?![^,.;:]*\b(?:un[a-z]+|worse|fussier)\b)[^,.;:]*)", re.IGNORECASE)
 _FINDS_IT = re.compile(
     r"(?:a|each|every|the|their|our|this)?\s*(?:session|treatment|massage|class|it)s?\s+(?P<how>(?:\w+ly\s+)?"
     r"(?:relaxing|calming|soothing|restful|refreshing|energi[sz]ing|comforting|reassuring|uplifting|restorative|"
@@ -171,7 +177,8 @@ _OUTCOME = re.compile(
     r"energi[sz]ed|freer|the same day|sooner|faster|"
     r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
-    r"independently|on their own|comfortably|with ease|easier|for longer|without needing to)\b", re.IGNORECASE)
+    r"independently|on their own|comfortably|with ease|easier|for longer|without needing to|"
+    r"without (?:that |the |any )?(?:stiff|sore|tight|aching|painful|nagging))\b", re.IGNORECASE)
 _BENEFIT_LIST = re.compile(
     r"\bbenefits?\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)", re.IGNORECASE
 )
@@ -184,22 +191,12 @@ _TYPE_LIST = re.compile(
     re.IGNORECASE,
 )
 # Inside a "Types of …" section: "A, B and C are the most common" / "we use A, B and C" / "D is another option".
-_TYPE_SUBJECT_LIST = re.compile(r"^(?P<items>[^.]*?,[^.]*?)\s+(?:are|were)\b")
-_TYPE_OBJECT_LIST = re.compile(r"\b(?:use|uses|offer|offers|include|includes|practise|practice)\s+(?P<items>[^.]*,[^.]*)")
-# "Our therapists offer A, B and C": the services a clinic offers, when they share the therapy's name.
-_TYPE_OFFERED = re.compile(r"\b(?:offer|offers|provide|provides)\s+(?P<items>[^.]*,[^.]*?\band\b[^.]*)")
-# "We have A and B", "Our therapists use A, B and C", "Our physiotherapists combine A, B and C": what the clinic
-# itself practises, named in a list of short noun phrases.
-_TYPE_WE = re.compile(
-    r"\b(?:we|our\s+[\w-]+(?:\s+[\w-]+)?|the clinic)\s+(?:(?:also|usually|mostly|mainly|can|often)\s+)?"
-    r"(?:use|uses|offer|offers|have|has|combine|combines|practise|practises|practice|practices|provide|provides)\s+"
-    r"(?:both\s+)?(?P<items>[^.;:]+?\b(?:and|or)\b[^.;:]+)", re.IGNORECASE)
-_TYPE_ANOTHER = re.compile(r"^(?P<items>[A-Z][\w' -]{2,40}?)\s+is\s+(?:another|also)\b")
 _TYPE_ITEM_STOP = re.compile(r"^(?:depending|which|where|when|that|each|so|because|for|to|if|usually|often|alongside|together|plus|as well)\b", re.IGNORECASE)
 # A further benefit coordinated with the first: "eases A, loosens B and improves C".
 _NEXT_VERB = re.compile(
     # "… and makes bending less painful" says how, not a further benefit: make/mean do not start one.
-    rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?!make|mean))(?=(?:{_VERBS})(?:s|es)?\b)"
+    rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?!mean)(?!make(?!s?\s+(?:[\w-]+\s+){{1,3}}feel\b)))"
+    rf"(?=(?:{_VERBS})(?:s|es)?\b)"
     r"(?!lower\s+(?:back|legs?|body|limbs?)\b)",
     re.IGNORECASE,
 )

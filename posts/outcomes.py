@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from posts.cues import (_BECOMES, _BODY_SETTLES, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE, _EASES_AS, _ER,
-                        _EVIDENCE_FINDS, _FINDS_IT, _FINITE, _GOOD_IMPROVES, _OUTCOME, _PEOPLE_FIND, _PEOPLE_OUTCOME,
+                        _EVIDENCE_FINDS, _FINDS_IT, _GOOD_DOES, _FINITE, _GOOD_IMPROVES, _OUTCOME, _PEOPLE_FIND, _PEOPLE_OUTCOME,
                         _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN, _SYMPTOM_EASES, _SYMPTOM_MILDER)
 from posts.points import _phrase, _points_from_cue, _point_from_label, _third_person, _trim
 
@@ -17,8 +17,8 @@ def _people_outcome(text: str) -> list[str]:
     match = _PEOPLE_OUTCOME.match(text)
     if not match or not _OUTCOME.search(match["rest"]) or _CUE.match(match["rest"]):
         return []
-    if re.search(r"\b(?:if|unless|until|worse|not|never|no longer)\b", re.split(r",\s+which\b", match["rest"])[0],
-                 re.IGNORECASE):
+    if re.search(r"\b(?:if|unless|until|worse|not|never|no longer)\b",
+                 re.split(r",\s+which\b|\s+because\b", match["rest"])[0], re.IGNORECASE):
         return []  # a condition or a setback, not an outcome
     rest = match["rest"]
     reported = re.search(r"\b(?:find|say|notice|tell us|report)\b", text[match.end("who"):match.start("rest")]
@@ -106,7 +106,7 @@ def _people_find_good(text: str) -> list[str]:
     rest = text[found.end():]
     if re.search(r"\b(?:if|unless|worse|not|never)\b", rest, re.IGNORECASE):
         return []
-    good = _GOOD_IMPROVES.match(rest)
+    good = _GOOD_IMPROVES.match(rest) or _GOOD_DOES.match(rest)
     if good and good["verb"].lower().startswith("improve"):
         return [_trim(f"improves {good['what']}{good['rest']}")]
     if good:  # "their elbow settles noticeably" -> "helps your elbow settle noticeably"

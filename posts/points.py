@@ -87,6 +87,8 @@ def _points_from_cue(
                      r"before(?!\s+(?:a|an|the|your|each|every|their|bed|work|training)\b))\b[^,;]*$", before,
                      re.IGNORECASE):
             continue  # "…, while the teacher encourages your body to lengthen": a subordinate clause, not the claim
+        if re.match(r"^(?:because|since|although|though)\b[^,]*$", before, re.IGNORECASE):
+            continue  # "Because the water supports your weight, buoyancy takes …": the reason, not the claim
         if re.search(_PEOPLE_BEFORE, before, re.IGNORECASE):
             continue  # "most patients can lift the arm higher": what people do is read by _people_outcome
         if re.search(rf"\b{_SYMPTOM}\s+(?:\w+ly\s+)?$", before, re.IGNORECASE):
@@ -96,8 +98,7 @@ def _points_from_cue(
         for index, part in enumerate([] if points else _coordinated(text[match.end():])):
             if index:  # "…, loosens tight fascia": the part starts with its own verb
                 part_verb, _, part = part.partition(" ")
-                part_verb = re.sub(r"(?:e?s)$", "", part_verb.lower()) if part_verb.lower() not in _BASE else part_verb.lower()
-                point = _phrase(_base_verb(part_verb), part)
+                point = _phrase(_base_verb(part_verb.lower()), part)
             else:
                 point = _phrase(verb, part)
             if point:

@@ -127,12 +127,21 @@ def _report(split: str) -> tuple[float, float, list[Score]]:
     recall = matched / labelled if labelled else 0.0
     print(f"\n{split} set: micro precision {precision:.2f}, recall {recall:.2f} ({matched} matched, "
           f"{predicted} predicted, {labelled} labelled)")
+    types_precision, types_recall = _types_figures(scores)
+    print(f"{split} set, named types: micro precision {types_precision:.2f}, recall {types_recall:.2f}")
     for s in scores:
         print(f"  {s.case.path.name:32} P {s.precision:.2f}  R {s.recall:.2f}  types {s.types_matched}/"
               f"{len(s.case.types)} (of {len(s.types)} found)  [{s.case.shape}; {s.case.therapy}]")
         for point in s.predicted:
             print(f"      - {point}")
     return precision, recall, scores
+
+
+def _types_figures(scores: list[Score]) -> tuple[float, float]:
+    found = sum(len(s.types) for s in scores)
+    labelled = sum(len(s.case.types) for s in scores)
+    matched = sum(s.types_matched for s in scores)
+    return (matched / found if found else 0.0), (matched / labelled if labelled else 0.0)
 
 
 def test_the_labelled_set_covers_six_shapes_and_six_therapies_with_four_held_out():
@@ -256,6 +265,18 @@ TUNING_FLOOR = 0.88
 def test_tuning_precision_and_recall():
     precision, recall, _ = _report("tuning")
     assert precision >= TUNING_FLOOR and recall >= TUNING_FLOOR
+
+
+# Named types are scored the same way with an exact match (every content word of the shorter side shared). The
+# finder in posts/techniques.py was written on rounds 1-13 (P 0.92 R 0.89 there; before it, P 0.83 R 0.26); on
+# round 13, read before it was tuned on it, it found P 0.68 R 0.60. Like the benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.85
+
+
+def test_named_types_precision_and_recall_on_the_tuning_set():
+    _, _, scores = _report("tuning")
+    precision, recall = _types_figures(scores)
+    assert precision >= TYPES_TUNING_FLOOR and recall >= TYPES_TUNING_FLOOR
 
 
 def _benefits_or_none(article):

@@ -239,7 +239,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r12_postural_physio_text_neck.html 1afa9ca658e35f51 / .labels.toml 259e2252423328a9
 #   r12_sports_massage_cyclists.txt 267dc88abf941073 / .labels.toml b7e3a9c028827a7c
 # Round 13 (8 new, written blind while the round-13 rules were built, scored once at 51ac893): P 0.89 R 0.75
-# (47 matched, 53 predicted, 63 labelled). It is the current held-out set.
+# (47 matched, 53 predicted, 63 labelled), then moved to tuning.
 #   r13_acupuncture_for_hay_fever.md 30640e4b63bea326 / .labels.toml 2b2e456edd633f17
 #   r13_cranial_osteopathy_for_babies_sleep.md e47d19fa10c89030 / .labels.toml bf50adfb54e9fb7f
 #   r13_hot_tub_hydrotherapy_for_fibromyalgia.html 42656bc344487152 / .labels.toml 1bf46048be3e9648
@@ -248,9 +248,20 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r13_pilates_for_scoliosis.md 6224adbe536c922e / .labels.toml 63067ea4f1b7c935
 #   r13_shiatsu_for_digestive_comfort.txt 84e250b844880935 / .labels.toml 4457a800bfc50e53
 #   r13_stretching_classes_for_desk_workers_hips.md 89374a86ffbbe7ae / .labels.toml 7d665dd0799b5b60
-# Nine blind rounds (5-13) score P 0.70-0.89 and R 0.48-0.75; the last three rose (0.72/0.60, 0.81/0.71, 0.89/0.75)
-# but each writer still brings phrasings the rules have not met, and recall stays well short of the 0.9.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 13: P 0.89, R 0.75); see the scores with -s", strict=False)
+# Round 14 (8 new, written blind while the round-14 rules were built, scored once at 4516263): P 0.80 R 0.71
+# (39 matched, 49 predicted, 55 labelled); named types P 0.71 R 0.65. It is the current held-out set.
+#   r14_acupuncture_menopause_hot_flushes.txt d6ef666f121a1d20 / .labels.toml 1fe109ad24d1ecbc
+#   r14_aqua_aerobics_weight_bearing_joints.md 9aaf4391d568c223 / .labels.toml 542b64f58bf02f47
+#   r14_balance_classes_parkinsons.md 796696e05491fbb4 / .labels.toml 551d06c723627c6e
+#   r14_breathing_retraining_asthma.md b1f82b5fa021f372 / .labels.toml 342654ea2441a685
+#   r14_myotherapy_jaw_pain_tmj.txt 896b2b9323f5ba3d / .labels.toml 3586ebfabd54b0bc
+#   r14_oncology_massage_cancer_fatigue.md 239cff1323097838 / .labels.toml b659a4f18bb40dd4
+#   r14_soft_tissue_therapy_carpal_tunnel.md 55d9b5d3bab881cd / .labels.toml 445cf9538245288f
+#   r14_sports_massage_tennis_players.html a00c8a962d42045f / .labels.toml 1a9a98c8c3824b63
+# Ten blind rounds (5-14) score P 0.70-0.89 and R 0.48-0.75. The last four (0.72/0.60, 0.81/0.71, 0.89/0.75,
+# 0.80/0.71) sit above the earlier ones, but each writer still brings phrasings the rules have not met, and recall
+# stays well short of the 0.9.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 14: P 0.80, R 0.71); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -57,7 +57,7 @@ _VERBS = _VERB_WORDS + (
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
     rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will|"
-    rf"(?:tends?|seems?|starts?|begins?|is likely|are likely|(?:has|have) been shown|is known) to)\s+{_VERB_FORM}\b"
+    rf"(?:tends?|seems?|starts?|begins?|is likely|are likely|(?:has|have) been shown|(?:is|are) (?:also )?known) to)\s+{_VERB_FORM}\b"
     # "a regular dip has eased their symptoms"
     rf"|\b(?:has|have)\s+(?:\w+ly\s+|also\s+)?(?P<verb5>{_VERB_WORDS})(?:d|ed)\b"
     rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
@@ -95,7 +95,8 @@ _PEOPLE_FIND = re.compile(
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
     r"\b(?:studies|research|trials|evidence)\b[^,.;]{0,40}?\b(?:have\s+|has\s+)?(?:found|show|shows|shown|suggest|"
-    r"suggests)\s+(?:that\s+)?(?P<what>(?:fewer|less|more|better|lower|improved|reduced)\b[^,.;]*)", re.IGNORECASE)
+    r"suggests|reported|report)\s+(?:that\s+)?(?P<what>(?:fewer|less|more|better|lower|improved|reduced|reductions? in|"
+    r"improvements? in)\b[^,.;]*)", re.IGNORECASE)
 # "Clients tell us their sleep improves", "most clients find a session deeply relaxing".
 _GOOD_IMPROVES = re.compile(
     r"(?:(?:after|within|over|by)\s+[^,]{1,30}?,?\s+)?"  # "after a few sessions their baby settles …"
@@ -106,7 +107,8 @@ _GOOD_IMPROVES = re.compile(
 # "their baby feeds more calmly": someone close to the person does something better (an outcome word follows)
 _GOOD_DOES = re.compile(
     r"(?:(?:after|within|over|by)\s+[^,]{1,30}?,?\s+)?(?:their|your)\s+(?P<what>baby|child|children|little one|toddler|"
-    r"dog|partner)\s+(?P<verb>[a-z]+s)\b"
+    r"dog|partner|jaw|neck|back|knees?|hips?|shoulders?|legs|joints|muscles|body|skin|bowels|stomach)\s+"
+    r"(?P<verb>[a-z]+s(?:\s+and\s+[a-z]+s)?)\b"
     r"(?P<rest>\s+(?:more|less|better|far|much)\b(?![^,.;:]*\b(?:un[a-z]+|worse|fussier)\b)[^,.;:]*)", re.IGNORECASE)
 _FINDS_IT = re.compile(
     r"(?:a|each|every|the|their|our|this)?\s*(?:session|treatment|massage|class|it)s?\s+(?P<how>(?:\w+ly\s+)?"
@@ -152,7 +154,7 @@ _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)"
 # "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":
 # people doing something they could not, said of the therapy's outcome.
 _PEOPLE_OUTCOME = re.compile(
-    r"^(?:[^,]{0,60},\s*)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|a lot|"
+    r"^(?:[^,]{0,60},\s*(?:but\s+|and\s+|yet\s+)?)?(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|a lot|"
     r"plenty|a few)\s+"
     r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:[a-z-]+\s+)?)?"
     r"(?:(?:club|local|keen|older|younger|amateur|elite|weekend|regular|new)\s+)?(?:people|patients|clients|users|students|"

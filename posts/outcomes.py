@@ -37,7 +37,8 @@ def _people_outcome(text: str) -> list[str]:
     if listed:
         return listed
     # "walk out of the clinic and go back to work the same day": the part that carries the outcome
-    parts = re.split(r"\s+and\s+", _CLAUSE_END.split(rest, maxsplit=1)[0])
+    # "feel calmer and more even-tempered" is one outcome; "feel calmer and sleep better" is two
+    parts = re.split(r"\s+and\s+(?!(?:more|less|much|far|[a-z]{3,}er)\b)", _CLAUSE_END.split(rest, maxsplit=1)[0])
     if len(parts) == 2 and all(_OUTCOME.search(part) and len(part.split()) > 1 for part in parts):
         # "they feel calmer and sleep better": two outcomes
         return [p for p in (_phrase(part.split()[0].lower(), " " + part.partition(" ")[2],
@@ -110,7 +111,8 @@ def _people_find_good(text: str) -> list[str]:
     if good and good["verb"].lower().startswith("improve"):
         return [_trim(f"improves {good['what']}{good['rest']}")]
     if good:  # "their elbow settles noticeably" -> "helps your elbow settle noticeably"
-        return [_trim(f"helps your {good['what']} {_base_form(good['verb'].lower())}{good['rest']}")]
+        verbs = " and ".join(_base_form(verb) for verb in good["verb"].lower().split(" and "))  # "clicks and pops"
+        return [_trim(f"helps your {good['what']} {verbs}{good['rest']}")]
     finds = _FINDS_IT.match(rest)
     if finds:
         return [_trim(f"is {finds['how']}{finds['rest']}")]
@@ -146,7 +148,12 @@ def _people_gain(text: str) -> list[str]:
         return [point] if point else []
     evidence = _EVIDENCE_FINDS.search(text)
     if evidence:
-        return [_trim(f"brings {_CLAUSE_END_NO_COMMA.split(evidence['what'], maxsplit=1)[0].strip()}")]
+        what = _CLAUSE_END_NO_COMMA.split(evidence["what"], maxsplit=1)[0].strip()
+        change = re.match(r"(?P<kind>reduction|improvement)s?\s+in\s+(?P<rest>.+)$", what, re.IGNORECASE)
+        if change:  # "trials have reported reductions in everyday symptoms" -> "reduces everyday symptoms"
+            verb = "reduces" if change["kind"].lower() == "reduction" else "improves"
+            return [_trim(f"{verb} {change['rest']}")]
+        return [_trim(f"brings {what}")]
     report = _PEOPLE_REPORT.search(text)
     if report and re.match(r"^[a-z]+ing\b", report["what"]):
         return _gerund_points(report["what"])
@@ -289,9 +296,10 @@ def _after_comma(text: str) -> str:
 
 
 def _after_means(text: str) -> str:
-    """"Less pain at night means many people sleep through": the outcome after "means"."""
+    """"Less pain at night means many people sleep through": the outcome after "means" ("means they can …" is the
+    reader's outcome: "you can …")."""
     means = re.search(r"\bmeans?\s+(?:that\s+)?", text)
-    return text[means.end():] if means else ""
+    return re.sub(r"^they\s+can\b", "you can", text[means.end():]) if means else ""
 
 
 def _point_from_item(text: str) -> str | None:

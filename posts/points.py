@@ -242,7 +242,9 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
 _LESSENING = frozenset("dull reduce lower blunt limit cut slow weaken lessen decrease dampen".split())
 _CLAUSE_END_AFTER_VERB = re.compile(_CLAUSE_END.pattern.replace("which|that|", "which|"), re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"^\s*(?:which|so|but|and|or|as|because|while|when|then|where|who|the|a|an|your|its|their|"
-                          r"[a-z]+ing)\b",
+                          # "the heavy, aching soreness": an -ing word that describes a pain is an adjective
+                          r"(?!(?:aching|nagging|burning|throbbing|shooting|stabbing|grinding|lingering|pounding|"
+                          r"niggling|gnawing|tingling|searing|lasting|creaking|grating)\b)[a-z]+ing)\b",
                           re.IGNORECASE)
 
 
@@ -280,7 +282,8 @@ def _participle_points(text: str) -> list[str]:
 def _trim(point: str) -> str:
     """At most _MAX_POINT_WORDS words, and never ending on a dangling "and", "or" or comma."""
     words = point.split()[:_MAX_POINT_WORDS]
-    while len(words) > 2 and words[-1].lower().rstrip(",") in ("and", "or", "but", "the", "a", "to", "of", "with", ""):
+    while len(words) > 2 and words[-1].lower().rstrip(",") in ("and", "or", "but", "the", "a", "to", "of", "with", "than", "from",
+                                                                     "for", "your", "their", ""):
         words.pop()
     return " ".join(words).rstrip(",")
 

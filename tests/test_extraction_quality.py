@@ -249,7 +249,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r13_shiatsu_for_digestive_comfort.txt 84e250b844880935 / .labels.toml 4457a800bfc50e53
 #   r13_stretching_classes_for_desk_workers_hips.md 89374a86ffbbe7ae / .labels.toml 7d665dd0799b5b60
 # Round 14 (8 new, written blind while the round-14 rules were built, scored once at 4516263): P 0.80 R 0.71
-# (39 matched, 49 predicted, 55 labelled); named types P 0.71 R 0.65. It is the current held-out set.
+# (39 matched, 49 predicted, 55 labelled); named types P 0.71 R 0.65. Then moved to tuning.
 #   r14_acupuncture_menopause_hot_flushes.txt d6ef666f121a1d20 / .labels.toml 1fe109ad24d1ecbc
 #   r14_aqua_aerobics_weight_bearing_joints.md 9aaf4391d568c223 / .labels.toml 542b64f58bf02f47
 #   r14_balance_classes_parkinsons.md 796696e05491fbb4 / .labels.toml 551d06c723627c6e
@@ -258,10 +258,20 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r14_oncology_massage_cancer_fatigue.md 239cff1323097838 / .labels.toml b659a4f18bb40dd4
 #   r14_soft_tissue_therapy_carpal_tunnel.md 55d9b5d3bab881cd / .labels.toml 445cf9538245288f
 #   r14_sports_massage_tennis_players.html a00c8a962d42045f / .labels.toml 1a9a98c8c3824b63
-# Ten blind rounds (5-14) score P 0.70-0.89 and R 0.48-0.75. The last four (0.72/0.60, 0.81/0.71, 0.89/0.75,
-# 0.80/0.71) sit above the earlier ones, but each writer still brings phrasings the rules have not met, and recall
-# stays well short of the 0.9.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 14: P 0.80, R 0.71); see the scores with -s", strict=False)
+# Round 15 (8 new, written blind while the round-15 rules were built, scored once at 6fa380b): P 0.86 R 0.66
+# (38 matched, 44 predicted, 58 labelled); named types P 0.65 R 0.71. It is the current held-out set.
+#   r15_acupuncture_insomnia.txt f8681a112f315f98 / .labels.toml 98c560e99c22af84
+#   r15_cold_laser_therapy_tendon_pain.txt 305121f95bb5adc0 / .labels.toml bc078a3a98ecd9eb
+#   r15_deep_tissue_massage_lower_back_pain.md 9ed535711957c9e1 / .labels.toml 7c034d0ca7925a1d
+#   r15_hydrotherapy_children_cerebral_palsy.md 3ff9352a232c5b1c / .labels.toml 4e156f60cfa2291b
+#   r15_lymphatic_massage_sinus_congestion.txt 843b018eda4c218c / .labels.toml d33596369a6e85de
+#   r15_physiotherapy_whiplash.html 1a8557b041fee394 / .labels.toml 50ecbb5670533ae4
+#   r15_reformer_pilates_after_pregnancy.md 3fc078db95f5ed97 / .labels.toml 18c763eab4293a0c
+#   r15_tai_chi_knee_arthritis.md 2086fca8eabe7361 / .labels.toml ba01c4103dc01487
+# Eleven blind rounds (5-15) score P 0.70-0.89 and R 0.48-0.75. The last five (0.72/0.60, 0.81/0.71, 0.89/0.75,
+# 0.80/0.71, 0.86/0.66) sit above most earlier ones, but each writer still brings phrasings the rules have not met,
+# and recall stays well short of the 0.9.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 15: P 0.86, R 0.66); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -177,13 +177,32 @@ def _label_as_clause(label: str) -> str | None:
 
 
 def _item_points(text: str) -> list[str]:
-    """A list item under a benefit heading: "Restores strength …", "Better sleep", "Teaches you …"."""
+    """A list item under a benefit heading, and what people say it does in a later clause ("Gives you an hour to
+    yourself, and lots of mums say it lifts their mood")."""
+    points = _item_head_points(text)
+    for clause in _CLAUSES.split(text)[1:] if points else []:
+        said = re.match(r"^.{0,40}?\b(?:say|find|tell us|notice)\s+(?:that\s+)?it\s+", clause)
+        points += [p for p in (_points_from_cue(clause[said.end():], None, at_start=True) if said else [])
+                   if p not in points]
+    return points
+
+
+def _item_head_points(text: str) -> list[str]:
+    """The item's own claim: "Restores strength …", "Better sleep", "Teaches you …"."""
     text = text.rstrip(".!")
     if _NOT_A_BENEFIT.search(text):
         return []
     gerund = _gerund_claim(text)
     if gerund:  # "Turning the head more easily, for example …"
         return [gerund]
+    first_word, _, after = text.partition(" ")
+    if first_word in _BASE and after:  # "improve your ability to turn your head" (lower case: a verb, not a noun)
+        point = _phrase(first_word, " " + after)
+        if point:
+            return [point]
+    adverb = re.match(r"^[A-Z][a-z]+ly\s+(?P<verb>[a-z]+s)\s", text)
+    if adverb:  # "Gently reconnects you with your deep abdominal muscles"
+        text = adverb["verb"].capitalize() + text[adverb.end("verb"):]
     if re.match(r"^(?:less|fewer|better|stronger|reduced|improved)\s", text, re.IGNORECASE):
         # "Stronger quadriceps and hip muscles to support the joint": the item's head is the benefit
         point = _point_from_item(text)
@@ -199,8 +218,8 @@ def _item_points(text: str) -> list[str]:
     if points:
         return points
     first, _, rest = text.partition(" ")
-    if re.fullmatch(r"[A-Z]?[a-z]+(?<![su])s", first) and rest and (
-            _base_verb(first) in _BASE or (first.lower() not in _ITEM_NOT_A_CLAIM and re.match(r"(?:out|up|off|the|your)\b", rest))):
+    own_verb = first.lower() not in _ITEM_NOT_A_CLAIM and re.match(r"(?:out|up|off|the|your|you)\b", rest)
+    if re.fullmatch(r"[A-Z]?[a-z]+(?<![su])s", first) and rest and (_base_verb(first) in _BASE or own_verb):
         # An item that starts with a verb ("Teaches you …", "Shortens recovery time …").
         point = _phrase(first.lower()[:-1], " " + rest, conjugated=first.lower())
         return [point] if point else []

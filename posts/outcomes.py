@@ -28,6 +28,8 @@ def _people_outcome(text: str) -> list[str]:
         # is unknowable without a parser, so only an infinitive that carries the outcome is taken.
         head = _CLAUSE_END.split(rest, maxsplit=1)[0]
         tail = (re.search(r"\b(?:find|say|notice|tell us)\s+(?:that\s+)?they\s+(?:can\s+)?([a-z][^,.;:]*)$", head)
+                # "patients who understand what has happened tend to return to work sooner"
+                or re.search(r"\btend\s+to\s+([a-z][^,.;:]*)$", head)
                 or re.search(r"\b(?!(?:have|has|had|used|want|wanted|need|needed)\b)([a-z]+\s+to\s+[a-z][^,.;:]*)$",
                              head))
         if not tail or not _OUTCOME.search(tail.group(1)):

@@ -46,6 +46,8 @@ def _gerund_claim(label: str) -> str | None:
         return None
     stem = found["gerund"].lower()[:-3]
     rest = found["rest"].strip()
+    if stem == "help" and re.match(r"(?:you|people|patients|your)\b", rest):  # "Helping you return to exercise"
+        return _trim(f"helps {rest}")
     for verb in (stem, stem + "e", stem[:-1]):
         if verb in _ACTING_GERUND_VERBS:
             return _trim(f"{_third_person(verb)} {rest}")
@@ -125,6 +127,9 @@ def _which_points(rest: str) -> list[str]:
     if not which:
         return []
     clause = rest[which.end():]
+    means = re.match(r"(?:can\s+|may\s+|should\s+)?means?\s+(?P<what>(?:less|fewer|more|better)\s+[^,.;:]+)", clause)
+    if means:  # "…, which can mean less leaking when you cough": the gain it brings
+        return [_trim(f"means {_CLAUSE_END.split(means['what'], maxsplit=1)[0].strip()}")]
     cue = _CUE.match(clause)
     if not cue:
         return []

@@ -59,7 +59,7 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             len(first.headings) >= 2
             and _section(first.headings[:-1]) == "benefit"
             and _section(first.headings[-1:]) is None
-            and len(first.headings[-1].split()) <= 6
+            and len(first.headings[-1].split()) <= 8
         ):
             subsections.setdefault(first.headings, []).extend(group)  # "### Less swelling" under "## Benefits"
             continue

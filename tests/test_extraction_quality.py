@@ -277,10 +277,11 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 79 articles as each scored held-out
-# round joined it, and its figures at the round-12 freeze were P 0.89 R 0.91. A rule change that costs more than
-# noise on articles already read fails here.
-TUNING_FLOOR = 0.88
+# The tuning set is a regression guard, not the target: it has grown from 4 to 111 articles as each scored held-out
+# round joined it, and its figures at the round-16 freeze were P 0.89 R 0.88 (each blind round joins it with the
+# recall it scored blind, so the figure drifts down as it grows). A rule change that costs more than noise on
+# articles already read fails here.
+TUNING_FLOOR = 0.87
 
 
 def test_tuning_precision_and_recall():

@@ -259,7 +259,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r14_soft_tissue_therapy_carpal_tunnel.md 55d9b5d3bab881cd / .labels.toml 445cf9538245288f
 #   r14_sports_massage_tennis_players.html a00c8a962d42045f / .labels.toml 1a9a98c8c3824b63
 # Round 15 (8 new, written blind while the round-15 rules were built, scored once at 6fa380b): P 0.86 R 0.66
-# (38 matched, 44 predicted, 58 labelled); named types P 0.65 R 0.71. It is the current held-out set.
+# (38 matched, 44 predicted, 58 labelled); named types P 0.65 R 0.71. Then moved to tuning.
 #   r15_acupuncture_insomnia.txt f8681a112f315f98 / .labels.toml 98c560e99c22af84
 #   r15_cold_laser_therapy_tendon_pain.txt 305121f95bb5adc0 / .labels.toml bc078a3a98ecd9eb
 #   r15_deep_tissue_massage_lower_back_pain.md 9ed535711957c9e1 / .labels.toml 7c034d0ca7925a1d
@@ -268,10 +268,21 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r15_physiotherapy_whiplash.html 1a8557b041fee394 / .labels.toml 50ecbb5670533ae4
 #   r15_reformer_pilates_after_pregnancy.md 3fc078db95f5ed97 / .labels.toml 18c763eab4293a0c
 #   r15_tai_chi_knee_arthritis.md 2086fca8eabe7361 / .labels.toml ba01c4103dc01487
-# Eleven blind rounds (5-15) score P 0.70-0.89 and R 0.48-0.75. The last five (0.72/0.60, 0.81/0.71, 0.89/0.75,
-# 0.80/0.71, 0.86/0.66) sit above most earlier ones, but each writer still brings phrasings the rules have not met,
-# and recall stays well short of the 0.9.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 15: P 0.86, R 0.66); see the scores with -s", strict=False)
+# Round 16 (8 new, written blind in deliberately varied voices while the round-16 rules were built, scored once at
+# fde8e5c): P 0.77 R 0.60 (34 matched, 44 predicted, 57 labelled); named types P 0.76 R 0.66. It is the current
+# held-out set.
+#   r16_acupuncture_ibs.txt b1c78c8ab2b5dc4b / .labels.toml 8e54ce60d6994cea
+#   r16_aquatic_physiotherapy_hip_replacement.md 4caf6c5556bea108 / .labels.toml 080999fd6a9a8110
+#   r16_dry_needling_headaches.html 37a8f39a911d66dd / .labels.toml 47579f6d223f281e
+#   r16_graded_exercise_long_covid_fatigue.md 007748143681faac / .labels.toml 3ee1b73bb1dddbd7
+#   r16_massage_plantar_fasciitis_runners.md e733ae148155851e / .labels.toml ef9d30e1a7935954
+#   r16_sports_massage_golfers_backs.txt c2c50d635cb76e8f / .labels.toml e5c757996ce21e45
+#   r16_vestibular_physiotherapy_bppv.md 60a1872419a9ead1 / .labels.toml 4e43ce51bcd6f6b6
+#   r16_yoga_pelvic_pain.md ada6b1a2ca5bf361 / .labels.toml abc9ddba1cb2a0bd
+# Twelve blind rounds (5-16) score P 0.70-0.89 and R 0.48-0.75; rounds 12-16 average P 0.83 R 0.69. Each writer
+# brings phrasings the rules have not met, and recall stays well short of the 0.9: rules alone do not
+# reach the target on unseen articles.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 16: P 0.77, R 0.60); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -38,7 +38,7 @@ _VERBS = _VERB_WORDS + (
     r"in check)\b)"
     r"|make(?=s?\s+(?:[\w-]+\s+){0,4}?(?:milder|easier|lighter|shorter|less|fewer|smoother|safer|stronger|calmer|"
     r"looser|freer|fuller|steadier|softer|clearer|quieter|sharper|healthier|happier|straighter|taller|deeper|"
-    r"more comfortable|more manageable|more bearable|comfortable|possible|bearable|again)\b)"
+    r"more comfortable|more manageable|more bearable|more effective|comfortable|possible|bearable|again)\b)"
     r"|put(?=s?\s+(?:\w+\s+)?less\s+(?:stress|strain|pressure|load|weight)\s+on\b)"
     # "shortens recovery time", not "sitting shortens the hip flexors"
     r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:overall\s+|total\s+)?(?:recovery|time|timeline|healing|course|wait|attacks?|episodes?|"
@@ -56,13 +56,14 @@ _VERBS = _VERB_WORDS + (
 )
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
-    rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also)?|may(?: also)?|also|often|will|"
+    rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also| gradually| often| quickly| really)?|may(?: also)?|also|often|will|"
     rf"(?:tends?|seems?|starts?|begins?|is likely|are likely|(?:has|have) been shown|(?:is|are) (?:also )?known) to)\s+{_VERB_FORM}\b"
     # "a regular dip has eased their symptoms"
     rf"|\b(?:has|have)\s+(?:\w+ly\s+|also\s+)?(?P<verb5>{_VERB_WORDS})(?:d|ed)\b"
     rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
     # a plural subject takes the bare verb: "the classes give them …", "regular sessions ease …"
     rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines|we|therapists|"
+    rf"twists|openers|poses|holds|sequences|flows|"
     rf"physios|physiotherapists|practitioners|teachers|hands|stones|cups|strips|techniques|therapies|lessons)\s+"
     rf"(?:(?:also|often|gently|usually|can|may|will|\w+ly)\s+)?"
     rf"(?P<verb4>{_VERBS.replace('?P<enabler>', '?P<enabler4>')})\b",
@@ -75,7 +76,8 @@ _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness
             r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
-    r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)?)\s+"
+    r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to|about|during)\s+(?:[\w'-]+\s+){0,2}?"
+    r"[\w'-]+)?)\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should)\s+)*"
     r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|go down|calm down|loosen|drop|lessen|clear|melt away|quieten|"
@@ -163,7 +165,8 @@ _PEOPLE_OUTCOME = re.compile(
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|" + _DOERS + r"|"
-    r"(?:many|most|some|several)(?=\s+(?:also\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|tell|told|mention)))\b"
+    r"(?:many|most|some|several|a (?:good|large) number)(?=\s+(?:also\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
+    r"tell|told|mention)))\b"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|often|soon|also|will|are able to|"
     r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
     r"(?:(?:have|has)\s+)?(?:say|said|find|found|tell (?:us|me)|told (?:us|me)|report|reported|notice|noticed|mention|"

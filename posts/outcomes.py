@@ -157,6 +157,10 @@ def _people_gain(text: str) -> list[str]:
             return [_trim(f"{verb} {change['rest']}")]
         return [_trim(f"brings {what}")]
     report = _PEOPLE_REPORT.search(text)
+    growing = report and re.match(r"^(?:a\s+)?(?:growing|new|renewed|greater|real)\s+(?:sense|confidence|feeling)\b",
+                                  report["what"])
+    if growing:  # "Patients describe a growing confidence in understanding their own limits"
+        return [_trim(f"brings {_CLAUSE_END_NO_COMMA.split(report['what'], maxsplit=1)[0].strip()}")]
     if report and re.match(r"^[a-z]+ing\b", report["what"]):
         return _gerund_points(report["what"])
     if report and (re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:" + _ER + r"|less|fewer|more|improved|better)\b",
@@ -215,9 +219,11 @@ def _ungerund(word: str) -> str | None:
 def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
     """What people gain, said without the therapy as the subject; each clause of "…, and many people …" on its own."""
     points: list[str] = []
-    for clause in _CLAUSES.split(text):
+    for index, clause in enumerate(_CLAUSES.split(text)):
         if clause and clause.strip():
-            points.extend(_clause_outcome(clause.strip(), in_benefit_section))
+            # "Patients tell us they feel calmer, and that the worry … begins to fade": later clauses are reported too
+            reported = bool(index and _PEOPLE_FIND.search(text))
+            points.extend(_clause_outcome(clause.strip(), in_benefit_section or reported))
     return points
 
 

@@ -25,7 +25,8 @@ _HEAD = (r"massages?|therap(?:y|ies)|release|method|technique|concept|manipulati
          r"stretching|training|loading|strengthening|curls?|soaks?|baths?|bowls|attachments?|protocol|rolling|swimming|"
          r"jogging|walking|bathing|dancing|dance|classes|yoga|pilates|reflexology|cryotherapy|hydrotherapy|halotherapy|"
          r"osteopathy|immersion|showers|packs|wraps|splints?|compression|decompression|stabili[sz]ation|retraining|"
-         r"style|approach|tens|shockwave|cabins?|induction|gua sha|wheat bags?|heat patch(?:es)?|bottles?")
+         r"style|approach|tens|shockwave|cabins?|induction|gua sha|wheat bags?|heat patch(?:es)?|bottles?|"
+         r"manoeuvres?|maneuvers?|aerobics|circuits?|gliding|friction|breathing|running")
 _HEAD_WORD = re.compile(rf"^(?:{_HEAD})$|^[\w'-]+-(?:strip|style|acupuncture|therapy)$", re.IGNORECASE)
 # Heads that name a kind only inside a list of techniques: "chair work, … with table work", "sweeping rolls".
 _LIST_HEAD_WORD = re.compile(r"^(?:work|rolls|classes)$", re.IGNORECASE)
@@ -57,7 +58,7 @@ _NOT_MODIFIER = _words_of("""a an the this that these those our your their his h
     many most more less few what which who where when how find suggest skip cover run keep cure ask whether while
     recommend enjoy provide consider choose start begin continue want love see follow mix pair involve require avoid
     describe using doing holding stroking because so if though although not no one two three four five six seven eight
-    nine ten second third several""")
+    nine ten second third several stop start seek poor selected twice day""")
 # Words in -ing that name a kind ("Tibetan singing bowls", "Nordic hamstring curl"), unlike "using" or "holding".
 _ING_MODIFIER = _words_of("""singing running walking swimming rolling cycling jogging bathing breathing stretching
     strengthening hamstring spring string""")
@@ -97,7 +98,7 @@ _NOT_A_TECHNIQUE = re.compile(
     r"[£$€\d%]|\b(?:book|call|contact|visit|appointments?|consultation|assessment|check|beforehand|gp|"
     r"physiotherapists?|therapists?|practitioners?|teachers?|doctors?|patients?|clients?|people|pain|symptoms?|"
     r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|muscles?|"
-    r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks)\b|"
+    r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?)\b|"
     r"^(?:(?:hands?|feet|foot|legs?|arms?|neck|back|shoulders?|abdomen|knees?|hips?|skin|and)\s*)+$", re.IGNORECASE)
 # A class of techniques, not one: "hand techniques", "other treatments".
 _CLASS_NOUN = re.compile(r"\b(?:techniques|methods|styles|types|kinds|forms|options|approaches|treatments)$", re.I)

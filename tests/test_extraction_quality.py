@@ -269,8 +269,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r15_reformer_pilates_after_pregnancy.md 3fc078db95f5ed97 / .labels.toml 18c763eab4293a0c
 #   r15_tai_chi_knee_arthritis.md 2086fca8eabe7361 / .labels.toml ba01c4103dc01487
 # Round 16 (8 new, written blind in deliberately varied voices while the round-16 rules were built, scored once at
-# fde8e5c): P 0.77 R 0.60 (34 matched, 44 predicted, 57 labelled); named types P 0.76 R 0.66. It is the current
-# held-out set.
+# fde8e5c): P 0.77 R 0.60 (34 matched, 44 predicted, 57 labelled); named types P 0.76 R 0.66. Then moved to tuning.
 #   r16_acupuncture_ibs.txt b1c78c8ab2b5dc4b / .labels.toml 8e54ce60d6994cea
 #   r16_aquatic_physiotherapy_hip_replacement.md 4caf6c5556bea108 / .labels.toml 080999fd6a9a8110
 #   r16_dry_needling_headaches.html 37a8f39a911d66dd / .labels.toml 47579f6d223f281e
@@ -279,10 +278,20 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r16_sports_massage_golfers_backs.txt c2c50d635cb76e8f / .labels.toml e5c757996ce21e45
 #   r16_vestibular_physiotherapy_bppv.md 60a1872419a9ead1 / .labels.toml 4e43ce51bcd6f6b6
 #   r16_yoga_pelvic_pain.md ada6b1a2ca5bf361 / .labels.toml abc9ddba1cb2a0bd
-# Twelve blind rounds (5-16) score P 0.70-0.89 and R 0.48-0.75; rounds 12-16 average P 0.83 R 0.69. Each writer
-# brings phrasings the rules have not met, and recall stays well short of the 0.9: rules alone do not
-# reach the target on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 16: P 0.77, R 0.60); see the scores with -s", strict=False)
+# Round 17 (8 new, written blind in varied voices while the round-17 rules were built, scored once at 2268f05):
+# P 0.78 R 0.56 (35 matched, 45 predicted, 63 labelled); named types P 0.45 R 0.36. It is the current held-out set.
+#   r17_acupuncture_for_chemotherapy_nausea.md 4864dbff7933d619 / .labels.toml e0d053112aceb8ec
+#   r17_barre_classes_for_posture.md a2ef5940306d09f9 / .labels.toml 25dd15881560af96
+#   r17_heat_therapy_for_fibromyalgia_flares.txt 155d44bf2a3458b9 / .labels.toml 57ad9bd87b0d1e3e
+#   r17_hydrotherapy_for_ankylosing_spondylitis.md 30a7c9a603a747ae / .labels.toml d0dc1547bccd3f57
+#   r17_pelvic_health_physiotherapy_for_men_after_prostate_surgery.html 2406a1c9d3dff933 / .labels.toml 7c5af5f43b682524
+#   r17_rolfing_for_chronic_shoulder_tension.md 2fd675ba09bec65f / .labels.toml 3853a3dd94b45a32
+#   r17_swedish_massage_for_stress.txt 2270de9779c63227 / .labels.toml c3d92af47da39e73
+#   r17_walking_football_for_heart_health.md 0b8c6b78e566f9f0 / .labels.toml 7a53b3203dd2c3a8
+# Thirteen blind rounds (5-17) score P 0.70-0.89 and R 0.48-0.75; rounds 12-17 together: P 0.82 R 0.66 (232
+# matched, 283 predicted, 351 labelled). Each writer brings phrasings the rules have not met, and recall stays well
+# short of the 0.9: rules alone do not reach the target on unseen articles.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 17: P 0.78, R 0.56); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

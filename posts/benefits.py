@@ -23,7 +23,7 @@ posts.cues holds the words and patterns, posts.structure the units, posts.points
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from posts.article import Article, Sentence
 from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _NOT_A_BENEFIT, _OUTCOME, _PEOPLE_FIND,
@@ -31,7 +31,7 @@ from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, 
 from posts.errors import ArticleError
 from posts.outcomes import (_becomes, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
                             _symptom_eases)
-from posts.points import (_base_verb, _gerund_claim, _participle_points, _phrase, _points_from_bare_verb, _points_from_cue,
+from posts.points import (_base_verb, _gerund_claim, _tidy, _participle_points, _phrase, _points_from_bare_verb, _points_from_cue,
                           _point_from_label, _point_from_noun)
 from posts.techniques import find_techniques
 from posts.structure import _label_only, _Unit, _units
@@ -69,7 +69,7 @@ def extract(article: Article) -> Extraction:
     candidates: list[Benefit] = []
     for unit in _units(article.sentences):
         candidates.extend(_benefits_of_unit(unit, subjects))
-    benefits = _merge_duplicates(candidates)
+    benefits = _merge_duplicates(_tidied(candidates))
     if not benefits:
         raise ArticleError("no benefit points found (expected sentences such as 'X can reduce …')", article.source)
     return Extraction(title=article.title, benefits=benefits, types=types)
@@ -269,6 +269,11 @@ def _with_participles(points: list[str], text: str) -> list[str]:
 
 def _benefit(sentence: Sentence, point: str, from_list: bool = False) -> Benefit:
     return Benefit(point=point, evidence=sentence.text, start=sentence.start, end=sentence.end, from_list=from_list)
+
+
+def _tidied(candidates: list[Benefit]) -> list[Benefit]:
+    tidy = [(candidate, _tidy(candidate.point)) for candidate in candidates]
+    return [replace(candidate, point=point) for candidate, point in tidy if point]
 
 
 def _split_items(items: str) -> list[str]:

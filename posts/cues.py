@@ -92,7 +92,7 @@ _EASES_AS = {"less often": "reduces", "less frequently": "reduces", "fade": "eas
 _DOERS = r"(?!(?:shoulders|fingers|numbers|flowers|layers|papers|filters|markers|powers|waters|others|centers|letters)\b)[a-z]+(?:ers|ists)"
 _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
-    r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|" + _DOERS + r")\s+(?:\w+\s+){0,3}?"
+    r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|" + _DOERS + r")\s+(?:\w+\s+){0,4}?"
     r"(?:find|notice|report|say|feel|tell us|mention)\s+(?:that\s+)?", re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
@@ -127,7 +127,7 @@ _BECOMES = re.compile(
 _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you|some|"
-    r"others|" + _DOERS + r")\s+"
+    r"others|many|most|several|" + _DOERS + r")\s+"
     r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have|describe|mention|"
     r"reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
     r"(?P<what>[^.;:]+)",

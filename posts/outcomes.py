@@ -219,10 +219,10 @@ def _ungerund(word: str) -> str | None:
 def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
     """What people gain, said without the therapy as the subject; each clause of "…, and many people …" on its own."""
     points: list[str] = []
-    for index, clause in enumerate(_CLAUSES.split(text)):
+    for clause in _CLAUSES.split(text):
         if clause and clause.strip():
             # "Patients tell us they feel calmer, and that the worry … begins to fade": later clauses are reported too
-            reported = bool(index and _PEOPLE_FIND.search(text))
+            reported = bool(_PEOPLE_FIND.search(text))
             points.extend(_clause_outcome(clause.strip(), in_benefit_section or reported))
     return points
 

@@ -97,6 +97,8 @@ def _points_from_cue(
             continue  # "the nagging ache eases …": the symptom eases (read by _symptom_eases), not a therapy verb
         verb = _base_verb(match.group("verb") or match.group("verb3") or match.group("verb4") or match.group("verb5"))
         points = _help_list(text[match.end():]) if verb == "help" else []
+        if match.group("verb5") and not points:  # "has lowered their blood pressure, brought their heart rate down, …"
+            points = _perfect_list(verb, text[match.end():])
         for index, part in enumerate([] if points else _coordinated(text[match.end():])):
             if index:  # "…, loosens tight fascia": the part starts with its own verb
                 part_verb, _, part = part.partition(" ")
@@ -108,6 +110,29 @@ def _points_from_cue(
         if points:
             return points + _which_points(text[match.end():])
     return []
+
+
+# Past participles that are not the base verb plus -ed/-d: "brought their resting heart rate down".
+_IRREGULAR_PARTICIPLES = {"brought": "bring", "left": "leave", "given": "give", "made": "make", "kept": "keep",
+                          "taken": "take", "cut": "cut", "built": "build", "let": "let", "got": "get"}
+
+
+def _perfect_list(verb: str, rest: str) -> list[str]:
+    """After "has lowered …": each further participle in the list is a benefit of its own ("…, brought their resting
+    heart rate down, helped them shed a few pounds and left them less puffed on the stairs")."""
+    head = _LIST_END.split(rest, maxsplit=1)[0]
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=[a-z]+ed\b|(?:brought|left|given|made|kept|taken|built)\b)", head)
+    if len(parts) < 3:
+        return []
+    points = [_phrase(verb, " " + parts[0])]
+    for part in parts[1:]:
+        participle, _, tail = part.strip().partition(" ")
+        base = _IRREGULAR_PARTICIPLES.get(participle) or next(
+            (b for b in (participle[:-2], participle[:-1], participle[:-3]) if b in _BASE), None)
+        if not base or not tail:
+            return []  # not a list of participles after all
+        points.append(_phrase(base, " " + tail))
+    return [point for point in points if point]
 
 
 # "…, which often eases the pain": a further effect the sentence claims for the same subject.
@@ -315,3 +340,20 @@ def _third_person(verb: str) -> str:
     if verb.endswith("y") and verb[-2:-1] not in "aeiou":
         return verb[:-1] + "ies"
     return verb + "s"
+
+
+def _tidy(point: str) -> str | None:
+    """A last look at a point's grammar, since a marketer reads it: "offers wake up sleepy glutes" -> "wakes up
+    sleepy glutes", "helps you are sick less often" -> "helps you be sick less often"; None for a point that says
+    nothing ("helps enormously") or has lost its verb ("makes let go, …")."""
+    first, _, rest = point.partition(" ")
+    words = rest.split()
+    if not words or (len(words) == 1 and re.fullmatch(r"\w+ly|too|well|so|again", words[0])):
+        return None
+    if (first in ("offers", "brings", "provides") and words[0] in _BASE and len(words) > 1
+            and words[1] not in ("of", "for", "in", "to", "with", "from", "and")):  # "provides support for …" is fine
+        return _trim(f"{_third_person(words[0])} {' '.join(words[1:])}")
+    if first == "makes" and words[0] in _BASE:  # "makes let go, those headaches …": the object was lost
+        return None
+    repaired = re.sub(r"^helps you (?:are|is)\b", "helps you be", point)
+    return re.sub(r"^helps you (?=(?:a|an)\s)", "gives you ", repaired)

@@ -44,7 +44,7 @@ _VAGUE = _words_of("""gentle gentler light lighter slow slower firm firmer regul
     occasional optional hard heavy easier confident ordinary normal everyday better faster very rhythmic alternative
     progressive small small-group warm fresh senior well-taught made-to-measure single-use comfortable safer steadier
     stronger calmer later earlier next non-surgical non-invasive extracorporeal complementary holistic natural drug-free
-    postgraduate specialist still quiet mild""")
+    postgraduate specialist still quiet mild shallow correct familiar precise""")
 # Nor do a generic technique word, what an exercise is for, or a broad discipline: "yoga poses", "physical therapy".
 _PLAIN = _VAGUE | _words_of("""hands-on massage therapy yoga treatment exercise balance grip strength core rehab
     rehabilitation physiotherapy posture mobility stability flexibility surgical post-surgical forceful physical cold
@@ -58,7 +58,7 @@ _NOT_MODIFIER = _words_of("""a an the this that these those our your their his h
     many most more less few what which who where when how find suggest skip cover run keep cure ask whether while
     recommend enjoy provide consider choose start begin continue want love see follow mix pair involve require avoid
     describe using doing holding stroking because so if though although not no one two three four five six seven eight
-    nine ten second third several stop start seek poor selected twice day""")
+    nine ten second third several stop start seek poor selected twice day postpone expect didn't don't""")
 # Words in -ing that name a kind ("Tibetan singing bowls", "Nordic hamstring curl"), unlike "using" or "holding".
 _ING_MODIFIER = _words_of("""singing running walking swimming rolling cycling jogging bathing breathing stretching
     strengthening hamstring spring string""")
@@ -106,6 +106,9 @@ _WARNING = re.compile(r"\b(?:not (?:be )?(?:suitable|appropriate|recommended|saf
                       r"indicated|see (?:a|your) (?:doctor|gp)|to book|book online|call (?:us|the clinic))\b", re.I)
 # One word that names a technique by itself: "electroacupuncture", "articulation", "biofeedback".
 _TECHNIQUE_SUFFIX = re.compile(r"(?:ation|therapy|puncture|pathy|ology|feedback)$", re.IGNORECASE)
+# Standard names of massage strokes and manual techniques, which need no cue or head word to be one.
+_NAMED_TERM = re.compile(r"\b(?:effleurage|petrissage|pétrissage|tapotement|vibration techniques?|skin rolling|"
+                         r"cross-fib(?:re|er) friction|muscle energy techniques?|positional release)\b", re.IGNORECASE)
 _STOP = _words_of("a an the of for to and or in on at by with from its it is are be can may also this that these "
                   "those your you our their")
 
@@ -129,6 +132,7 @@ def _candidates(sentence: Sentence) -> list[str]:
     if sub and _TYPE_HEADING.search(sentence.headings[-2]) and len(sub.split()) <= 4 and "?" not in sub:
         items.append(sub)  # "### Swedish massage" under "## Types of massage"
     items += [m["name"] for m in _CAPITALISED_NAME.finditer(text)]
+    items += [m[0] for m in _NAMED_TERM.finditer(text)]  # "long effleurage strokes": a term of the trade on its own
     if not _WARNING.search(text):  # "Neck manipulation may not be suitable if …" warns; "To book, call …" sells
         items += _headed_phrases(sentence.text)  # "(often known as the Alfredson protocol)" names one
     return items

@@ -297,11 +297,11 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 119 articles as each scored held-out
-# round joined it, and its figures at the round-17 freeze were P 0.88 R 0.86 (each blind round joins it with the
-# recall it scored blind, so the figure drifts down as it grows). A rule change that costs more than noise on
-# articles already read fails here.
-TUNING_FLOOR = 0.86
+# The tuning set is a regression guard, not the target: it has grown from 4 to 127 articles as each scored held-out
+# round joined it, and its figures at the round-18 freeze were P 0.88 R 0.84 (rounds 1-11 alone: P 0.89 R 0.91;
+# each blind round joins with the recall it scored blind and is tuned on only lightly, so the figure drifts down as
+# the set grows). A rule change that costs more than noise on articles already read fails here.
+TUNING_FLOOR = 0.84
 
 
 def test_tuning_precision_and_recall():
@@ -312,9 +312,9 @@ def test_tuning_precision_and_recall():
 # Named types are scored the same way with an exact match (every content word of the shorter side shared). The
 # finder in posts/techniques.py was written on rounds 1-13 (P 0.92 R 0.89 there; before it, P 0.83 R 0.26); blind,
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
-# P 0.76 R 0.66 on rounds 14-16. On rounds 1-16 it scores P 0.87 R 0.86. Like the benefits, the tuning figure is a
-# floor.
-TYPES_TUNING_FLOOR = 0.85
+# P 0.76 R 0.66 on rounds 14-16, and P 0.45 R 0.36 on round 17. On rounds 1-17 it scores P 0.86 R 0.84. Like the
+# benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.83
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

@@ -279,7 +279,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r16_vestibular_physiotherapy_bppv.md 60a1872419a9ead1 / .labels.toml 4e43ce51bcd6f6b6
 #   r16_yoga_pelvic_pain.md ada6b1a2ca5bf361 / .labels.toml abc9ddba1cb2a0bd
 # Round 17 (8 new, written blind in varied voices while the round-17 rules were built, scored once at 2268f05):
-# P 0.78 R 0.56 (35 matched, 45 predicted, 63 labelled); named types P 0.45 R 0.36. It is the current held-out set.
+# P 0.78 R 0.56 (35 matched, 45 predicted, 63 labelled); named types P 0.45 R 0.36. Then moved to tuning.
 #   r17_acupuncture_for_chemotherapy_nausea.md 4864dbff7933d619 / .labels.toml e0d053112aceb8ec
 #   r17_barre_classes_for_posture.md a2ef5940306d09f9 / .labels.toml 25dd15881560af96
 #   r17_heat_therapy_for_fibromyalgia_flares.txt 155d44bf2a3458b9 / .labels.toml 57ad9bd87b0d1e3e
@@ -288,10 +288,20 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r17_rolfing_for_chronic_shoulder_tension.md 2fd675ba09bec65f / .labels.toml 3853a3dd94b45a32
 #   r17_swedish_massage_for_stress.txt 2270de9779c63227 / .labels.toml c3d92af47da39e73
 #   r17_walking_football_for_heart_health.md 0b8c6b78e566f9f0 / .labels.toml 7a53b3203dd2c3a8
-# Thirteen blind rounds (5-17) score P 0.70-0.89 and R 0.48-0.75; rounds 12-17 together: P 0.82 R 0.66 (232
-# matched, 283 predicted, 351 labelled). Each writer brings phrasings the rules have not met, and recall stays well
+# Round 18 (8 new, written blind in varied voices while the round-18 rules were built, scored once at 9c5f5b6):
+# P 0.83 R 0.60 (38 matched, 46 predicted, 63 labelled); named types P 0.52 R 0.56. It is the current held-out set.
+#   r18_acupuncture_carpal_tunnel.md 752b8b2ebaaece15 / .labels.toml 300329b5fbbd46d8
+#   r18_hot_stone_massage_insomnia.txt 98c10c14348d3bc7 / .labels.toml b88ae4002d658e93
+#   r18_hydrotherapy_stroke_recovery.html 2f8e54570ac18263 / .labels.toml bdb220a33f845833
+#   r18_mat_pilates_runners_hips.md 4cb6dc53a9bdf982 / .labels.toml 7e7fc1646c9d1eb4
+#   r18_nordic_pole_walking_heart_rehab.md 90a55b0554d97e7c / .labels.toml a157af3e51da6c01
+#   r18_physiotherapy_hypermobility.md ba045690d45079d0 / .labels.toml c73f1e616b057b4d
+#   r18_scalp_massage_tension_headaches.md 1b157cc4b7ae77fe / .labels.toml a2888480dc52eae8
+#   r18_ultrasound_therapy_bursitis.txt a5b9f4808b73b355 / .labels.toml 6e93ad8464fe6519
+# Fourteen blind rounds (5-18) score P 0.70-0.89 and R 0.48-0.75; rounds 12-18 together: P 0.82 R 0.65 (270
+# matched, 329 predicted, 414 labelled). Each writer brings phrasings the rules have not met, and recall stays well
 # short of the 0.9: rules alone do not reach the target on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 17: P 0.78, R 0.56); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 18: P 0.83, R 0.60); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

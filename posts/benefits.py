@@ -26,13 +26,14 @@ import re
 from dataclasses import dataclass, replace
 
 from posts.article import Article, Sentence
-from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _NOT_A_BENEFIT, _OUTCOME, _PEOPLE_FIND,
-                        _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE, _TYPE_ITEM_STOP, _TYPE_LIST)
+from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _NOT_A_BENEFIT, _OUTCOME,
+                        _PEOPLE_FIND, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
+                        _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
 from posts.outcomes import (_becomes, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
                             _symptom_eases)
-from posts.points import (_base_verb, _gerund_claim, _tidy, _participle_points, _phrase, _points_from_bare_verb, _points_from_cue,
-                          _point_from_label, _point_from_noun)
+from posts.points import (_base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label, _point_from_noun,
+                          _points_from_bare_verb, _points_from_cue, _tidy)
 from posts.techniques import find_techniques
 from posts.structure import _label_only, _Unit, _units
 
@@ -129,9 +130,10 @@ def _labelled_body_points(body: list[Sentence], first: Sentence) -> list[tuple[S
         if _NOT_A_BENEFIT.search(text):
             continue
         # 'Some people say the "fibro fog" lifts': the symptom is the subject, not the therapy
-        points = ((_outcome_points(text, in_benefit_section=True) if _PEOPLE_FIND.search(text) and _symptom_eases(text)
-                   else []) or _points_from_cue(text, None, allow_which=True) or _outcome_points(text, in_benefit_section=True)
-                  or _points_from_bare_verb(text))
+        symptom_said = bool(_PEOPLE_FIND.search(text) and _symptom_eases(text))
+        points = ((_outcome_points(text, in_benefit_section=True) if symptom_said else [])
+                  or _points_from_cue(text, None, allow_which=True)
+                  or _outcome_points(text, in_benefit_section=True) or _points_from_bare_verb(text))
         points = _with_participles(points, text)
         if points:
             found.append((sentence, points))
@@ -157,8 +159,10 @@ def _heading_claim(heading: str) -> str | None:
 # session or its price.
 _ITEM_NOT_A_CLAIM = frozenset("includes involves costs lasts requires needs uses means starts runs comes goes takes "
                               "has does is was gets puts sets looks".split())
-_SELF_RELIEF = re.compile(rf"\b(?:ease|relieve|calm|settle|manage|soothe)\s+(?:[\w-]+\s+){{0,2}}?{_SYMPTOM}", re.IGNORECASE)
-_COMPARATIVE_LABEL = re.compile(r"^(?:an?\s+)?(?:less|fewer|better|more|lower|reduced|improved|[a-z]{3,}(?<!oth)er)\s", re.IGNORECASE)
+_SELF_RELIEF = re.compile(rf"\b(?:ease|relieve|calm|settle|manage|soothe)\s+(?:[\w-]+\s+){{0,2}}?{_SYMPTOM}",
+                          re.IGNORECASE)
+_COMPARATIVE_LABEL = re.compile(r"^(?:an?\s+)?(?:less|fewer|better|more|lower|reduced|improved|[a-z]{3,}(?<!oth)er)\s",
+                                re.IGNORECASE)
 
 
 def _benefits_of_item(sentence: Sentence) -> list[Benefit]:

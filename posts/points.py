@@ -309,12 +309,14 @@ def _participle_points(text: str) -> list[str]:
     return points
 
 
+_DANGLING = frozenset(("and", "or", "but", "the", "a", "to", "of", "with", "than", "from", "for", "your", "their", ""))
+
+
 def _trim(point: str) -> str:
     """At most _MAX_POINT_WORDS words, and never ending on a dangling "and", "or" or comma."""
     point = re.split(r",?\s+rather than\b", point, maxsplit=1)[0]  # "… refreshed rather than groggy": the gain only
     words = point.split()[:_MAX_POINT_WORDS]
-    while len(words) > 2 and words[-1].lower().rstrip(",") in ("and", "or", "but", "the", "a", "to", "of", "with", "than", "from",
-                                                                     "for", "your", "their", ""):
+    while len(words) > 2 and words[-1].lower().rstrip(",") in _DANGLING:
         words.pop()
     return " ".join(words).rstrip(",")
 

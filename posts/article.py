@@ -50,6 +50,7 @@ class Sentence:
     list_item: bool = False  # the line was a bullet or numbered list item
     is_heading: bool = False  # the line was a heading: context for the sentences below, never a point itself
     lead: str | None = None  # what introduces its list item: "What regulars notice:", a table's header row
+    bold_lead: bool = False  # its line opens with a bold phrase that ends a sentence: "**Knees get a break.** …"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ class _Line:
     is_list: bool = False
     level: int = 0  # heading level (1-6); 0 for other lines
     lead: str | None = None  # what introduces a list item: "What regulars notice:", a table's header row
+    bold_lead: bool = False  # the line opens with a bold sentence or label: "**Knees get a break.** The poles …"
+
+
+# "**Knees get a break.** The poles …", "**Sleep:** …": a bold run that ends in a stop, colon or dash.
+_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)[^*_]+?(?:[.:!?]\1|\1\s*[.:!?—–-])")
 
 
 def _lines_for(text: str, fmt: str) -> list[_Line]:
@@ -121,13 +127,14 @@ def _markdown_lines(text: str) -> list[_Line]:
         heading = _MD_HEADING.match(raw)
         listed = None if heading else _MD_LIST.match(raw)
         content = heading.group(2) if heading else raw[listed.end():] if listed else raw
+        bold_lead = not heading and bool(_BOLD_LEAD.match(content))
         # Escaped characters ("\\*" from trafilatura) are set aside so emphasis and links ignore them.
         content = _MD_ESCAPE.sub(lambda m: chr(_ESCAPED + ord(m.group(1))), content)
         content = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", content))
         content = re.sub(f"[{chr(_ESCAPED)}-{chr(_ESCAPED + 127)}]", lambda m: chr(ord(m.group()) - _ESCAPED), content).strip()
         if content:
             lines.append(_Line(content, is_heading=bool(heading), is_list=bool(listed),
-                               level=len(heading.group(1)) if heading else 0))
+                               level=len(heading.group(1)) if heading else 0, bold_lead=bold_lead))
     return lines
 
 
@@ -271,7 +278,7 @@ def _with_leads(lines: list[_Line]) -> list[_Line]:
     out: list[_Line] = []
     for line in lines:
         if line.is_list and lead and not line.lead:
-            line = _Line(line.text, is_list=True, lead=lead)
+            line = _Line(line.text, is_list=True, lead=lead, bold_lead=line.bold_lead)
         elif not line.is_list:
             lead = line.text.rstrip(":").strip() if line.text.endswith(":") and not line.is_heading else None
         out.append(line)
@@ -295,7 +302,7 @@ def _sentences(lines: list[_Line]) -> tuple[str, list[Sentence]]:
             piece = line.text[start:end]
             sentences.append(Sentence(piece, offset + start, offset + end, None if line.is_heading else heading,
                                       headings=above, line=index, list_item=line.is_list, lead=line.lead,
-                                      is_heading=line.is_heading))
+                                      is_heading=line.is_heading, bold_lead=line.bold_lead and start == 0))
         body_parts.append(line.text)
         offset += len(line.text) + 1
     return "\n".join(body_parts), sentences

@@ -257,8 +257,12 @@ def _benefits_in(
         # "The warm water loosens tight muscles, and many patients tell us they move more freely"
         # "Mums-to-be tell us they sleep better, and the warm water can ease puffy ankles": any clause may hold one
         points = points + [p for p in _outcome_points(text, in_benefit_section) if p not in points]
+        # "We teach pacing, which reduces …, and, over time, treatment helps you …": a later clause's own claim
+        for clause in _CLAUSES.split(text)[1:]:
+            points = points + [p for p in _points_from_cue(clause, subjects) if p not in points]
     so_clause = _SO_YOU_CAN.search(text)[0] if _SO_YOU_CAN.search(text) else ""
-    if (points and _OUTCOME.search(so_clause)) or _SELF_RELIEF.search(so_clause):
+    enabled = re.search(r"\b(?:you|they)\s+(?:can|could|are able to)\s", so_clause)
+    if (points and (_OUTCOME.search(so_clause) or enabled)) or _SELF_RELIEF.search(so_clause):
         # "Repeated cold exposure trains the stress response, so that you react less sharply"; "we show you a
         # routine, so you can ease a flare-up yourself": what the person can now do is the benefit
         points = points + [p for p in _so_you_can(text) if p not in points]

@@ -128,8 +128,8 @@ _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you|some|"
     r"others|many|most|several|" + _DOERS + r")\s+"
-    r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?:report|notice|enjoy|experience|feel|gain|get|see|have|describe|mention|"
-    r"reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
+    r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"
+    r"mention|reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
     r"(?P<what>[^.;:]+)",
     re.IGNORECASE)
 # "Athletes use cupping to recover between hard sessions".
@@ -167,10 +167,11 @@ _PEOPLE_OUTCOME = re.compile(
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|" + _DOERS + r"|"
     r"(?:many|most|some|several|a (?:good|large) number)(?=\s+(?:also\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
     r"tell|told|mention)))\b"
+    r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+(?=\s+(?:(?:\w+ly|often|also)\s+)?(?:say|tell|told|find|report|notice|mention)))?"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|often|soon|also|will|are able to|"
     r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
     r"(?:(?:have|has)\s+)?(?:say|said|find|found|tell (?:us|me)|told (?:us|me)|report|reported|notice|noticed|mention|"
-    r"mentioned|add|agree)(?: that)?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?"
+    r"mentioned|add|agree)(?: that)?,?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?,?"
     r" they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are|is|were|will|can|could|would|often|usually|"
@@ -183,7 +184,7 @@ _OUTCOME = re.compile(
     r"\b(?:better|again|taller|straighter|less|fewer|more \w+|feel(?:s|ing)?\s+(?:\w+ly\s+)?" + _ER + r"|"
     r"with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|"
     r"energi[sz]ed|freer|the same day|sooner|faster|"
-    r"through the night|sleep through|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
+    r"through the night|sleep through|leaves? (?:you |them )?feeling (?!(?:sore|worse|tender|bruised|achy)\b)|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
     r"independently|on their own|comfortably|with ease|easier|for longer|without needing to|"
     r"without (?:that |the |any )?(?:stiff|sore|tight|aching|painful|nagging))\b", re.IGNORECASE)
@@ -209,7 +210,7 @@ _NEXT_VERB = re.compile(
     re.IGNORECASE,
 )
 _BENEFIT_HEADING = re.compile(
-    r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|pros\b|goals?\b|results\b|outcomes?\b|gains\b|good for\b|"
+    r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|pros\b|goals?\b|results\b|outcomes?\b|gains?\b|good for\b|"
     r"(?:notice|report|enjoy|love)\b|what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?)\b|"
     r"what\b(?!\s+to\b).*\bdo\s*$|how\b.*\b(?:helps?|can help|works? for)\b)",
     re.IGNORECASE,
@@ -241,11 +242,14 @@ _BENEFIT_NOUN = re.compile(
 _CLAUSE_END = re.compile(
     # "… and the buoyancy of the pool takes weight off": a new subject and its verb start a new clause
     r"\sand\s+(?=(?:the|a|an|your|its|their)\s+[\w-]+(?:\s+[\w-]+){0,4}\s+[a-z]+s\b(?!\s+(?:and|or)\b))|"
-    r",|;|:|\s[-–—]\s|\s(?:which|that|where|by|when|while|because|so that|in the area|thereby|as well as)\s",
+    r",|;|:|\s[-–—]\s|\s(?:which|that|by|while|because|so that|in the area|thereby|as well as)\s|"
+    # "feedback about where your limbs are": after a preposition the wh-clause is its object, not a new clause
+    r"(?<!\babout)(?<!\bof)\s(?:where|when)\s",
     re.IGNORECASE,
 )
 _CLAUSE_END_NO_COMMA = re.compile(
-    r";|:|\s[-–—]\s|,?\s(?:which|that|where|by|when|while|because|so that|so (?:that )?(?:you|they|we|it|the)|thereby|as well as)\s|,\s(?:so|but)\s",
+    r";|:|\s[-–—]\s|,?\s(?:which|that|by|while|because|so that|so (?:that )?(?:you|they|we|it|the)|thereby|as well as)\s|"
+    r",?(?<!\babout)(?<!\bof)\s(?:where|when)\s|,\s(?:so|but)\s",
     re.IGNORECASE,
 )
 _LIST_WORD = r"(?!(?:which|so|but|and|or|then|while|when|where|that)\b)(?![a-z]+ing\b)[a-z][\w'-]*"

@@ -15,7 +15,8 @@ from posts.points import _phrase, _points_from_cue, _point_from_label, _third_pe
 def _people_outcome(text: str) -> list[str]:
     """"Many people sleep better after a session" -> "helps you sleep better after a session"."""
     match = _PEOPLE_OUTCOME.match(text)
-    if not match or not _OUTCOME.search(match["rest"]) or _CUE.match(match["rest"]):
+    finally_can = match and re.search(r"\b(?:finally|at last|now)\s+$", text[:match.start("rest")], re.IGNORECASE)
+    if not match or not (_OUTCOME.search(match["rest"]) or finally_can) or _CUE.match(match["rest"]):
         return []
     if re.search(r"\b(?:if|unless|until|worse|not|never|no longer)\b",
                  re.split(r",\s+which\b|\s+because\b", match["rest"])[0], re.IGNORECASE):
@@ -79,6 +80,12 @@ _AFTERCARE = re.compile(
     r"within (?:a|one|24|48|an)|for a day|mild|brief|temporary|temporarily|if)\b", re.IGNORECASE)
 
 
+_EASING_AS = {"settling": "settles", "easing": "eases", "fading": "fades", "subsiding": "subsides", "lifting": "lifts",
+              "loosening": "loosens", "clearing": "clears", "lessening": "lessens", "dropping": "drops",
+              "improving": "improves", "melting away": "melts away", "calming down": "calms down"}
+_NOTICED_EASING = re.compile(r"\b(?:" + "|".join(_EASING_AS) + r")\b", re.IGNORECASE)
+
+
 def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     """"Many patients find that leg pain and tingling settle …" -> "settles leg pain and tingling …".
 
@@ -86,6 +93,8 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     mark of aftercare: "mild soreness settles within a day" is reassurance, not a benefit."""
     found = _PEOPLE_FIND.search(text)
     start = found.end() if found else 0
+    if found:  # "Most patients notice the ache settling": what they notice, said as it happens
+        text = text[:start] + _NOTICED_EASING.sub(lambda m: _EASING_AS[m[0].lower()], text[start:])
     if not found and not anywhere and _AFTERCARE.search(text):
         return []
     match = _SYMPTOM_EASES.match(text, start) if found else _SYMPTOM_EASES.search(text)
@@ -126,7 +135,8 @@ def _becomes(text: str) -> list[str]:
     easier" -> "makes turning your head easier"."""
     match = _BECOMES.match(text.rstrip(".!"))
     if not match or re.match(r"^(?:it|this|that|they|there|you|over|in|after|within|during|for|by|at|on|with)\b",
-                             match["what"], re.IGNORECASE) or re.search(
+                             match["what"], re.IGNORECASE) or re.search(r"\bthat\s+(?:they|you|he|she|it|we)\b",
+                                                                        match["what"], re.IGNORECASE) or re.search(
             r"\b(?:say|says|said|tell|tells|find|finds|report|reports|notice|notices|is|are|was|were|tends?)\b",
             match["what"]) or re.search(r"\b(?:worse|louder|tighter|stiffer|heavier|harder|weaker|sorer)\b", match["adj"]):
         return []
@@ -170,6 +180,8 @@ def _people_gain(text: str) -> list[str]:
         what = _CLAUSE_END_NO_COMMA.split(report["what"], maxsplit=1)[0].strip()
         # "reported less low back pain and needed fewer days off work": one gain each
         what = re.split(r"\s+than\s+(?:those|people|women|men)\b", what)[0]  # "… than those who did not"
+        if report["saw"].lower() in ("feel", "felt") and not re.match(r"^(?:a|an)\s", what):
+            return [_trim(f"helps you feel {what}")]  # "so you feel less helpless": how they feel, not a thing
         gains = re.split(r"\s+and\s+(?:[a-z]+ed\s+|had\s+|took\s+)?(?=(?:less|fewer|lower|better)\b)", what)
         return _reported_list(report["what"]) or [_trim(f"brings {gain.strip()}") for gain in gains if gain.strip()]
     return []
@@ -227,7 +239,7 @@ def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
     return points
 
 
-_CLAUSES = re.compile(r",\s+and\s+(?:that\s+)?|;\s+")
+_CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+")
 
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:

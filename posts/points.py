@@ -24,7 +24,7 @@ def _point_from_label(label: str) -> str | None:
     if first.lower() in ("easier", "safer") and rest:  # "Easier sleep" -> "makes sleep easier"
         return _trim(f"makes {rest} {first.lower()}")
     if verb and rest:
-        return _trim(f"{verb} {rest}")
+        return _trim(f"{verb} {_coordinated_comparatives(rest)}")
     if rest and re.fullmatch(r"[a-z]{3,}(?:er|ier)", first.lower()) and first.lower() not in ("other", "under", "after"):
         article = "a " if article_used else ""  # "A quieter mind" -> "brings a quieter mind"
         return _trim(f"brings {article}{label[:1].lower()}{label[1:]}")  # "Looser back muscles" -> "brings looser …"
@@ -81,6 +81,7 @@ def _points_from_cue(
             subjects is not None
             and not subjects & set(re.findall(r"[a-z]+", before.lower()))
             and not re.search(r"\bit\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
+            and not _CLINIC_GIVES.match(before)
             # "Releasing a tight piriformis also takes …": a gerund subject is the treatment's own action
             and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into)\b[^,;]*$", before)
         ):
@@ -140,11 +141,16 @@ _WHICH_CUE = re.compile(r",\s+which\s+(?:(?:often|also|then|usually|in turn|can|
                         r"(?=\w)", re.IGNORECASE)
 
 
+# "We also teach pacing, which reduces …": what the clinic gives you is part of the treatment
+_CLINIC_GIVES = re.compile(r"^(?:we|i)\s+(?:also\s+)?(?:teach|use|add|prescribe|show you|give you)\b[^,]*,\s+which\s+$",
+                           re.IGNORECASE)
+
+
 def _therapy_did_it(before: str, subjects: frozenset[str] | None) -> bool:
     """"The suction draws blood into tired muscles, which speeds up repair": the therapy is the subject of the
     clause the "which" hangs on, so its consequence is the therapy's claim."""
     main = re.match(r"^(?P<subject>(?:[\w'-]+\s+){0,4}?)[a-z]+s\b[^,]*,\s+which\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE)
-    return bool(subjects and main and subjects & set(re.findall(r"[a-z]+", main["subject"].lower())))
+    return bool(_CLINIC_GIVES.match(before)) or bool(subjects and main and subjects & set(re.findall(r"[a-z]+", main["subject"].lower())))
 
 
 def _which_points(rest: str) -> list[str]:
@@ -185,6 +191,8 @@ def _points_from_bare_verb(text: str) -> list[str]:
     return []
 
 
+# "the sport, dance or activity you had given up" lists things: a noun's ending says so
+_NOT_A_VERB_ENDINGS = ("ing", "s", "ity", "tion", "sion", "ment", "ness", "ance", "ence", "ship")
 _NOT_A_VERB = frozenset("the a an your their this that these those its his her our more less any some".split())
 
 
@@ -196,11 +204,13 @@ def _help_list(rest: str) -> list[str]:
         return []
     head = re.split(r",\s+(?:which|so|but|because)\b", listed["list"], maxsplit=1)[0]
     parts = [part.strip() for part in re.split(r",\s*(?:and\s+|or\s+)?", head) if part.strip()]
-    if len(parts) < 2:
+    if not parts:
         return []
     parts[-1:] = re.split(r"\s+(?:and|or)\s+(?=[a-z]+\s)", parts[-1], maxsplit=1)
     firsts = [part.split()[0].lower() for part in parts]
-    if len(parts) < 3 or any(word in _NOT_A_VERB or word.endswith(("ing", "s")) for word in firsts):
+    # two things people do ("fall asleep more quickly and wake less often") are a list; two other words may not be
+    two_doings = len(parts) == 2 and all(word in _PEOPLE_GERUND_VERBS for word in firsts)
+    if (len(parts) < 3 and not two_doings) or any(word in _NOT_A_VERB or word.endswith(_NOT_A_VERB_ENDINGS) for word in firsts):
         return []  # a list of things ("helps pain, stiffness and swelling"), not of things people do
     return [p for p in (_phrase(word, " " + part.partition(" ")[2], conjugated=f"helps you {word}")
                         for word, part in zip(firsts, parts)) if p]
@@ -257,7 +267,7 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
                  re.IGNORECASE):
         return None  # history, not a claim about today's treatment
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
-                                       r"under|within|after|to|noticeably|quickly|gradually|\w+ly\s+(?:within|after|over))\b",
+                                       r"under|within|after|to|without|than|noticeably|quickly|gradually|\w+ly\s+(?:within|after|over))\b",
                                        phrase, re.IGNORECASE):
         return None  # "the hands settle onto a restricted area": the verb is intransitive here, not a benefit
     if verb in _LESSENING and re.search(r"\b(?:gains?|adaptations?|performance|progress|benefits?|growth|results?)\b",
@@ -326,7 +336,7 @@ def _point_from_noun(item: str) -> str:
     item = item.strip().rstrip(".")
     first, _, rest = item.partition(" ")
     if first.lower() in _ADJECTIVE_VERBS and rest and not first.lower().endswith("ed"):
-        return f"{_ADJECTIVE_VERBS[first.lower()]} {rest}"
+        return f"{_ADJECTIVE_VERBS[first.lower()]} {_coordinated_comparatives(rest)}"
     participle = _PARTICIPLE.match(item)
     if participle:
         word = participle["word"].lower()
@@ -334,6 +344,12 @@ def _point_from_noun(item: str) -> str:
             if verb in _BASE:
                 return f"{_third_person(verb)} {participle['rest']}"
     return f"provides {item}"
+
+
+def _coordinated_comparatives(rest: str) -> str:
+    """The rest of "Better balance and less fear of falling" -> "balance and reduces fear of falling"."""
+    return re.sub(r"\b(and|or)\s+(\w+)(?=\s)", lambda found: f"{found[1]} {_ADJECTIVE_VERBS[found[2].lower()]}"
+                  if found[2].lower() in _ADJECTIVE_VERBS and not found[2].lower().endswith("ed") else found[0], rest)
 
 
 def _third_person(verb: str) -> str:

@@ -82,6 +82,8 @@ def _label(group: list[Sentence]) -> str | None:
     if colon and len(colon["label"].split()) <= 5 and not _FINITE.search(colon["label"]):
         return colon["label"]
     words = first.text.rstrip(".:!").split()
+    if first.bold_lead and len(group) >= 2 and len(words) <= 12 and not _ANSWER.match(first.text):
+        return first.text.rstrip(".:!")  # "**Your heart gets fitter, and it feels easier.** Pushing …": the writer's label
     if (
         len(group) >= 2
         and len(words) <= 6

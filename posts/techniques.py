@@ -26,7 +26,7 @@ _HEAD = (r"massages?|therap(?:y|ies)|release|method|technique|concept|manipulati
          r"jogging|walking|bathing|dancing|dance|classes|yoga|pilates|reflexology|cryotherapy|hydrotherapy|halotherapy|"
          r"osteopathy|immersion|showers|packs|wraps|splints?|compression|decompression|stabili[sz]ation|retraining|"
          r"style|approach|tens|shockwave|cabins?|induction|gua sha|wheat bags?|heat patch(?:es)?|bottles?|"
-         r"manoeuvres?|maneuvers?|aerobics|circuits?|gliding|friction|breathing|running")
+         r"manoeuvres?|maneuvers?|aerobics|circuits?|gliding|friction|breathing|running|ultrasound|series|bridges?|circles")
 _HEAD_WORD = re.compile(rf"^(?:{_HEAD})$|^[\w'-]+-(?:strip|style|acupuncture|therapy)$", re.IGNORECASE)
 # Heads that name a kind only inside a list of techniques: "chair work, … with table work", "sweeping rolls".
 _LIST_HEAD_WORD = re.compile(r"^(?:work|rolls|classes)$", re.IGNORECASE)
@@ -34,7 +34,9 @@ _LIST_HEAD_WORD = re.compile(r"^(?:work|rolls|classes)$", re.IGNORECASE)
 _NAMED_ONLY = _words_of("classes strokes stroke approach")
 # After a head, these make it a modifier: "the hydrotherapy pool", "a massage gun", "a technique lesson".
 _FOLLOWER = _words_of("""pool groups group gun guns table mat mats room rooms studio clinic centre center team therapist
-    therapists practitioner practitioners chair bed tool tools suite lesson lessons garments stockings sleeves oil""")
+    therapists practitioner practitioners chair bed tool tools suite lesson lessons garments stockings sleeves oil
+    pattern patterns pace speed distance""")
+_COUNTING_HEADS = _words_of("series circles bridges")
 # Words that say how, how often or how well, not which kind: "gentle massage" names no technique.
 _VAGUE = _words_of("""gentle gentler light lighter slow slower firm firmer regular short shorter long longer brief quick
     full targeted structured specific tailored personalised personalized individual home weekly daily monthly typical
@@ -44,7 +46,7 @@ _VAGUE = _words_of("""gentle gentler light lighter slow slower firm firmer regul
     occasional optional hard heavy easier confident ordinary normal everyday better faster very rhythmic alternative
     progressive small small-group warm fresh senior well-taught made-to-measure single-use comfortable safer steadier
     stronger calmer later earlier next non-surgical non-invasive extracorporeal complementary holistic natural drug-free
-    postgraduate specialist still quiet mild shallow correct familiar precise""")
+    postgraduate specialist still quiet mild shallow correct familiar precise plain real even""")
 # Nor do a generic technique word, what an exercise is for, or a broad discipline: "yoga poses", "physical therapy".
 _PLAIN = _VAGUE | _words_of("""hands-on massage therapy yoga treatment exercise balance grip strength core rehab
     rehabilitation physiotherapy posture mobility stability flexibility surgical post-surgical forceful physical cold
@@ -57,6 +59,7 @@ _NOT_MODIFIER = _words_of("""a an the this that these those our your their his h
     gets give gives make makes made need needs called named known such like also both either plus each every some any
     many most more less few what which who where when how find suggest skip cover run keep cure ask whether while
     recommend enjoy provide consider choose start begin continue want love see follow mix pair involve require avoid
+    favour favor that's it's there's here's what's we'll you'll we're you're i'll i'm
     describe using doing holding stroking because so if though although not no one two three four five six seven eight
     nine ten second third several stop start seek poor selected twice day postpone expect didn't don't""")
 # Words in -ing that name a kind ("Tibetan singing bowls", "Nordic hamstring curl"), unlike "using" or "holding".
@@ -67,8 +70,8 @@ _GENERIC = _words_of("""treatment treatments therapy massage session class exerc
     method methods approach care support advice poses pose stretches movements moves holds strokes needles""")
 # "We use …", "Our therapists combine …", "Treatment may include …": a list of what the clinic practises.
 _WEAK_CUE = re.compile(
-    r"\b(?:we|our\s+[\w-]+(?:\s+[\w-]+s)?|the\s+(?:therapist|practitioner|physio\w*|teacher|clinic)s?|your\s+[\w-]+|"
-    r"they|it|treatment|sessions?|classes|lessons|programmes?|plans?)\s+"
+    r"\b(?:we|i(?:'ll|’ll)?|our\s+[\w-]+(?:\s+[\w-]+s)?|the\s+(?:therapist|practitioner|physio\w*|teacher|clinic)s?|your\s+[\w-]+|"
+    r"they|it|treatment|sessions?|classes|lessons|programmes?|plans?|sequences?|routines?|workouts?)\s+"
     r"(?:(?:also|usually|mostly|mainly|commonly|typically|often|sometimes|can|may|will|tend to|then|both)\s+)*"
     r"(?P<verb>uses?|offers?|combines?|blends?|includes?|practises?|teach|teaches|draws? on|(?:are|is) trained in|"
     r"adds?|are available as|build [\w ]{0,20}?around)\s+(?:you\s+)?(?P<items>[^.;]+)", re.IGNORECASE)
@@ -98,7 +101,8 @@ _NOT_A_TECHNIQUE = re.compile(
     r"[£$€\d%]|\b(?:book|call|contact|visit|appointments?|consultation|assessment|check|beforehand|gp|"
     r"physiotherapists?|therapists?|practitioners?|teachers?|doctors?|patients?|clients?|people|pain|symptoms?|"
     r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|muscles?|"
-    r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?)\b|"
+    r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?|"
+    r"warm-ups?|cool-downs?|\w+-(?:minute|hour|week|day|session))\b|"
     r"^(?:(?:hands?|feet|foot|legs?|arms?|neck|back|shoulders?|abdomen|knees?|hips?|skin|and)\s*)+$", re.IGNORECASE)
 # A class of techniques, not one: "hand techniques", "other treatments".
 _CLASS_NOUN = re.compile(r"\b(?:techniques|methods|styles|types|kinds|forms|options|approaches|treatments)$", re.I)
@@ -109,6 +113,8 @@ _TECHNIQUE_SUFFIX = re.compile(r"(?:ation|therapy|puncture|pathy|ology|feedback)
 # Standard names of massage strokes and manual techniques, which need no cue or head word to be one.
 _NAMED_TERM = re.compile(r"\b(?:effleurage|petrissage|pétrissage|tapotement|vibration techniques?|skin rolling|"
                          r"cross-fib(?:re|er) friction|muscle energy techniques?|positional release)\b", re.IGNORECASE)
+# A bare word left from a describing list ("a fresh, hot, puffy bursa"): a state, not a kind.
+_NAMES_NOTHING = _words_of("hot warm cool fresh puffy swollen sore tight stiff")
 _STOP = _words_of("a an the of for to and or in on at by with from its it is are be can may also this that these "
                   "those your you our their")
 
@@ -145,7 +151,7 @@ def _listed(text: str) -> list[str]:
     if match:
         weak = _split(match["items"], combine=bool(re.match(r"comb|blend|draw", match["verb"], re.IGNORECASE)))
         # "we use X" may be any tool ("we use blocks and straps"): one named technique vouches for its list
-        items += weak if any(_looks_named(item) for item in weak) else []
+        items += weak if any(_looks_named(item) and not _has_verb(item) for item in weak) else []
     return items
 
 
@@ -207,6 +213,8 @@ def _headed_phrases(text: str) -> list[str]:
         following = words[end].lower() if end < len(words) else ""
         if not (_HEAD_WORD.match(word) or pair) or _HEAD_WORD.match(following) or following in _FOLLOWER:
             continue  # "Swedish massage strokes" ends at "strokes"; "the hydrotherapy pool" is a pool
+        if following == "of" and word.lower() in _COUNTING_HEADS:
+            continue  # "a series of assisted stretches" counts them
         start = index
         while start > 0 and _modifier(words[start - 1]):
             start -= 1
@@ -230,6 +238,10 @@ def _modifier(word: str) -> bool:
         return False  # "usually combine", "trained in", "using": not part of the name
     # "plays Tibetan singing bowls": a plain word in -s before the modifiers is a verb or a plural, not a modifier
     return not (re.fullmatch(r"[a-z]+[^s]s", word) and lower not in {"sports", "legs"})
+
+
+def _has_verb(item: str) -> bool:
+    return bool(_VERB.search(re.sub(r"\s+work$", "", item)))  # "trigger point work" is a kind of work, not the verb
 
 
 def _looks_named(item: str) -> bool:
@@ -256,7 +268,7 @@ def _clean(item: str) -> str:
 def _add(found: list[str], candidate: str, title_words: set[str]) -> None:
     item = _clean(candidate)
     words = _words(item)
-    if not words or len(item.split()) > 5 or _VERB.search(item) or _NOT_A_TECHNIQUE.search(item):
+    if not words or len(item.split()) > 5 or _has_verb(item) or _NOT_A_TECHNIQUE.search(item):
         return
     first = item.split()[0].lower()
     if first in _NOT_MODIFIER - {"a", "an", "the"} or item.endswith("ly") or first.endswith("ly") or (
@@ -266,7 +278,7 @@ def _add(found: list[str], candidate: str, title_words: set[str]) -> None:
         return  # the therapy itself: "sports massage" in "Sports Massage for Runners", "mud therapy" for mud baths
     if len(item.split()) == 1 < len(_LEADING.sub("", candidate.strip()).split()) and not _looks_named(item):
         return  # "a weekly review" is no technique once "weekly" is gone; "gentle mobilisation" still is
-    if item.lower() in _GENERIC | _VAGUE or _CLASS_NOUN.search(item) or re.match(r"[a-z]+(?:al|ic|ive|ous|er)$", item):
+    if item.lower() in _GENERIC | _VAGUE | _NAMES_NOTHING or _CLASS_NOUN.search(item) or re.match(r"[a-z]+(?:al|ic|ive|ous|er)$", item):
         return  # "treatment", "facial" (of "facial and neck gua sha"): names nothing alone
     # "classical Pilates" after "classical Pilates repertoire" is the same one; a lone "fa" may be "an fa" of "gun fa"
     if not any(words == known or (min(len(words), len(known)) > 1 and (words <= known or known <= words))

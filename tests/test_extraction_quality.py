@@ -298,10 +298,21 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r18_physiotherapy_hypermobility.md ba045690d45079d0 / .labels.toml c73f1e616b057b4d
 #   r18_scalp_massage_tension_headaches.md 1b157cc4b7ae77fe / .labels.toml a2888480dc52eae8
 #   r18_ultrasound_therapy_bursitis.txt a5b9f4808b73b355 / .labels.toml 6e93ad8464fe6519
-# Fourteen blind rounds (5-18) score P 0.70-0.89 and R 0.48-0.75; rounds 12-18 together: P 0.82 R 0.65 (270
-# matched, 329 predicted, 414 labelled). Each writer brings phrasings the rules have not met, and recall stays well
+# Round 19 (8 new, written blind in varied voices on less common therapies while the round-19 rules were built,
+# scored once at 6a17e91): P 0.63 R 0.39 (22 matched, 35 predicted, 57 labelled); named types P 0.63 R 0.41. It is
+# the current held-out set.
+#   r19_cardiac_rehab_heart_attack.md 253d1e6b09a8cf70 / .labels.toml 35609ad7ee880e2b
+#   r19_hippotherapy_cerebral_palsy.txt 32dbcc49f326a38a / .labels.toml 837187dbc8acbd72
+#   r19_music_therapy_dementia_agitation.txt 41d9af291a647bab / .labels.toml 33f5bb4d201902fb
+#   r19_occupational_therapy_hand_arthritis.md e38429f34a923719 / .labels.toml a0c2cc40fe717761
+#   r19_pulmonary_rehabilitation_copd.html 7d01fe0b443c1a56 / .labels.toml 9981c48e6e88c415
+#   r19_resistance_band_training_osteoporosis.md d01250a721638b11 / .labels.toml 94ccc87eccbc5f36
+#   r19_scar_massage_burn_scars.md c0703962a4c527a2 / .labels.toml c184c4045e4ab815
+#   r19_vision_therapy_concussion.md e074cf85a5283926 / .labels.toml a920fb5e6972b286
+# Fifteen blind rounds (5-19) score P 0.63-0.89 and R 0.39-0.75; rounds 12-19 together: P 0.80 R 0.62 (292
+# matched, 364 predicted, 471 labelled). Each writer brings phrasings the rules have not met, and recall stays well
 # short of the 0.9: rules alone do not reach the target on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 18: P 0.83, R 0.60); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 19: P 0.63, R 0.39); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

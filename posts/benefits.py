@@ -30,7 +30,7 @@ from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, 
                         _PEOPLE_FIND, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
                         _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
-from posts.outcomes import (_becomes, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
+from posts.outcomes import (_after_so, _becomes, _stops_feeling, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
                             _symptom_eases)
 from posts.points import (_base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label, _point_from_noun,
                           _points_from_bare_verb, _points_from_cue, _tidy)
@@ -176,7 +176,7 @@ def _label_as_clause(label: str) -> str | None:
     back = re.match(r"^back to\s+(?P<rest>.+)$", text, re.IGNORECASE)
     if back:
         return f"gets you back to {back['rest']}"
-    points = _symptom_eases(text, anywhere=True) or _becomes(text)
+    points = _symptom_eases(text, anywhere=True) or _becomes(text) or _stops_feeling(text)
     return points[0] if points else None
 
 
@@ -266,9 +266,24 @@ def _benefits_in(
         # "Repeated cold exposure trains the stress response, so that you react less sharply"; "we show you a
         # routine, so you can ease a flare-up yourself": what the person can now do is the benefit
         points = points + [p for p in _so_you_can(text) if p not in points]
+    elif points and _after_so(text):  # "…, so crowded stations stop feeling like a blur"
+        points = points + [p for p in _stops_feeling(_after_so(text)) if p not in points]
     if in_benefit_section:
         points = _with_participles(points, text)
-    return [_benefit(sentence, point) for point in points]
+    return [_benefit(sentence, _resolved(point, text)) for point in points]
+
+
+_OPENING_SYMPTOM = re.compile(rf"^(?P<what>(?:[\w-]+\s+){{0,3}}?{_SYMPTOM})(?:,|\s+(?:is|are|can)\b)", re.IGNORECASE)
+
+
+def _resolved(point: str, text: str) -> str:
+    """"Late-afternoon agitation, which …, is exhausting …, and a song can settle it" -> "settles late-afternoon
+    agitation": "it" names the symptom the sentence opened with."""
+    opening = _OPENING_SYMPTOM.match(text)
+    if not opening or not re.match(r"^\w+ it\b", point):
+        return point
+    what = opening["what"]
+    return re.sub(r"^(\w+) it\b", lambda found: f"{found[1]} {what[:1].lower()}{what[1:]}", point)
 
 
 def _with_participles(points: list[str], text: str) -> list[str]:

@@ -27,7 +27,8 @@ _VERB_WORDS = (
 # is not; "gives you the confidence …", "takes weight off …", "shows you how …", "allows you to …".
 _VERBS = _VERB_WORDS + (
     r"|build(?=s?\s+(?:up\s+)?(?:\w+\s+)?(?:strength|muscles?|stamina|endurance|confidence|resilience|bone)\b)"
-    r"|give(?=s?\s+(?:\w+\s+){0,4}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence)\b)"
+    r"|give(?=s?\s+(?:\w+\s+){0,8}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence|"
+    r"(?:a\s+)?(?:sense|feeling)\s+of|purpose|hope)\b)"
     r"|bring(?=s?\s+(?:back|relief|down)\b)"
     r"|offer(?=s?\s+(?:(?:\w+\s+){0,2}?relief\b|an?\s+(?:[\w-]+\s+)?way\s+to\s))"
     r"|take(?=s?\s+(?:some\s+of\s+)?(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
@@ -38,7 +39,8 @@ _VERBS = _VERB_WORDS + (
     r"in check)\b)"
     r"|make(?=s?\s+(?:[\w-]+\s+){0,4}?(?:milder|easier|lighter|shorter|less|fewer|smoother|safer|stronger|calmer|"
     r"looser|freer|fuller|steadier|softer|clearer|quieter|sharper|healthier|happier|straighter|taller|deeper|"
-    r"more comfortable|more manageable|more bearable|more effective|comfortable|possible|bearable|again)\b)"
+    r"more comfortable|more manageable|more bearable|more effective|comfortable|possible|bearable|again|realistic|"
+    r"achievable|manageable)\b)"
     r"|put(?=s?\s+(?:\w+\s+)?less\s+(?:stress|strain|pressure|load|weight)\s+on\b)"
     # "shortens recovery time", not "sitting shortens the hip flexors"
     r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:overall\s+|total\s+)?(?:recovery|time|timeline|healing|course|wait|attacks?|episodes?|"
@@ -73,15 +75,15 @@ _CUE = re.compile(
 _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness|spasms?|numbness|dizziness|headaches?|"
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
-            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?)")
+            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?|itch(?:es)?|agitation)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
     r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to|about|during)\s+(?:[\w'-]+\s+){0,2}?"
     r"[\w'-]+)?)\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should)\s+)*"
-    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|go down|calm down|loosen|drop|lessen|clear|melt away|quieten|"
-    r"ease off|melt|shrink|die down|wear off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?(?:far\s+|much\s+)?"
+    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? down|loosen|drop|lessen|"
+    r"clear|melt(?:s|ed)? away|quieten|ease(?:s|d)? off|melt|shrink|die(?:s|d)? down|wear(?:s)? off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?(?:far\s+|much\s+)?"
     r"less\s+(?:often|frequently))(?:s|es|d)?\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE,
 )
@@ -92,7 +94,8 @@ _EASES_AS = {"less often": "reduces", "less frequently": "reduces", "fade": "eas
 _DOERS = r"(?!(?:shoulders|fingers|numbers|flowers|layers|papers|filters|markers|powers|waters|others|centers|letters)\b)[a-z]+(?:ers|ists)"
 _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
-    r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|" + _DOERS + r")\s+(?:\w+\s+){0,4}?"
+    r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|residents|children|kids|"
+    r"families|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
     r"(?:find|notice|report|say|feel|tell us|mention)\s+(?:that\s+)?", re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
@@ -117,7 +120,7 @@ _FINDS_IT = re.compile(
     r"(?:relaxing|calming|soothing|restful|refreshing|energi[sz]ing|comforting|reassuring|uplifting|restorative|"
     r"helpful|freeing))\b(?P<rest>[^,.;:]*)", re.IGNORECASE)
 # "Tight, heavy limbs feel lighter", "the skin becomes softer", "turning your head gets easier".
-_COMPARATIVE = rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+))"
+_COMPARATIVE = rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|(?:possible|manageable|comfortable|easy|enjoyable)\s+again))"
 _BECOMES = re.compile(
     rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
     rf"(?P<verb>becomes?|feels?|gets?|grows?|turns?|looks?|is|are)\s+"
@@ -126,7 +129,7 @@ _BECOMES = re.compile(
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
 _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
-    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|you|some|"
+    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|residents|you|some|"
     r"others|many|most|several|" + _DOERS + r")\s+"
     r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"
     r"mention|reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
@@ -138,7 +141,7 @@ _PEOPLE_USE_TO = re.compile(
     r"(?:use|choose|try|turn to|book)\s+(?:[\w-]+\s+){1,4}?to\s+(?P<what>[a-z][^.;:]*)", re.IGNORECASE)
 # "…, so you can keep training while you recover": what the therapy lets people do.
 _SO_YOU_CAN = re.compile(
-    r"\bso\s+(?:that\s+)?(?:over\s+[\w ]{1,20}?,?\s+)?"
+    r"\b(?:so|means?)\s+(?:that\s+)?(?:over\s+[\w ]{1,20}?,?\s+)?"
     r"(?:(?P<you>you)\s+(?:can\s+|could\s+|are able to\s+)?|(?P<who>[\w-]+(?:\s+[\w-]+){0,7}?)\s+(?:can|could|are able to)\s+)"
     r"(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
 # "your breathing tends to slow", "your heart rate comes down": the body settling, said of a session.
@@ -157,14 +160,15 @@ _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)"
 # people doing something they could not, said of the therapy's outcome.
 _PEOPLE_OUTCOME = re.compile(
     # "…, but many say …", "Clear information helps: patients who …", "Over the weeks our regulars …"
-    r"^(?:[^,:]{0,60}[,:]\s*(?:but\s+|and\s+|yet\s+)?|(?:over|after|within|by)\s+(?:the|a|an|few|several)\s+\w+\s+)?"
+    r"^(?:and\s+|but\s+|so\s+)?(?:[^,:]{0,60}[,:]\s*(?:but\s+|and\s+|yet\s+)?|"
+    r"(?:over|after|within|by)\s+(?:the|a|an|few|several)\s+\w+(?:\s+of\s+(?:a|the|your|their)\s+\w+)?\s+)?"
     r"(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|a lot|"
     r"plenty|a few)\s+"
     r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:[a-z-]+\s+)?)?(?:them\s+(?=(?:also\s+)?(?:say|tell)))?"
     r"(?:(?:club|local|keen|older|younger|amateur|elite|weekend|regular|new)\s+)?(?:people|patients|clients|users|students|"
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
-    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|sufferers|you|" + _DOERS + r"|"
+    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|" + _DOERS + r"|"
     r"(?:many|most|some|several|a (?:good|large) number)(?=\s+(?:also\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
     r"tell|told|mention)))\b"
     r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+(?=\s+(?:(?:\w+ly|often|also)\s+)?(?:say|tell|told|find|report|notice|mention)))?"
@@ -186,7 +190,7 @@ _OUTCOME = re.compile(
     r"energi[sz]ed|freer|the same day|sooner|faster|"
     r"through the night|sleep through|leaves? (?:you |them )?feeling (?!(?:sore|worse|tender|bruised|achy)\b)|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
-    r"independently|on their own|comfortably|with ease|easier|for longer|without needing to|"
+    r"independently|on their own|comfortably|with ease|easier|for (?:much |far )?longer|without needing to|"
     r"without (?:that |the |any )?(?:stiff|sore|tight|aching|painful|nagging))\b", re.IGNORECASE)
 _BENEFIT_LIST = re.compile(
     r"\bbenefits?\b[^.]*?\b(?:including|such as|like|include)\s+(?P<items>[^.]+)", re.IGNORECASE
@@ -242,7 +246,9 @@ _BENEFIT_NOUN = re.compile(
 _CLAUSE_END = re.compile(
     # "… and the buoyancy of the pool takes weight off": a new subject and its verb start a new clause
     r"\sand\s+(?=(?:the|a|an|your|its|their)\s+[\w-]+(?:\s+[\w-]+){0,4}\s+[a-z]+s\b(?!\s+(?:and|or)\b))|"
-    r",|;|:|\s[-–—]\s|\s(?:which|that|by|while|because|so that|in the area|thereby|as well as)\s|"
+    r",|;|:|\s[-–—]\s|\s(?:which|by|while|because|so that|in the area|thereby|as well as)\s|"
+    # "without that horrible pulling feeling": after a preposition "that" points at a thing
+    r"(?<!\boff)(?<!\bwithout)(?<!\bwith)(?<!\bfrom)(?<!\bof)(?<!\bfor)\sthat\s|"
     # "feedback about where your limbs are": after a preposition the wh-clause is its object, not a new clause
     r"(?<!\babout)(?<!\bof)\s(?:where|when)\s",
     re.IGNORECASE,
@@ -272,7 +278,7 @@ _PRONOUN_OBJECT = re.compile(r"^(?:\w+\s+){1,3}(?:them|it|this|these|those)$", r
 _PARTICIPLE = re.compile(r"^(?P<word>\w+ed)\s+(?P<rest>.+)$", re.IGNORECASE)
 _STOPWORDS = frozenset(
     "a an the of for to and or in on at by with from its it is are be can may also helps help "
-    "your you our their this that these those more less".split()
+    "your you our their this that these those more less like".split()
 )
 _MAX_POINT_WORDS = 16
 # A benefit is claimed for the therapy: the words before the cue must name it (or a session of it).

@@ -31,6 +31,9 @@ def _people_outcome(text: str) -> list[str]:
         tail = (re.search(r"\b(?:find|say|notice|tell us)\s+(?:that\s+)?they\s+(?:can\s+)?([a-z][^,.;:]*)$", head)
                 # "patients who understand what has happened tend to return to work sooner"
                 or re.search(r"\btend\s+to\s+([a-z][^,.;:]*)$", head)
+                # "residents who have sung in the afternoon often settle to sleep more easily"
+                or re.search(r"\b(?:often|usually|now|soon)\s+(?!(?:tell|say|report|find|notice|mention|describe|feel)\b)"
+                             r"([a-z][^,.;:]*)$", head)
                 or re.search(r"\b(?!(?:have|has|had|used|want|wanted|need|needed)\b)([a-z]+\s+to\s+[a-z][^,.;:]*)$",
                              head))
         if not tail or not _OUTCOME.search(tail.group(1)):
@@ -51,6 +54,34 @@ def _people_outcome(text: str) -> list[str]:
         rest = parts[-1]
     verb, _, rest = rest.partition(" ")
     point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
+    return [point] if point else []
+
+
+# A patient's own account: "The talks mean I now know the difference …", "I've dropped half a stone", "I can finally
+# kneel to garden again".
+_FIRST_PERSON = re.compile(
+    r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so)\s+(?:that\s+)?)(?-i:I)(?:'ve|’ve|\s+have)?\s+"
+    r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|can|could|am able to|was able to)\s+)*)"
+    r"(?P<verb>(?!(?:was|were|had|am|is|did|do|think|thought|felt|wasn't|didn't|don't|can't|couldn't|would|will|"
+    r"nearly|turned|managed|went|got|been|be)\b)[a-z]+)\s+(?P<rest>[^.;:]+)", re.IGNORECASE)
+_CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "shed", "slept": "sleep",
+                 "started": "start", "returned": "return", "gone back": "go back"}
+
+
+def _first_person_outcome(text: str) -> list[str]:
+    """What the writer says they can now do: "helps you know the difference …", "helps you drop half a stone"."""
+    found = _FIRST_PERSON.search(text)
+    if not found:
+        return []
+    verb, rest = found["verb"].lower(), found["rest"]
+    marked = re.search(r"\b(?:now|finally)\b", found["adverbs"], re.IGNORECASE)
+    # the clinician writes "I" too ("I spend less time on the heel"): only a change the writer lived through counts
+    if not (marked or verb in _CHANGE_VERBS or re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)) or re.search(r"\b(?:not|never|worse|count)\b", rest):
+        return []
+    base = _CHANGE_VERBS.get(verb) or (verb if verb.endswith("ed") is False else None)
+    if base is None:
+        return []
+    point = _phrase(base, " " + rest, conjugated=f"helps you {base}")
     return [point] if point else []
 
 
@@ -101,6 +132,8 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     if not match or (not found and not anywhere and match.start() > 0 and not re.match(r"^\W*$", text[: match.start()])):
         return []
     verb = " ".join(match["verb"].lower().split())
+    verb = re.sub(r"^(?:goes|went) down$", "go down", verb)  # "calms down", "wears off": the phrase's base form
+    verb = re.sub(r"^(calm|melt|wear|die|ease)(?:e?s|e?d)\s", r"\1 ", verb)
     what = re.sub(r"^(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
     what = re.sub(r"[\"“”]", "", what[:1].lower() + what[1:])  # 'the "fibro fog" lifts' -> 'lifts the fibro fog'
     if re.search(r"less (?:often|frequently)$", verb):  # "their migraines come less often" keeps its words
@@ -243,10 +276,24 @@ _CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+")
 
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
-    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text)) or _symptom_eases(text, in_benefit_section)
+    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text)) or _first_person_outcome(text) or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
+                or _stops_feeling(_after_so(text) or text)
                 if in_benefit_section else []))
+
+
+_STOPS_FEELING = re.compile(r"^(?P<what>[\w' ,-]{3,80}?)\s+stops?\s+(?P<how>feeling like|being|seeming)\s+(?P<rest>[^,.;:]+)",
+                            re.IGNORECASE)
+
+
+def _stops_feeling(text: str) -> list[str]:
+    """"Touch stops feeling like a threat" -> "stops touch feeling like a threat"."""
+    found = _STOPS_FEELING.match(text.strip())
+    if not found or re.match(r"^(?:it|this|that|they|there|you|i|we)$", found["what"], re.IGNORECASE):
+        return []
+    what = re.sub(r"^(?:the|your|their)\s+", "", found["what"], flags=re.IGNORECASE)
+    return [_trim(f"stops {what[:1].lower()}{what[1:]} {found['how'].lower()} {found['rest']}")]
 
 
 def _this_does(text: str) -> list[str]:

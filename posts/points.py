@@ -18,6 +18,7 @@ def _point_from_label(label: str) -> str | None:
     article_used = bool(re.match(r"^an?\s", label.strip(), re.IGNORECASE))
     label = re.sub(r"^(?:a|an|the)\s+", "", label.strip().rstrip(".:"), flags=re.IGNORECASE)
     first, _, rest = label.partition(" ")
+    first = first.rstrip(",")  # "Happier, hydrated skin"
     verb = _ADJECTIVE_VERBS.get(first.lower())
     if rest and first.lower() != "is" and _base_verb(first) in _BASE and first.lower().endswith("s"):
         return _trim(f"{first.lower()} {rest}")  # a heading that is the benefit: "Loosens tight muscles"
@@ -70,7 +71,7 @@ def _points_from_cue(
             or ("," in before and _FINITE.search(before))  # "A quiet, dim room …" is one subject; "If …, it …" is not
         ):
             return []
-        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b|this\b|it\b)(?:\w+\s+)?$", before, re.IGNORECASE):
+        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b|this\b|it\b|we\b)(?:\w+\s+)?$", before, re.IGNORECASE):
             continue
         if allow_which and re.search(r",\s+which\s+$", before, re.IGNORECASE):
             pass
@@ -252,6 +253,9 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
         thing = enabled["object"] or enabled["let"]
         who = "you" if _PEOPLE.search(thing) else re.sub(r"^(?:a|an)\s+", "the ", thing)
         rest, conjugated = " " + rest[enabled.end():], f"lets {who}"
+    if verb == "give":  # "gives people who can no longer follow speech a sense of belonging" -> "gives you a sense …"
+        rest = re.sub(r"^\s*(?:people|patients|clients|residents|them)\b(?:\s+who\b[^,;]*?)?\s+"
+                      r"(?=(?:a\s+)?(?:real\s+)?(?:sense|feeling)\s+of\b|confidence\b|hope\b|purpose\b)", " you ", rest)
     if verb in ("leave", "help"):  # "leaves most people feeling calmer" -> "leaves you feeling calmer"
         rest = re.sub(r"^\s*(?:(?:most|many|some)\s+)?(?:them|people|patients|clients)\b(?=\s+[a-z])", " you", rest)
     listed = _NOUN_LIST.match(rest)  # "loosens tight hamstrings, calves and hip flexors"
@@ -280,7 +284,8 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
 
 
 _LESSENING = frozenset("dull reduce lower blunt limit cut slow weaken lessen decrease dampen".split())
-_CLAUSE_END_AFTER_VERB = re.compile(_CLAUSE_END.pattern.replace("which|that|", "which|"), re.IGNORECASE)
+# right after the verb "that" is a determiner ("eases that stiff, heavy feeling"), never a clause
+_CLAUSE_END_AFTER_VERB = re.compile(re.sub(r"\(\?<!\\boff\).*?\\sthat\\s\|", "", _CLAUSE_END.pattern), re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"^\s*(?:which|so|but|and|or|as|because|while|when|then|where|who|the|a|an|your|its|their|"
                           # "the heavy, aching soreness": an -ing word that describes a pain is an adjective
                           r"(?!(?:aching|nagging|burning|throbbing|shooting|stabbing|grinding|lingering|pounding|"
@@ -360,6 +365,9 @@ def _third_person(verb: str) -> str:
     return verb + "s"
 
 
+_SECOND_PERSON = {"my": "your", "me": "you", "myself": "yourself", "I was": "you were", "I": "you"}
+
+
 def _tidy(point: str) -> str | None:
     """A last look at a point's grammar, since a marketer reads it: "offers wake up sleepy glutes" -> "wakes up
     sleepy glutes", "helps you are sick less often" -> "helps you be sick less often"; None for a point that says
@@ -373,5 +381,7 @@ def _tidy(point: str) -> str | None:
         return _trim(f"{_third_person(words[0])} {' '.join(words[1:])}")
     if first == "makes" and words[0] in _BASE:  # "makes let go, those headaches …": the object was lost
         return None
+    # a patient's diary ("lowers my blood pressure") speaks for the reader of the post ("lowers your blood pressure")
+    point = re.sub(r"\b(?:my|me|myself|I was|I)\b", lambda found: _SECOND_PERSON[found[0]], point)
     repaired = re.sub(r"^helps you (?:are|is)\b", "helps you be", point)
     return re.sub(r"^helps you (?=(?:a|an)\s)", "gives you ", repaired)

@@ -53,6 +53,8 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
         first = group[0]
         # a list's lead ("What our floaters notice:") sets the section, but is not a sub-heading of its own
         section = _section(first.headings + ((first.lead,) if first.lead else ()))
+        if section is None and len(group) > 1 and _opens_benefits(first.text):
+            section = "benefit"  # "So what have I seen over the years? Homes that …": the paragraph answers it
         if section == "excluded":
             continue
         if (
@@ -73,6 +75,14 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             units.extend(("benefit-prose" if section == "benefit" else "prose", None, [s]) for s in group)
     units.extend(("heading", headings[-1], group) for headings, group in subsections.items())
     return sorted(units, key=lambda unit: unit[2][0].start)
+
+
+def _opens_benefits(text: str) -> bool:
+    """A paragraph that opens by asking what the therapy does: "So what have I seen?", "What are the benefits?"."""
+    return text.rstrip().endswith("?") and bool(
+        _BENEFIT_HEADING.search(text) or _benefit_question(text)
+        or re.search(r"\bwhat\s+(?:have|do|did)\s+(?:i|we|you|they|people|patients|clients)\s+(?:\w+\s+)?"
+                     r"(?:seen|see|noticed|notice|found|gained|learned)\b", text, re.IGNORECASE))
 
 
 def _label(group: list[Sentence]) -> str | None:

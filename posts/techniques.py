@@ -26,7 +26,8 @@ _HEAD = (r"massages?|therap(?:y|ies)|release|method|technique|concept|manipulati
          r"jogging|walking|bathing|dancing|dance|classes|yoga|pilates|reflexology|cryotherapy|hydrotherapy|halotherapy|"
          r"osteopathy|immersion|showers|packs|wraps|splints?|compression|decompression|stabili[sz]ation|retraining|"
          r"style|approach|tens|shockwave|cabins?|induction|gua sha|wheat bags?|heat patch(?:es)?|bottles?|"
-         r"manoeuvres?|maneuvers?|aerobics|circuits?|gliding|friction|breathing|running|ultrasound|series|bridges?|circles")
+         r"manoeuvres?|maneuvers?|aerobics|circuits?|gliding|friction|breathing|running|ultrasound|series|bridges?|circles|"
+         r"scale|press|rows?|squats?|pull-aparts?|ladder|string|putty|cycling|protection")
 _HEAD_WORD = re.compile(rf"^(?:{_HEAD})$|^[\w'-]+-(?:strip|style|acupuncture|therapy)$", re.IGNORECASE)
 # Heads that name a kind only inside a list of techniques: "chair work, … with table work", "sweeping rolls".
 _LIST_HEAD_WORD = re.compile(r"^(?:work|rolls|classes)$", re.IGNORECASE)
@@ -59,12 +60,12 @@ _NOT_MODIFIER = _words_of("""a an the this that these those our your their his h
     gets give gives make makes made need needs called named known such like also both either plus each every some any
     many most more less few what which who where when how find suggest skip cover run keep cure ask whether while
     recommend enjoy provide consider choose start begin continue want love see follow mix pair involve require avoid
-    favour favor that's it's there's here's what's we'll you'll we're you're i'll i'm
+    favour favor that's it's there's here's what's we'll you'll we're you're i'll i'm gone went go come fewer less
     describe using doing holding stroking because so if though although not no one two three four five six seven eight
     nine ten second third several stop start seek poor selected twice day postpone expect didn't don't""")
 # Words in -ing that name a kind ("Tibetan singing bowls", "Nordic hamstring curl"), unlike "using" or "holding".
 _ING_MODIFIER = _words_of("""singing running walking swimming rolling cycling jogging bathing breathing stretching
-    strengthening hamstring spring string""")
+    strengthening hamstring spring string gliding""")
 # Alone, these name no technique.
 _GENERIC = _words_of("""treatment treatments therapy massage session class exercise exercises technique techniques
     method methods approach care support advice poses pose stretches movements moves holds strokes needles""")
@@ -77,7 +78,8 @@ _WEAK_CUE = re.compile(
     r"adds?|are available as|build [\w ]{0,20}?around)\s+(?:you\s+)?(?P<items>[^.;]+)", re.IGNORECASE)
 # Cues whose list surely names techniques: "types include …", "strokes such as …", "different heads …: a A, a B".
 _STRONG_CUES = (_TYPE_LIST, re.compile(
-    r"\b(?:strokes|exercises|poses|stretches|movements|moves|heads|attachments|tips|strips|holds)\b[^.:]*?"
+    r"\b(?:strokes|exercises|poses|stretches|movements|moves|heads|attachments|tips|strips|holds|tools|drills|devices|"
+    r"aids|games|activities|stations)\b[^.:]*?"
     r"(?:\bsuch as\b|\bincluding\b|:)\s+(?P<items>[^.]+)", re.IGNORECASE))
 _CAPITALISED_NAME = re.compile(r"(?<!^)(?<![.:] )\b(?P<name>(?:[A-Z][\w'-]+\s+){1,4}?[A-Z][\w'-]+)\s+"
                                r"(?:classes|sessions|lessons|movements|workshops)\b")
@@ -102,7 +104,7 @@ _NOT_A_TECHNIQUE = re.compile(
     r"physiotherapists?|therapists?|practitioners?|teachers?|doctors?|patients?|clients?|people|pain|symptoms?|"
     r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|muscles?|"
     r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?|"
-    r"warm-ups?|cool-downs?|\w+-(?:minute|hour|week|day|session))\b|"
+    r"warm-ups?|cool-downs?|\w+-(?:minute|hour|week|day|session)\b(?!.*\bscale$))\b|"
     r"^(?:(?:hands?|feet|foot|legs?|arms?|neck|back|shoulders?|abdomen|knees?|hips?|skin|and)\s*)+$", re.IGNORECASE)
 # A class of techniques, not one: "hand techniques", "other treatments".
 _CLASS_NOUN = re.compile(r"\b(?:techniques|methods|styles|types|kinds|forms|options|approaches|treatments)$", re.I)

@@ -309,10 +309,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r19_resistance_band_training_osteoporosis.md d01250a721638b11 / .labels.toml 94ccc87eccbc5f36
 #   r19_scar_massage_burn_scars.md c0703962a4c527a2 / .labels.toml c184c4045e4ab815
 #   r19_vision_therapy_concussion.md e074cf85a5283926 / .labels.toml a920fb5e6972b286
-# Fifteen blind rounds (5-19) score P 0.63-0.89 and R 0.39-0.75; rounds 12-19 together: P 0.80 R 0.62 (292
-# matched, 364 predicted, 471 labelled). Each writer brings phrasings the rules have not met, and recall stays well
+# Round 20 (8 new, written blind in varied voices on less common therapies, asked to state benefits as results,
+# reports, anecdotes and things that stop happening rather than with "helps" or "improves", while the round-20 rules
+# were built; scored once at 81c6d1a): P 0.80 R 0.26 (16 matched, 20 predicted, 61 labelled); named types P 0.64
+# R 0.23. It is the current held-out set.
+#   r20_custom_foot_orthotics_flat_feet.md e77af6b27e23913d / .labels.toml bce9f9e28f5fb159
+#   r20_horticultural_therapy_depression.md defb04e7c14b2a09 / .labels.toml 9cea81b5006bdab8
+#   r20_mirror_therapy_phantom_limb_pain.txt 7c0aa22d28aaaf18 / .labels.toml 3d8beb72093056db
+#   r20_nmes_after_acl_reconstruction.txt f88082ddaafe75da / .labels.toml 1d589ac6f070717f
+#   r20_pelvic_floor_biofeedback.md 3d97655066f1732b / .labels.toml a3f0b0986a4c5e83
+#   r20_speech_therapy_swallowing_after_stroke.html 5d48fcf8e0ad6b09 / .labels.toml 742057e97e9f88ce
+#   r20_trigger_finger_splinting.md dd452fb39a1f3b5d / .labels.toml f376a8fed6c3b538
+#   r20_whole_body_vibration_older_adults.md 209f003690300b60 / .labels.toml a849e5973d7a1b89
+# Sixteen blind rounds (5-20) score P 0.63-0.89 and R 0.26-0.75; rounds 12-20 together: P 0.80 R 0.58 (308
+# matched, 384 predicted, 532 labelled). Each writer brings phrasings the rules have not met, and recall stays well
 # short of the 0.9: rules alone do not reach the target on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 19: P 0.63, R 0.39); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 20: P 0.80, R 0.26); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -32,7 +32,7 @@ from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, 
 from posts.errors import ArticleError
 from posts.outcomes import (_after_so, _becomes, _stops_feeling, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
                             _symptom_eases)
-from posts.points import (_base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label, _point_from_noun,
+from posts.points import (_trim, _base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label, _point_from_noun,
                           _points_from_bare_verb, _points_from_cue, _tidy)
 from posts.techniques import find_techniques
 from posts.structure import _label_only, _Unit, _units
@@ -196,9 +196,15 @@ def _item_head_points(text: str) -> list[str]:
     text = text.rstrip(".!")
     if _NOT_A_BENEFIT.search(text):
         return []
+    parts = re.split(r"\s+and\s+(?=[a-z]+ing\s)", text)  # "keeping weight steady and staying better hydrated"
+    gerunds = [_gerund_claim(part) for part in parts]
+    if len(parts) > 1 and all(gerunds):
+        return [gerund for gerund in gerunds if gerund]
     gerund = _gerund_claim(text)
     if gerund:  # "Turning the head more easily, for example …"
         return [gerund]
+    if re.match(r"^(?:the|a|new)\s+(?:confidence|sense|feeling)\b", text, re.IGNORECASE):
+        return [_trim(f"gives you {text[:1].lower()}{text[1:]}")]  # "the confidence to eat out again"
     first_word, _, after = text.partition(" ")
     if first_word in _BASE and after:  # "improve your ability to turn your head" (lower case: a verb, not a noun)
         point = _phrase(first_word, " " + after)

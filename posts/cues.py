@@ -42,6 +42,8 @@ _VERBS = _VERB_WORDS + (
     r"more comfortable|more manageable|more bearable|more effective|comfortable|possible|bearable|again|realistic|"
     r"achievable|manageable)\b)"
     r"|put(?=s?\s+(?:\w+\s+)?less\s+(?:stress|strain|pressure|load|weight)\s+on\b)"
+    # "may slow age-related bone loss", not "slow the pace"
+    r"|slow(?=s?\s+(?:down\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}(?:loss|decline|progression|deterioration|wear)\b)"
     # "shortens recovery time", not "sitting shortens the hip flexors"
     r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:overall\s+|total\s+)?(?:recovery|time|timeline|healing|course|wait|attacks?|episodes?|"
     r"headaches?|flare-ups?)\b)"
@@ -75,19 +77,20 @@ _CUE = re.compile(
 _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness|spasms?|numbness|dizziness|headaches?|"
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
-            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?|itch(?:es)?|agitation)")
+            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?|itch(?:es)?|agitation|tenderness)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
     r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to|about|during)\s+(?:[\w'-]+\s+){0,2}?"
-    r"[\w'-]+)?)\s+"
+    r"[\w'-]+){0,2})\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
-    r"tends to|can|will|should)\s+)*"
+    r"tends to|can|will|should|has|have|had)\s+)*"
     r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? down|loosen|drop|lessen|"
-    r"clear|melt(?:s|ed)? away|quieten|ease(?:s|d)? off|melt|shrink|die(?:s|d)? down|wear(?:s)? off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?(?:far\s+|much\s+)?"
+    r"clear|melt(?:s|ed)? away|quieten|gone|is the first thing to (?:go|ease|settle)|ease(?:s|d)? off|melt|shrink|die(?:s|d)? down|wear(?:s)? off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?(?:far\s+|much\s+)?"
     r"less\s+(?:often|frequently))(?:s|es|d)?\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE,
 )
-_EASES_AS = {"less often": "reduces", "less frequently": "reduces", "fade": "eases", "subside": "eases", "improve": "eases", "disappear": "clears", "go down": "reduces",
+_EASES_AS = {"gone": "clears", "is the first thing to go": "eases", "is the first thing to ease": "eases",
+             "is the first thing to settle": "settles", "less often": "reduces", "less frequently": "reduces", "fade": "eases", "subside": "eases", "improve": "eases", "disappear": "clears", "go down": "reduces",
              "calm down": "calms", "drop": "reduces", "melt": "melts away", "ease off": "eases", "shrink": "reduces",
              "die down": "calms", "wear off": "eases"}
 # People named by what they do ("riders", "cyclists", "climbers"), not body parts or things that end the same way.
@@ -178,7 +181,9 @@ _PEOPLE_OUTCOME = re.compile(
     r"mentioned|add|agree)(?: that)?,?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?,?"
     r" they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
-    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are|is|were|will|can|could|would|often|usually|"
+    # "Many patients are off crutches sooner" is an outcome; "patients are referred …" is not
+    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are(?!\s+(?:off|back)\b)|is|were|will|can|could|would|"
+    r"often|usually|"
     r"(?:\w+ly\s+)?(?:find|say|tell|report|notice|mention|describe))\b)"
     r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:" + _ER + r"|more|less|relaxed|rested|refreshed|energi[sz]ed|confident)\b))"
     r"[a-z][^.;:]*)",
@@ -215,7 +220,8 @@ _NEXT_VERB = re.compile(
 )
 _BENEFIT_HEADING = re.compile(
     r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|pros\b|goals?\b|results\b|outcomes?\b|gains?\b|good for\b|"
-    r"(?:notice|report|enjoy|love)\b|what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?)\b|"
+    r"(?:notice|report|enjoy|love|tell us about)\b|what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?|"
+    r"achieves?|can achieve)\b|"
     r"what\b(?!\s+to\b).*\bdo\s*$|how\b.*\b(?:helps?|can help|works? for)\b)",
     re.IGNORECASE,
 )
@@ -328,5 +334,5 @@ _ACTING_GERUND_VERBS = frozenset(
     regain restore deepen widen raise strengthen protect relax""".split())
 _PEOPLE_GERUND_VERBS = frozenset(
     """stay sleep move walk get feel breathe return turn need reach sit stand go run play enjoy bend climb cope
-    manage wake fall rest recover train work drive exercise focus concentrate think live carry take bounce
+    manage wake fall rest recover train work drive exercise focus concentrate think live carry take bounce come
     bounce swim cycle dance kneel squat jump grip write type cook garden""".split())

@@ -85,6 +85,37 @@ def _first_person_outcome(text: str) -> list[str]:
     return [point] if point else []
 
 
+# "But by the end of that first summer he was sleeping through the night, eating a proper dinner and …": the change
+# a relative or patient saw, told as what someone was doing by then.
+_NARRATIVE_CHANGE = re.compile(
+    r"\b(?i:by the end of|by (?:the|his|her|my|their|our) (?:\w+ )?(?:week|month|visit|session|class|summer|winter|"
+    r"spring|autumn|course|appointment)|within (?:a|two|three|four|five|six|\d+) \w+|these days|since then|now|"
+    r"instead of)\b"
+    r"[^.;:]*?\b(?:he|she|they|I|we|[A-Z][a-z]+)\s+(?:was|were|is|are)\s+(?:now\s+|finally\s+|already\s+|back\s+)?"
+    r"(?P<what>[a-z]+ing\b[^.;:]*)")
+_BAD_DOINGS = frozenset("struggle cry worry limp hurt suffer wake lie ache fall miss dread avoid".split())
+
+
+def _narrative_change(text: str) -> list[str]:
+    """"by the end of that first summer he was sleeping through the night, eating a proper dinner and shaving every
+    morning" -> one "helps you …" point per thing."""
+    found = _NARRATIVE_CHANGE.search(text)
+    if not found:
+        return []
+    head = _CLAUSE_END_NO_COMMA.split(found["what"], maxsplit=1)[0]
+    parts = [part.strip() for part in re.split(r",\s+(?:and\s+)?|\s+and\s+(?=[a-z]+ing\b)", head) if part.strip()]
+    points = []
+    for part in parts:
+        gerund, _, rest = part.partition(" ")
+        verb = _ungerund(gerund.lower())
+        if not verb or not rest or verb in _BAD_DOINGS or re.search(r"\b(?:not|never|worse)\b", part):
+            return points
+        point = _phrase(verb, " " + rest, conjugated=f"helps you {verb}")
+        if point:
+            points.append(point)
+    return points
+
+
 def _outcome_list(rest: str) -> list[str]:
     """"stand taller, breathe more freely, carry less tension and suffer fewer headaches": one outcome a part."""
     head = re.split(r"[;:]", rest, maxsplit=1)[0].rstrip(".!")
@@ -134,7 +165,7 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     verb = " ".join(match["verb"].lower().split())
     verb = re.sub(r"^(?:goes|went) down$", "go down", verb)  # "calms down", "wears off": the phrase's base form
     verb = re.sub(r"^(calm|melt|wear|die|ease)(?:e?s|e?d)\s", r"\1 ", verb)
-    what = re.sub(r"^(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
+    what = re.sub(r"^(?:\w+ly,?\s+)?(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
     what = re.sub(r"[\"“”]", "", what[:1].lower() + what[1:])  # 'the "fibro fog" lifts' -> 'lifts the fibro fog'
     if re.search(r"less (?:often|frequently)$", verb):  # "their migraines come less often" keeps its words
         return [_trim(f"makes {what} {_base_form(verb)}{match['rest']}".strip())]
@@ -256,7 +287,7 @@ def _ungerund(word: str) -> str | None:
     stem = word[:-3]
     if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "lsaeiou":
         return stem[:-1]  # getting, stopping
-    if re.search(r"(?:^|[^aeiou])[aeiou][kvzcgsu]$", stem) or stem.endswith(("at", "ur", "iv")):
+    if re.search(r"(?:^|[^aeiou])[aeiou][kvzcgsu]$", stem) or re.search(r"(?:[^aeiou]at|ur|iv)$", stem):
         return stem + "e"  # waking, moving, using, breathing
     return stem
 
@@ -276,24 +307,41 @@ _CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+")
 
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
-    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text)) or _first_person_outcome(text) or _symptom_eases(text, in_benefit_section)
+    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text)) or _first_person_outcome(text) or _narrative_change(text) or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
                 or _stops_feeling(_after_so(text) or text)
                 if in_benefit_section else []))
 
 
-_STOPS_FEELING = re.compile(r"^(?P<what>[\w' ,-]{3,80}?)\s+stops?\s+(?P<how>feeling like|being|seeming)\s+(?P<rest>[^,.;:]+)",
-                            re.IGNORECASE)
+_STOPS_FEELING = re.compile(r"^(?P<what>(?:(?!\bstops?\b)[\w' ,-]){3,60}?)\s+stops?\s+(?P<how>feeling like|being|seeming|"
+                            r"hurting|aching)\b\s*(?P<rest>[^,.;:]*)", re.IGNORECASE)
+
+
+def _stop_clauses(text: str) -> list[str]:
+    """"sex stops hurting and bowel movements stop being …" is two clauses; "stairs and chairs stop being …" one."""
+    clauses = [""]
+    for piece in re.split(r"\s+and\s+", text):
+        if re.search(r"\bstops?\b", clauses[-1]):
+            clauses.append(piece)
+        else:
+            clauses[-1] = f"{clauses[-1]} and {piece}" if clauses[-1] else piece
+    return clauses
 
 
 def _stops_feeling(text: str) -> list[str]:
-    """"Touch stops feeling like a threat" -> "stops touch feeling like a threat"."""
-    found = _STOPS_FEELING.match(text.strip())
-    if not found or re.match(r"^(?:it|this|that|they|there|you|i|we)$", found["what"], re.IGNORECASE):
-        return []
-    what = re.sub(r"^(?:the|your|their)\s+", "", found["what"], flags=re.IGNORECASE)
-    return [_trim(f"stops {what[:1].lower()}{what[1:]} {found['how'].lower()} {found['rest']}")]
+    """"Touch stops feeling like a threat" -> "stops touch feeling like a threat"; "once they can release, sex stops
+    hurting and bowel movements stop being a battle" -> one point each."""
+    text = re.sub(r"^(?:(?:once|when|as|after|if|because)\b[^,]*,\s*|so\s+(?:that\s+)?|"
+                  r"the\s+(?:result|upshot|difference|payoff)\s+is(?:\s+that)?\s+)", "", text.strip(), flags=re.IGNORECASE)
+    points = []
+    for clause in _stop_clauses(text):
+        found = _STOPS_FEELING.match(clause)
+        if not found or re.match(r"^(?:it|this|that|they|there|you|i|we)$", found["what"], re.IGNORECASE):
+            continue
+        what = re.sub(r"^(?:the|your|their|those|these)\s+", "", found["what"], flags=re.IGNORECASE)
+        points.append(_trim(f"stops {what[:1].lower()}{what[1:]} {found['how'].lower()} {found['rest']}".strip()))
+    return points
 
 
 def _this_does(text: str) -> list[str]:
@@ -384,6 +432,9 @@ def _point_from_item(text: str) -> str | None:
     if found:
         return found[0]
     relative = re.match(r"^(?P<subject>[\w' -]{2,40}?)\s+(?:that|which|who)\s+(?P<rest>[a-z][^,;:]*)$", text)
+    said = _points_from_cue(relative["rest"], None, at_start=True) if relative else []
+    if said and re.match(r"(?:may|can|will|helps?)\b", relative["rest"]):
+        return said[0]  # "A gentle load through the bones that may slow bone loss": the clause is the claim
     if relative and _OUTCOME.search(relative["rest"]):
         return _trim(f"helps {relative['subject'][:1].lower()}{relative['subject'][1:]} {relative['rest']}")
     if len(words) > 12 or _FINITE.search(text) or re.match(r"^[a-z]+s\s", text):

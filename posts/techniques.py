@@ -27,7 +27,8 @@ _HEAD = (r"massages?|therap(?:y|ies)|release|method|technique|concept|manipulati
          r"osteopathy|immersion|showers|packs|wraps|splints?|compression|decompression|stabili[sz]ation|retraining|"
          r"style|approach|tens|shockwave|cabins?|induction|gua sha|wheat bags?|heat patch(?:es)?|bottles?|"
          r"manoeuvres?|maneuvers?|aerobics|circuits?|gliding|friction|breathing|running|ultrasound|series|bridges?|circles|"
-         r"scale|press|rows?|squats?|pull-aparts?|ladder|string|putty|cycling|protection")
+         r"scale|press|rows?|squats?|pull-aparts?|ladder|string|putty|cycling|protection|biofeedback|raises|imagery|"
+         r"current|tucks?|flicks")
 _HEAD_WORD = re.compile(rf"^(?:{_HEAD})$|^[\w'-]+-(?:strip|style|acupuncture|therapy)$", re.IGNORECASE)
 # Heads that name a kind only inside a list of techniques: "chair work, … with table work", "sweeping rolls".
 _LIST_HEAD_WORD = re.compile(r"^(?:work|rolls|classes)$", re.IGNORECASE)
@@ -169,6 +170,9 @@ def _list_item(sentence: Sentence) -> str | None:
         return label["label"]
     whole = sentence.text.rstrip(".")
     first = _ITEM_END.split(" " + whole, maxsplit=1)[0].strip()
+    named = re.split(r",\s|\s[-–—]\s", whole, maxsplit=1)[0]
+    if re.search(r"\b(?:include|such as)\s*:?$", lead, re.I) and named != whole and len(named.split()) <= 4:
+        return named  # "the chin tuck, swallowing with the chin lowered …": a name, then what it is
     # "Soft tissue work on the buttock …" names one; "Fill with hot water …" is an instruction
     return first if first == whole or _looks_named(first) else None
 

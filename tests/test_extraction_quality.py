@@ -312,7 +312,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 # Round 20 (8 new, written blind in varied voices on less common therapies, asked to state benefits as results,
 # reports, anecdotes and things that stop happening rather than with "helps" or "improves", while the round-20 rules
 # were built; scored once at 81c6d1a): P 0.80 R 0.26 (16 matched, 20 predicted, 61 labelled); named types P 0.64
-# R 0.23. It is the current held-out set.
+# R 0.23. Then moved to tuning.
 #   r20_custom_foot_orthotics_flat_feet.md e77af6b27e23913d / .labels.toml bce9f9e28f5fb159
 #   r20_horticultural_therapy_depression.md defb04e7c14b2a09 / .labels.toml 9cea81b5006bdab8
 #   r20_mirror_therapy_phantom_limb_pain.txt 7c0aa22d28aaaf18 / .labels.toml 3d8beb72093056db
@@ -330,13 +330,13 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 143 articles as each scored held-out
-# round joined it, and its figures at the round-20 freeze were P 0.87 R 0.82 (rounds 1-11 alone: P 0.89 R 0.91;
+# The tuning set is a regression guard, not the target: it has grown from 4 to 151 articles as each scored held-out
+# round joined it, and its figures at the round-21 freeze were P 0.87 R 0.80 (rounds 1-11 alone: P 0.89 R 0.91;
 # each blind round joins with the recall it scored blind and is tuned on only lightly, so the figure drifts down as
 # the set grows: round 18 joined at R 0.60 and was tuned to 0.79, taking the floor from 0.84 to 0.83; round 19
-# joined at R 0.39 and was tuned to 0.60, taking it to 0.82). A rule change that costs more than noise on articles
-# already read fails here.
-TUNING_FLOOR = 0.82
+# joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 joined at R 0.26 and was tuned to 0.49 (floor
+# 0.80). A rule change that costs more than noise on articles already read fails here.
+TUNING_FLOOR = 0.80
 
 
 def test_tuning_precision_and_recall():
@@ -347,9 +347,10 @@ def test_tuning_precision_and_recall():
 # Named types are scored the same way with an exact match (every content word of the shorter side shared). The
 # finder in posts/techniques.py was written on rounds 1-13 (P 0.92 R 0.89 there; before it, P 0.83 R 0.26); blind,
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
-# P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18 and P 0.63 R 0.41 on round 19.
-# On rounds 1-19 it scores P 0.85 R 0.84. Like the benefits, the tuning figure is a floor.
-TYPES_TUNING_FLOOR = 0.83
+# P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19
+# and P 0.64 R 0.23 on round 20. On rounds 1-20 it scores P 0.84 R 0.81 (rounds 19 and 20 took the floor from 0.83 to
+# 0.81). Like the benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.81
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

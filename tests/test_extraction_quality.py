@@ -321,10 +321,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r20_speech_therapy_swallowing_after_stroke.html 5d48fcf8e0ad6b09 / .labels.toml 742057e97e9f88ce
 #   r20_trigger_finger_splinting.md dd452fb39a1f3b5d / .labels.toml f376a8fed6c3b538
 #   r20_whole_body_vibration_older_adults.md 209f003690300b60 / .labels.toml a849e5973d7a1b89
-# Sixteen blind rounds (5-20) score P 0.63-0.89 and R 0.26-0.75; rounds 12-20 together: P 0.80 R 0.58 (308
-# matched, 384 predicted, 532 labelled). Each writer brings phrasings the rules have not met, and recall stays well
-# short of the 0.9: rules alone do not reach the target on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 20: P 0.80, R 0.26); see the scores with -s", strict=False)
+# Round 21 (8 new, written blind like round 20, also asked for benefits told as things that stop happening;
+# scored once at e58b6c1): P 0.80 R 0.32 (20 matched, 25 predicted, 63 labelled); named types P 0.47 R 0.22. It is
+# the current held-out set.
+#   r21_airway_clearance.md a8add8e797a7cd8f / .labels.toml f508e6b7dd7d8f93
+#   r21_constraint_induced_movement_therapy.md e637dfa14da6f42f / .labels.toml 801ccc2ae33f5f4f
+#   r21_ergonomic_workstation_assessment.txt 0383eecbafdf13da / .labels.toml fb282870c78270dd
+#   r21_forest_bathing.txt 76608a5fb8696f57 / .labels.toml e8097006b4a9ef7f
+#   r21_hip_prehabilitation.md a8e9e5d0407fd62b / .labels.toml 13f0ef63e6e41c40
+#   r21_mckenzie_method.md ec69e5d9ddcf6798 / .labels.toml 713d44acce3d906e
+#   r21_progressive_muscle_relaxation.md 81693bce89bbad5e / .labels.toml d04e84e3eb51d7a5
+#   r21_schroth_method.html f7b469a23c2bf1e9 / .labels.toml c421de02ac066530
+# Seventeen blind rounds (5-21) score P 0.63-0.89 and R 0.26-0.75; rounds 12-21 together: P 0.80 R 0.55 (328
+# matched, 409 predicted, 595 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39): each writer brings phrasings the rules have not met, and rules alone do not reach the issue's
+# 0.9 on unseen articles.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 21: P 0.80, R 0.32); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -12,6 +12,7 @@ from typing import Any
 from apscheduler.triggers.cron import CronTrigger
 
 from posts.claims import Guard, build_guard
+from posts.curation import Curation, parse_curation
 from posts.drafts import Channel, ContentSpec, Disclaimer
 from posts.errors import ContentError
 from posts.hashtag_sets import parse_caps, parse_sets
@@ -32,6 +33,7 @@ _KNOWN = {
     "evergreen": {"enabled", "cooldown_days", "platform_cooldown_days", "max_cycles", "end", "categories"},
     "quotas": None,  # platform = posts per 24 hours, checked in _quotas
     "clinic": None,  # free-form: every key is passed to the templates
+    "points": None,  # the clinic's corrections to the extracted points, checked in posts.curation
 }
 _CHANNEL_KEYS = {"slots", "zone", "jitter_minutes"}
 # Posts per moving 24 hours on one account, as `plan --days` checks them; [quotas] overrides.
@@ -72,6 +74,7 @@ class Campaign:
     miss_after: int | None = None  # seconds ([cadence] missed_after_minutes)
     evergreen: Evergreen = field(default_factory=Evergreen)
     quotas: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
+    curation: Curation = field(default_factory=Curation)  # [points]: what the clinic skips, rewords or adds
 
     def schedule_for(self, channel: str) -> Schedule:
         """The channel's own ``[channels.NAME]`` schedule, or the campaign's ``[cadence]``."""
@@ -144,6 +147,7 @@ def load_campaign(path: str | Path) -> Campaign:
         miss_after=missed * 60 if missed is not None else None,
         evergreen=_evergreen(_optional_table(data, "evergreen", where), zone, f"{where}: evergreen"),
         quotas=_quotas(_optional_table(data, "quotas", where), f"{where}: quotas"),
+        curation=parse_curation(_optional_table(data, "points", where), f"{where}: points"),
     )
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from posts.article import detect_format, parse_article
+from posts.article import Article, detect_format, parse_article
 from posts.benefits import Extraction, extract
 from posts.claims import ClaimError
+from posts.curation import curate
 from posts.drafts import Channel, ContentItem, Draft, ImageError, build_drafts, content_items
 from posts.errors import ArticleError
 from posts.platforms import RULES
@@ -36,6 +37,11 @@ def read_extraction(
     A URL is fetched with the caller's ``session`` (a requests.Session: the CLI edge makes and closes it) and
     ``timeout`` seconds (the CLI passes SCHEDULER_HTTP_TIMEOUT); errors name the URL.
     """
+    return extract(read_article(path, source_name, session, timeout))
+
+
+def read_article(path: str, source_name: str | None = None, session: Any = None, timeout: float | None = None) -> Article:
+    """The parsed article at ``path`` (see ``read_extraction``)."""
     from scheduler.fetch import fetch_article, is_url
 
     if is_url(str(path)):
@@ -43,7 +49,7 @@ def read_extraction(
             raise ValueError("fetching an article by URL needs the caller's session and timeout")
         url = str(path).strip()
         text, fmt = fetch_article(url, session, timeout)
-        return extract(parse_article(text, source_name or url, fmt))
+        return parse_article(text, source_name or url, fmt)
     try:
         text = open(path, encoding="utf-8").read()
     except FileNotFoundError:
@@ -51,7 +57,13 @@ def read_extraction(
     except (OSError, UnicodeDecodeError) as error:
         raise ArticleError(f"cannot read the article: {error.__class__.__name__}", source_name or path) from None
     # The format comes from the file's name, never from the label used in messages (which ends in ")").
-    return extract(parse_article(text, source_name or path, detect_format(str(path))))
+    return parse_article(text, source_name or path, detect_format(str(path)))
+
+
+def campaign_extraction(campaign: Campaign) -> Extraction:
+    """The campaign article's points and techniques, with the clinic's ``[points]`` corrections applied."""
+    article = read_article(str(campaign.article_path), _article_label(campaign))
+    return curate(extract(article), article, campaign.curation, f"{campaign.path}: points")
 
 
 def prepare_drafts(campaign: Campaign, settings: Settings) -> list[Draft]:
@@ -64,7 +76,7 @@ def prepare(campaign: Campaign, settings: Settings) -> tuple[Content, list[Draft
     """``prepare_drafts``, also returning what recycling renders repeats from."""
     for channel in campaign.channels:
         check_credentials(publisher_class(channel.platform), channel.name, settings, f"{campaign.path}: campaign.channels")
-    extraction = read_extraction(str(campaign.article_path), _article_label(campaign))
+    extraction = campaign_extraction(campaign)
     renderer = Renderer(campaign.template_dirs)
     try:
         drafts = build_drafts(extraction, campaign.spec, campaign.channels, renderer)
@@ -88,7 +100,7 @@ def preview_drafts(campaign: Campaign, platform: str | None = None) -> list[Draf
         if platform not in RULES:
             raise ConfigError(f"unknown platform {platform!r} (one of {', '.join(sorted(RULES))})", "--platform")
         channels = [channel for channel in campaign.channels if channel.platform == platform] or [Channel(platform, platform)]
-    extraction = read_extraction(str(campaign.article_path), _article_label(campaign))
+    extraction = campaign_extraction(campaign)
     drafts = build_drafts(extraction, campaign.spec, channels, Renderer(campaign.template_dirs), strict=False)
     order = {channel.name: number for number, channel in enumerate(channels)}
     return sorted(drafts, key=lambda draft: (draft.index, order[draft.channel]))

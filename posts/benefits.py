@@ -123,6 +123,9 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
     return [_benefit(evidence, point)] if point and not _NOT_A_BENEFIT.search(evidence.text) else []
 
 
+_NAMED_GAIN = re.compile(r"^(?:fewer|less|better|lower|reduced|improved)\s", re.IGNORECASE)
+
+
 def _labelled_body_points(body: list[Sentence], first: Sentence) -> list[tuple[Sentence, list[str]]]:
     found: list[tuple[Sentence, list[str]]] = []
     for sentence in body:
@@ -133,7 +136,9 @@ def _labelled_body_points(body: list[Sentence], first: Sentence) -> list[tuple[S
         symptom_said = bool(_PEOPLE_FIND.search(text) and _symptom_eases(text))
         points = ((_outcome_points(text, in_benefit_section=True) if symptom_said else [])
                   or _points_from_cue(text, None, allow_which=True)
-                  or _outcome_points(text, in_benefit_section=True) or _points_from_bare_verb(text))
+                  or _outcome_points(text, in_benefit_section=True) or _points_from_bare_verb(text)
+                  # "Time off: Fewer sick days lost to RSI, which is why …": a gain named as a noun phrase
+                  or ([p for p in [_point_from_item(text)] if p] if _NAMED_GAIN.match(text) else []))
         points = _with_participles(points, text)
         if points:
             found.append((sentence, points))

@@ -50,7 +50,8 @@ _VERBS = _VERB_WORDS + (
     r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
     r"|leave(?=s?\s+(?:(?:most|many|some)\s+)?(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|muscles|joints)\s+(?:feeling\s+)?"
     r"(?:both\s+|much\s+|noticeably\s+)?(?:" + _ER + r"|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|loose|calm)\b)"
-    r"|mean(?=s?\s+(?:a\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|deeper)\b)"
+    r"|mean(?=s?\s+(?:a\s+)?(?:far\s+|much\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|"
+    r"deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
     r"|get(?=s?\s+(?:(?:most|many)\s+)?(?:you|people|patients|them|athletes|runners|clients)\s+(?:back|moving|walking|"
     r"sleeping)\b)"
@@ -77,16 +78,18 @@ _CUE = re.compile(
 _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness|spasms?|numbness|dizziness|headaches?|"
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
-            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?|itch(?:es)?|agitation|tenderness)")
+            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?|itch(?:es)?|agitation|tenderness|burning)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
     r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to|about|during)\s+(?:[\w'-]+\s+){0,2}?"
-    r"[\w'-]+){0,2})\s+"
+    r"[\w'-]+){0,2})"
+    # "the knot that had lived between my shoulder blades for years finally loosened"
+    r"(?P<relative>\s+(?:that|which)\s+(?:used to|had|has)\b[^,.;:]{1,60}?)?\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should|has|have|had)\s+)*"
     r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? down|loosen|drop|lessen|"
     r"clear|melt(?:s|ed)? away|quieten|gone|is the first thing to (?:go|ease|settle)|ease(?:s|d)? off|melt|shrink|die(?:s|d)? down|wear(?:s)? off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?(?:far\s+|much\s+)?"
-    r"less\s+(?:often|frequently))(?:s|es|d)?\b(?P<rest>[^,.;:]*)",
+    r"less\s+(?:often|frequently))(?:s|es|ed|d)?\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE,
 )
 _EASES_AS = {"gone": "clears", "is the first thing to go": "eases", "is the first thing to ease": "eases",
@@ -133,7 +136,7 @@ _BECOMES = re.compile(
 _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|residents|you|some|"
-    r"others|many|most|several|" + _DOERS + r")\s+"
+    r"others|many|most|several|(?-i:I)|" + _DOERS + r")\s+"
     r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"
     r"mention|reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
     r"(?P<what>[^.;:]+)",
@@ -182,7 +185,8 @@ _PEOPLE_OUTCOME = re.compile(
     r" they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     # "Many patients are off crutches sooner" is an outcome; "patients are referred …" is not
-    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are(?!\s+(?:off|back)\b)|is|were|will|can|could|would|"
+    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are(?!\s+(?:off|back|(?:also\s+)?less likely)\b)|is|were|will|"
+    r"can|could|would|"
     r"often|usually|"
     r"(?:\w+ly\s+)?(?:find|say|tell|report|notice|mention|describe))\b)"
     r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:" + _ER + r"|more|less|relaxed|rested|refreshed|energi[sz]ed|confident)\b))"

@@ -22,6 +22,9 @@ def _people_outcome(text: str) -> list[str]:
                  re.split(r",\s+which\b|\s+because\b", match["rest"])[0], re.IGNORECASE):
         return []  # a condition or a setback, not an outcome
     rest = match["rest"]
+    unlikely = re.match(r"^(?:are|is)\s+(?:also\s+)?(?:much\s+|far\s+)?less likely to\s+(?P<what>[^,.;:]+)", rest)
+    if unlikely:  # "Patients who complete the programme are also less likely to need a stay in a rehabilitation unit"
+        return [_trim(f"makes you less likely to {unlikely['what']}")]
     reported = re.search(r"\b(?:find|say|notice|tell us|report)\b", text[match.end("who"):match.start("rest")]
                          if match["who"] else "")
     if match["who"] and not reported:
@@ -60,10 +63,11 @@ def _people_outcome(text: str) -> list[str]:
 # A patient's own account: "The talks mean I now know the difference …", "I've dropped half a stone", "I can finally
 # kneel to garden again".
 _FIRST_PERSON = re.compile(
-    r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so)\s+(?:that\s+)?)(?-i:I)(?:'ve|’ve|\s+have)?\s+"
-    r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|can|could|am able to|was able to)\s+)*)"
+    r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that)\s+(?:that\s+)?|\b(?:month|week|weeks|months|days|session|course)\s+)"
+    r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
+    r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|can|could|am able to|was able to|no longer)\s+)*)"
     r"(?P<verb>(?!(?:was|were|had|am|is|did|do|think|thought|felt|wasn't|didn't|don't|can't|couldn't|would|will|"
-    r"nearly|turned|managed|went|got|been|be)\b)[a-z]+)\s+(?P<rest>[^.;:]+)", re.IGNORECASE)
+    r"nearly|turned|managed|went|got|been|be|fewer|less|more|better|a|an|the|no|some|to)\b)[a-z]+)\s+(?P<rest>[^.;:]+)", re.IGNORECASE)
 _CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "shed", "slept": "sleep",
                  "started": "start", "returned": "return", "gone back": "go back"}
 
@@ -74,10 +78,14 @@ def _first_person_outcome(text: str) -> list[str]:
     if not found:
         return []
     verb, rest = found["verb"].lower(), found["rest"]
-    marked = re.search(r"\b(?:now|finally)\b", found["adverbs"], re.IGNORECASE)
+    marked = re.search(r"\b(?:now|finally|no longer)\b", found["adverbs"], re.IGNORECASE)
     # the clinician writes "I" too ("I spend less time on the heel"): only a change the writer lived through counts
     if not (marked or verb in _CHANGE_VERBS or re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)) or re.search(r"\b(?:not|never|worse|count)\b", rest):
         return []
+    if re.search(r"\bno longer\b", found["adverbs"], re.IGNORECASE):  # "I no longer clenched my jaw"
+        stopped = re.sub(r"(?:ed|d|s)$", "", verb)
+        point = _phrase("stop", f" {_gerund(stopped)} {rest}", conjugated="helps you stop")
+        return [point] if point else []
     base = _CHANGE_VERBS.get(verb) or (verb if verb.endswith("ed") is False else None)
     if base is None:
         return []
@@ -165,7 +173,8 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     verb = " ".join(match["verb"].lower().split())
     verb = re.sub(r"^(?:goes|went) down$", "go down", verb)  # "calms down", "wears off": the phrase's base form
     verb = re.sub(r"^(calm|melt|wear|die|ease)(?:e?s|e?d)\s", r"\1 ", verb)
-    what = re.sub(r"^(?:\w+ly,?\s+)?(?:the|their|your|his|her|any)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
+    what = re.sub(r"^(?:(?:at|in|on|by|after|during)\s+\w+\s+)?(?:\w+ly,?\s+)?(?:the|their|your|his|her|any)\s+", "",
+                  match["what"].strip(), flags=re.IGNORECASE)  # "At work the fog …" -> "fog"
     what = re.sub(r"[\"“”]", "", what[:1].lower() + what[1:])  # 'the "fibro fog" lifts' -> 'lifts the fibro fog'
     if re.search(r"less (?:often|frequently)$", verb):  # "their migraines come less often" keeps its words
         return [_trim(f"makes {what} {_base_form(verb)}{match['rest']}".strip())]
@@ -214,7 +223,7 @@ def _becomes(text: str) -> list[str]:
 def _people_gain(text: str) -> list[str]:
     """"Most athletes report lighter, looser legs" -> "brings lighter, looser legs"; "Athletes use cupping to recover
     between sessions" -> "helps you recover between sessions"."""
-    if re.search(r"\b(?:if|unless|worse|not|never)\b|(?<!less )(?<!fewer )\b(?:twitch|ache|sore|bruis|tender)",
+    if re.search(r"\b(?:if|unless|worse|not|never)\b|(?<!less )(?<!fewer )(?<!no longer )\b(?:twitch|ache|sore|bruis|tender)",
                  re.split(r"\bthan\b", text, maxsplit=1)[0], re.IGNORECASE):  # "… than those who did not" compares
         return []  # "you may feel a twitch", "some report soreness": side effects, not gains
     used = _PEOPLE_USE_TO.search(text)
@@ -253,8 +262,11 @@ def _people_gain(text: str) -> list[str]:
 
 def _reported_list(what: str) -> list[str]:
     """"fewer headache days, shorter headaches, looser muscles and better concentration": one point per gain."""
-    items = [_CLAUSE_END_NO_COMMA.split(item, maxsplit=1)[0].strip()
-             for item in re.split(r",\s*(?:and\s+)?", re.split(r"[;:]", what, maxsplit=1)[0]) if item.strip()]
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=(?:far\s+|much\s+)?(?:less|fewer|more|better)\s)",
+                     re.split(r"[;:]", what, maxsplit=1)[0])
+    # "a jaw that no longer ached when I woke up" keeps its clause: it is the gain
+    items = [(item if _NO_LONGER.search(item) else _CLAUSE_END_NO_COMMA.split(item, maxsplit=1)[0]).strip()
+             for item in parts if item.strip()]
     if len(items) < 3:
         return []
     points = [_point_from_item(item) for item in items]
@@ -272,6 +284,11 @@ def _gerund_points(what: str) -> list[str]:
             if point:
                 points.append(point)
     return points
+
+
+def _gerund(verb: str) -> str:
+    """"ache" -> "aching", "clench" -> "clenching"."""
+    return (verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb) + "ing"
 
 
 _GERUND_BASES = {"breathing": "breathe", "feeling": "feel", "being": "be", "seeing": "see"}
@@ -307,7 +324,7 @@ _CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+")
 
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
-    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text)) or _first_person_outcome(text) or _narrative_change(text) or _symptom_eases(text, in_benefit_section)
+    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text)) or _first_person_outcome(text) or _narrative_change(text) or _no_more(text) or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
                 or _stops_feeling(_after_so(text) or text)
@@ -342,6 +359,12 @@ def _stops_feeling(text: str) -> list[str]:
         what = re.sub(r"^(?:the|your|their|those|these)\s+", "", found["what"], flags=re.IGNORECASE)
         points.append(_trim(f"stops {what[:1].lower()}{what[1:]} {found['how'].lower()} {found['rest']}".strip()))
     return points
+
+
+def _no_more(text: str) -> list[str]:
+    """"No more waking at 3am with pins and needles" -> "stops you waking at 3am with pins and needles"."""
+    found = re.search(r"(?:^|[,:;]\s*)no more\s+(?P<doing>[a-z]+ing)\b(?P<rest>[^,.;:]*)", text, re.IGNORECASE)
+    return [_trim(f"stops you {found['doing'].lower()}{found['rest']}")] if found else []
 
 
 def _this_does(text: str) -> list[str]:
@@ -417,14 +440,24 @@ def _after_means(text: str) -> str:
     return re.sub(r"^they\s+can\b", "you can", text[means.end():]) if means else ""
 
 
+_NO_LONGER = re.compile(r"^(?P<subject>(?:an?\s+|the\s+|your\s+|my\s+)?[\w' -]{2,30}?)\s+(?:that|which)\s+no\s+longer\s+"
+                        r"(?P<verb>[a-z]+)(?P<rest>[^,;:]*)$", re.IGNORECASE)
+
+
 def _point_from_item(text: str) -> str | None:
     """A list item with no benefit verb, under a benefit heading: "Looser muscles after training", "Stiff joints
     that move more easily", "A way to avoid surgery for some patients"."""
+    no_longer = _NO_LONGER.match(text.strip().rstrip("."))
+    if no_longer:  # "a jaw that no longer ached when I woke up" -> "stops the jaw aching when you woke up"
+        subject = re.sub(r"^(?:an?|your|my)\s+", "the ", no_longer["subject"], flags=re.IGNORECASE)
+        verb = re.sub(r"(?:ed|d|s)$", "", no_longer["verb"].lower())
+        return _trim(f"stops {subject} {_gerund(verb)}{no_longer['rest']}")
     # "A quicker return to full training, so you can …": the benefit is the part before the comma
     text = re.split(r",\s+(?:so|which|something|meaning|as|because|and)\b|\s[-–—]\s", text, maxsplit=1)[0]
     words = text.split()
     core = re.split(r",|\s(?:that|which|who|including)\b", text, maxsplit=1)[0]  # "Pain relief that, in trials, …"
-    comparative = re.match(r"^(?:an?\s+)?(?:less|fewer|more|better|lower|[a-z]{3,}er)\b", core, re.IGNORECASE)
+    comparative = re.match(r"^(?:an?\s+)?(?:far\s+|much\s+)?(?:less|fewer|more|better|lower|[a-z]{3,}er)\b", core,
+                           re.IGNORECASE)
     point = _point_from_label(core) if len(core.split()) <= (16 if comparative else 8) else None
     if point:
         return point

@@ -15,6 +15,12 @@ def _point_from_label(label: str) -> str | None:
     """'Better balance' -> 'improves balance'; 'Quick pain relief' -> 'provides quick pain relief'."""
     if re.match(r"^(?:a|an)\s+(?:more|less)\s", label, re.IGNORECASE):  # "A more stable-feeling knee"
         return _trim(f"brings {label[:1].lower()}{label[1:].rstrip('.:')}")
+    label = re.sub(r"^(?:far|much)\s+(?=(?:less|more|fewer|better)\s)", "", label.strip(), flags=re.IGNORECASE)
+    if re.match(r"^(?:an?\s+)(?:plan|way|routine|strategy|toolkit|tool)\b", label, re.IGNORECASE):
+        return _trim(f"gives you {label[:1].lower()}{label[1:].rstrip('.:')}")  # "A plan for the next flare-up"
+    if re.match(r"^(?:comfortable|confident|independent|pain-free|steady|steadier)\s+(?:at|on|in|with|about|again)\b",
+                label, re.IGNORECASE):
+        return _trim(f"helps you feel {label[:1].lower()}{label[1:].rstrip('.:')}")  # "Comfortable at the desk again"
     article_used = bool(re.match(r"^an?\s", label.strip(), re.IGNORECASE))
     label = re.sub(r"^(?:a|an|the)\s+", "", label.strip().rstrip(".:"), flags=re.IGNORECASE)
     first, _, rest = label.partition(" ")

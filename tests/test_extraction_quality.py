@@ -322,8 +322,8 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r20_trigger_finger_splinting.md dd452fb39a1f3b5d / .labels.toml f376a8fed6c3b538
 #   r20_whole_body_vibration_older_adults.md 209f003690300b60 / .labels.toml a849e5973d7a1b89
 # Round 21 (8 new, written blind like round 20, also asked for benefits told as things that stop happening;
-# scored once at e58b6c1): P 0.80 R 0.32 (20 matched, 25 predicted, 63 labelled); named types P 0.47 R 0.22. It is
-# the current held-out set.
+# scored once at e58b6c1): P 0.80 R 0.32 (20 matched, 25 predicted, 63 labelled); named types P 0.47 R 0.22. Then
+# moved to tuning.
 #   r21_airway_clearance.md a8add8e797a7cd8f / .labels.toml f508e6b7dd7d8f93
 #   r21_constraint_induced_movement_therapy.md e637dfa14da6f42f / .labels.toml 801ccc2ae33f5f4f
 #   r21_ergonomic_workstation_assessment.txt 0383eecbafdf13da / .labels.toml fb282870c78270dd
@@ -342,13 +342,13 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 151 articles as each scored held-out
-# round joined it, and its figures at the round-21 freeze were P 0.87 R 0.80 (rounds 1-11 alone: P 0.89 R 0.91;
+# The tuning set is a regression guard, not the target: it has grown from 4 to 159 articles as each scored held-out
+# round joined it, and its figures at the round-22 freeze were P 0.87 R 0.79 (rounds 1-11 alone: P 0.89 R 0.91;
 # each blind round joins with the recall it scored blind and is tuned on only lightly, so the figure drifts down as
 # the set grows: round 18 joined at R 0.60 and was tuned to 0.79, taking the floor from 0.84 to 0.83; round 19
-# joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 joined at R 0.26 and was tuned to 0.49 (floor
-# 0.80). A rule change that costs more than noise on articles already read fails here.
-TUNING_FLOOR = 0.80
+# joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 at R 0.26, tuned to 0.49 (floor 0.80); round 21 at
+# R 0.32, tuned to 0.54 (floor 0.78). A rule change that costs more than noise on articles already read fails here.
+TUNING_FLOOR = 0.78
 
 
 def test_tuning_precision_and_recall():
@@ -359,10 +359,10 @@ def test_tuning_precision_and_recall():
 # Named types are scored the same way with an exact match (every content word of the shorter side shared). The
 # finder in posts/techniques.py was written on rounds 1-13 (P 0.92 R 0.89 there; before it, P 0.83 R 0.26); blind,
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
-# P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19
-# and P 0.64 R 0.23 on round 20. On rounds 1-20 it scores P 0.84 R 0.81 (rounds 19 and 20 took the floor from 0.83 to
-# 0.81). Like the benefits, the tuning figure is a floor.
-TYPES_TUNING_FLOOR = 0.81
+# P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19,
+# P 0.64 R 0.23 on round 20 and P 0.47 R 0.22 on round 21. On rounds 1-21 it scores P 0.83 R 0.77 (rounds 19-21
+# took the floor from 0.83 to 0.77). Like the benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.77
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

@@ -332,11 +332,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r21_mckenzie_method.md ec69e5d9ddcf6798 / .labels.toml 713d44acce3d906e
 #   r21_progressive_muscle_relaxation.md 81693bce89bbad5e / .labels.toml d04e84e3eb51d7a5
 #   r21_schroth_method.html f7b469a23c2bf1e9 / .labels.toml c421de02ac066530
-# Seventeen blind rounds (5-21) score P 0.63-0.89 and R 0.26-0.75; rounds 12-21 together: P 0.80 R 0.55 (328
-# matched, 409 predicted, 595 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39): each writer brings phrasings the rules have not met, and rules alone do not reach the issue's
-# 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 21: P 0.80, R 0.32); see the scores with -s", strict=False)
+# Round 22 (8 new, written blind on everyday clinic therapies in ordinary clinic voices, labelled more finely
+# than earlier rounds at about ten points an article; scored once at 6130ddf): P 0.85 R 0.41 (33 matched, 39
+# predicted, 81 labelled); named types P 0.62 R 0.48. It is the current held-out set.
+#   r22_acupuncture_tension_headaches.txt 2eba65d61483d7d2 / .labels.toml b1fb256f15ed3a7d
+#   r22_cupping_muscle_soreness.md 59967d704a5dbe59 / .labels.toml 856f562f82214a3e
+#   r22_foam_rolling_tight_hamstrings.md ff90e56884b745eb / .labels.toml 200ebd65cfdc8aa2
+#   r22_hydrotherapy_hip_arthritis.md bcf5570a3fb536a7 / .labels.toml 1a9ec83e0c740cee
+#   r22_physiotherapy_lower_back_pain.html f3924ad2361e203d / .labels.toml dc7dc9feee7ddd62
+#   r22_pregnancy_massage_back_ache.md 80abe8e912729ff0 / .labels.toml d2967ee2b6b1b0e2
+#   r22_reflexology_sleep.txt ef62f2871501b330 / .labels.toml 3b1880b963d2c691
+#   r22_sports_massage_runners_calves.md 56831d2bbd521912 / .labels.toml 9bede1e639a16c49
+# Eighteen blind rounds (5-22) score P 0.63-0.89 and R 0.26-0.75; rounds 12-22 together: P 0.81 R 0.53 (361
+# matched, 448 predicted, 676 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (round 22: 0.41): each writer brings phrasings
+# the rules have not met, and rules alone do not reach the 0.9 on unseen articles.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 22: P 0.85, R 0.41); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -181,8 +181,16 @@ def _label_as_clause(label: str) -> str | None:
     back = re.match(r"^back to\s+(?P<rest>.+)$", text, re.IGNORECASE)
     if back:
         return f"gets you back to {back['rest']}"
-    points = _symptom_eases(text, anywhere=True) or _becomes(text) or _stops_feeling(text)
-    return points[0] if points else None
+    points = _symptom_eases(text, anywhere=True) or _becomes(text) or _stops_feeling(text) or _people_outcome(text)
+    if points:
+        return points[0]
+    boost = re.match(r"^(?P<what>[\w' -]{3,40}?)\s+gets?\s+a\s+(?P<kind>boost|lift|break|rest)$", text, re.IGNORECASE)
+    if boost:  # "Blood flow gets a boost" -> "boosts blood flow"; "Knees and hips get a break" -> "gives … a break"
+        what = boost["what"][:1].lower() + boost["what"][1:]
+        kind = boost["kind"].lower()
+        return f"{kind}s {what}" if kind in ("boost", "lift") else f"gives {what} a {kind}"
+    its = re.match(r"^it(?:'s|’s| is)\s+(?P<how>(?:\w+ly\s+)?[a-z]+(?:ing|ed))$", text, re.IGNORECASE)
+    return f"is {its['how']}" if its else None  # "It's seriously relaxing" -> "is seriously relaxing"
 
 
 def _item_points(text: str) -> list[str]:
@@ -249,8 +257,11 @@ def _benefits_in(
     listed = _BENEFIT_LIST.search(text)
     if listed and not _NOT_A_BENEFIT.search(text):
         return [_benefit(sentence, _point_from_noun(item), from_list=True) for item in _split_items(listed["items"])]
-    if _ELABORATION.match(text) or _NOT_A_BENEFIT.search(text):
+    if _NOT_A_BENEFIT.search(text):
         return []
+    if _ELABORATION.match(text):  # "That means you can get back to quality sessions sooner" still says what you gain
+        means = re.match(r"^(?:this|that)\s+(?:also\s+)?means\s+(?:that\s+)?you\s+can\b", text, re.IGNORECASE)
+        return [_benefit(sentence, point) for point in _so_you_can(text)] if means else []
     if _TYPE_LIST.search(text) and not any(cue.group("verb") for cue in _CUE.finditer(text)):
         return []  # names the techniques; "techniques such as A and B can make sex comfortable again" still claims
     if sentence.list_item:

@@ -28,7 +28,7 @@ _VERB_WORDS = (
 _VERBS = _VERB_WORDS + (
     r"|build(?=s?\s+(?:up\s+)?(?:\w+\s+)?(?:strength|muscles?|stamina|endurance|confidence|resilience|bone)\b)"
     r"|give(?=s?\s+(?:\w+\s+){0,8}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence|"
-    r"(?:a\s+)?(?:sense|feeling)\s+of|purpose|hope)\b)"
+    r"(?:a\s+)?(?:sense|feeling)\s+of|purpose|hope|time|an hour|space|a break)\b)"
     r"|bring(?=s?\s+(?:back|relief|down)\b)"
     r"|offer(?=s?\s+(?:(?:\w+\s+){0,2}?relief\b|an?\s+(?:[\w-]+\s+)?way\s+to\s))"
     r"|take(?=s?\s+(?:some\s+of\s+)?(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
@@ -54,7 +54,9 @@ _VERBS = _VERB_WORDS + (
     r"deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
     r"|get(?=s?\s+(?:(?:most|many)\s+)?(?:you|people|patients|them|athletes|runners|clients)\s+(?:back|moving|walking|"
-    r"sleeping)\b)"
+    r"sleeping|closer)\b)"
+    # "draw pain out of the leg and back towards the spine" (centralisation)
+    r"|draw(?=s?\s+(?:the\s+)?pain\b)"
     r"|warm(?=s\s+(?:up\s+)?(?:the\s+|your\s+|cold\s+|stiff\s+|tight\s+)?\w+)"
     r"|(?P<enabler>allow|enable)(?=s?\s+(?:[\w-]+\s+){1,3}?to\s+[a-z])"
     r"|let(?=s?\s+(?:you|them|us|patients|people|clients|users|(?:many|most)\s+\w+)\s+(?!to\b|go\b)[a-z])"
@@ -168,7 +170,7 @@ _PEOPLE_OUTCOME = re.compile(
     # "…, but many say …", "Clear information helps: patients who …", "Over the weeks our regulars …"
     r"^(?:and\s+|but\s+|so\s+)?(?:[^,:]{0,60}[,:]\s*(?:but\s+|and\s+|yet\s+)?|"
     r"(?:over|after|within|by)\s+(?:the|a|an|few|several)\s+\w+(?:\s+of\s+(?:a|the|your|their)\s+\w+)?\s+)?"
-    r"(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|a lot|"
+    r"(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|loads|a lot|"
     r"plenty|a few)\s+"
     r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:[a-z-]+\s+)?)?(?:them\s+(?=(?:also\s+)?(?:say|tell)))?"
     r"(?:(?:club|local|keen|older|younger|amateur|elite|weekend|regular|new)\s+)?(?:people|patients|clients|users|students|"
@@ -304,6 +306,8 @@ _THERAPY_WORDS = frozenset(
     # the skin" describes a session; the practitioner's claims count under a benefit heading (any subject there).
     "tape taping cups cupping suction stones stone lesson lessons plan appointment appointments "
     "strokes pull lift approach method attention hour minutes visit visits heat warmth dip dips soak soaks swim swims "
+    # what the clinician adds: "the reassurance alone often eases the worry", "the real aim is to help you …"
+    "reassurance advice education aim goal "
     "plunge bath baths hold holds pose poses posture postures".split()
 )
 _TITLE_NOISE = frozenset("how why what the benefits benefit of for and with can your you ways to a an in on".split())

@@ -101,6 +101,7 @@ _NARRATIVE_CHANGE = re.compile(
     r"instead of)\b"
     r"[^.;:]*?\b(?:he|she|they|I|we|[A-Z][a-z]+)\s+(?:was|were|is|are)\s+(?:now\s+|finally\s+|already\s+|back\s+)?"
     r"(?P<what>[a-z]+ing\b[^.;:]*)")
+_I_WAS = re.compile(r"^(?:(?:and|but|so)\s+)?(?-i:I)\s+was\s+(?:now\s+|finally\s+)?(?P<what>[a-z]+ing\b[^.;:]*)")
 _BAD_DOINGS = frozenset("struggle cry worry limp hurt suffer wake lie ache fall miss dread avoid".split())
 
 
@@ -108,8 +109,10 @@ def _narrative_change(text: str) -> list[str]:
     """"by the end of that first summer he was sleeping through the night, eating a proper dinner and shaving every
     morning" -> one "helps you …" point per thing."""
     found = _NARRATIVE_CHANGE.search(text)
-    if not found:
-        return []
+    if not found:  # "I was sleeping more deeply on treatment nights": no time marker, but the change is said
+        found = _I_WAS.match(text)
+        if not found or not _OUTCOME.search(_CLAUSE_END_NO_COMMA.split(found["what"], maxsplit=1)[0]):
+            return []
     head = _CLAUSE_END_NO_COMMA.split(found["what"], maxsplit=1)[0]
     parts = [part.strip() for part in re.split(r",\s+(?:and\s+)?|\s+and\s+(?=[a-z]+ing\b)", head) if part.strip()]
     points = []
@@ -411,7 +414,8 @@ def _so_you_can(text: str) -> list[str]:
     who = "you" if match["you"] or re.match(r"^(?:they|patients|people|clients)$", match["who"], re.IGNORECASE) \
         else match["who"]
     if who != "you" and not re.search(r"\b(?:limbs?|joints?|muscles?|legs?|arms?|back|neck|shoulders?|knees?|hips?|"
-                                      r"body|spine|hands?|feet|ankles?|wrists?|elbows?|mind)\b", who, re.IGNORECASE):
+                                      r"body|spine|hands?|feet|ankles?|wrists?|elbows?|mind|stride|gait|posture|"
+                                      r"breathing)\b", who, re.IGNORECASE):
         return []  # "so the garment can fit comfortably": not the patient's gain
     modal = re.search(r"\b(?:can|could|able)\b", match.group(0))
     if match["you"] and not modal and not _OUTCOME.search(match["what"]):

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
-from posts.cues import (_ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CUE, _ENABLED_OBJECT,
+from posts.cues import (_THERAPY_WORDS, _ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CUE, _ENABLED_OBJECT,
                         _ENABLERS, _FINITE, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST, _PARTICIPLE, _PEOPLE,
                         _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT, _ACTING_GERUND_VERBS,
                         _PEOPLE_GERUND_VERBS)
@@ -63,11 +64,60 @@ def _gerund_claim(label: str) -> str | None:
     return None
 
 
+def _past_form(verb: str) -> str:
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+# A testimonial tells it in the past: "the warm water eased the stiffness in her hip, took the weight off the joint
+# … and gave her the confidence to walk". Read as the present, which is also how a post states it.
+_PAST_SUBJECTS = _THERAPY_WORDS | {"it", "they", "this", "that", "sessions", "pool", "course", "programme", "tape"}
+_IRREGULAR_PAST = {"gave": "gives", "took": "takes", "brought": "brings", "kept": "keeps", "made": "makes",
+                   "built": "builds", "left": "leaves"}
+
+
+@functools.cache
+def _past_tense() -> tuple[re.Pattern[str], dict[str, str]]:
+    to_present = {_past_form(verb): _third_person(verb) for verb in _BASE if " " not in verb and len(verb) > 3}
+    to_present |= _IRREGULAR_PAST
+    # "was released from hospital", "has eased" (read elsewhere): not the therapy's simple past
+    pattern = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bgot )(?<!\bget )"
+                         r"(?<!\bhas )(?<!\bhave )(?<!\bhad )\b(?:" + "|".join(sorted(to_present, key=len, reverse=True))
+                         + r")\b", re.IGNORECASE)
+    return pattern, to_present
+
+
+def _presentified(text: str) -> str:
+    """Each simple past that follows the therapy (or "it", "they") as its subject, and the verbs coordinated with it
+    ("…, took the weight off the joint … and gave her the confidence"), in the present; "a trained therapist" or
+    "feeling relaxed" stay as they are."""
+    pattern, to_present = _past_tense()
+    if re.search(r"\b(?:has|have)\s+(?:\w+ly\s+)?\w+ed\b", text):
+        return text  # "has lowered …, brought … and left …": a perfect list, read by _perfect_list
+    out, last, chain_end = [], 0, -1
+    for found in pattern.finditer(text):
+        before = text[last:found.start()]
+        previous = re.findall(r"[a-z]+", text[:found.start()].lower())[-1:] or [""]
+        chained = chain_end >= 0 and re.fullmatch(r"[^.;:]*?(?:,\s*(?:and\s+)?|\s+and\s+)", text[chain_end:found.start()])
+        subject = previous[0] in _PAST_SUBJECTS and re.search(r"[a-z]\s+$", text[:found.start()], re.IGNORECASE)
+        if subject or chained:
+            out.append(before + to_present.get(found[0].lower(), found[0]))
+            chain_end = found.end()
+        else:
+            out.append(before + found[0])
+        last = found.end()
+    return "".join(out) + text[last:]
+
+
 def _points_from_cue(
     text: str, subjects: frozenset[str] | None, at_start: bool = False, allow_which: bool = False,
     not_after_and: bool = False, max_before: int | None = None,
 ) -> list[str]:
     """The benefit phrases of the sentence's first usable cue; ``subjects=None`` takes any subject."""
+    text = _presentified(text)
     for match in _CUE.finditer(text):
         before = text[: match.start("verb4") if match.group("verb4") else match.start()]
         if at_start and before.strip():
@@ -389,5 +439,11 @@ def _tidy(point: str) -> str | None:
         return None
     # a patient's diary ("lowers my blood pressure") speaks for the reader of the post ("lowers your blood pressure")
     point = re.sub(r"\b(?:my|me|myself|I was|I)\b", lambda found: _SECOND_PERSON[found[0]], point)
+    # and so does one about a patient ("gives her the confidence", "eases the stiffness in his hip")
+    if re.match(r"^(?:gives|helps|lets|gets|leaves|makes|keeps) them\b", point):
+        point = re.sub(r"\btheir\b", "your", point)
+    point = re.sub(r"^(gives|helps|lets|gets|leaves|makes|keeps) (?:her|him|them)\b", r"\1 you", point)
+    if not re.search(r"\b(?:baby|babies|child|children|son|daughter|partner|wife|husband)\b", point):
+        point = re.sub(r"\b(?:her|his)\b(?=\s+[a-z])", "your", point)
     repaired = re.sub(r"^helps you (?:are|is)\b", "helps you be", point)
     return re.sub(r"^helps you (?=(?:a|an)\s)", "gives you ", repaired)

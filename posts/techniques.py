@@ -62,7 +62,7 @@ _NOT_MODIFIER = _words_of("""a an the this that these those our your their his h
     many most more less few what which who where when how find suggest skip cover run keep cure ask whether while
     recommend enjoy provide consider choose start begin continue want love see follow mix pair involve require avoid
     favour favor that's it's there's here's what's we'll you'll we're you're i'll i'm gone went go come fewer less
-    greater better higher lower stronger
+    greater better higher lower stronger once through
     describe using doing holding stroking because so if though although not no one two three four five six seven eight
     nine ten second third several stop start seek poor selected twice day postpone expect didn't don't""")
 # Words in -ing that name a kind ("Tibetan singing bowls", "Nordic hamstring curl"), unlike "using" or "holding".
@@ -106,7 +106,7 @@ _NOT_A_TECHNIQUE = re.compile(
     r"physiotherapists?|therapists?|practitioners?|teachers?|doctors?|patients?|clients?|people|pain|symptoms?|"
     r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|muscles?|"
     r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?|"
-    r"warm-ups?|cool-downs?|paracetamol|ibuprofen|painkillers?|tablets?|\w+-(?:minute|hour|week|day|session)\b(?!.*\bscale$))\b|"
+    r"warm-ups?|cool-downs?|paracetamol|ibuprofen|painkillers?|tablets?|shin splints|system|\w+-(?:minute|hour|week|day|session)\b(?!.*\bscale$))\b|"
     r"^(?:(?:hands?|feet|foot|legs?|arms?|neck|back|shoulders?|abdomen|knees?|hips?|skin|and)\s*)+$", re.IGNORECASE)
 # A class of techniques, not one: "hand techniques", "other treatments".
 _CLASS_NOUN = re.compile(r"\b(?:techniques|methods|styles|types|kinds|forms|options|approaches|treatments)$", re.I)

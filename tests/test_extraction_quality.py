@@ -334,7 +334,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r21_schroth_method.html f7b469a23c2bf1e9 / .labels.toml c421de02ac066530
 # Round 22 (8 new, written blind on everyday clinic therapies in ordinary clinic voices, labelled more finely
 # than earlier rounds at about ten points an article; scored once at 6130ddf): P 0.85 R 0.41 (33 matched, 39
-# predicted, 81 labelled); named types P 0.62 R 0.48. It is the current held-out set.
+# predicted, 81 labelled); named types P 0.62 R 0.48. Then moved to tuning.
 #   r22_acupuncture_tension_headaches.txt 2eba65d61483d7d2 / .labels.toml b1fb256f15ed3a7d
 #   r22_cupping_muscle_soreness.md 59967d704a5dbe59 / .labels.toml 856f562f82214a3e
 #   r22_foam_rolling_tight_hamstrings.md ff90e56884b745eb / .labels.toml 200ebd65cfdc8aa2
@@ -353,13 +353,14 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 159 articles as each scored held-out
-# round joined it, and its figures at the round-22 freeze were P 0.87 R 0.79 (rounds 1-11 alone: P 0.89 R 0.91;
+# The tuning set is a regression guard, not the target: it has grown from 4 to 167 articles as each scored held-out
+# round joined it, and its figures at the round-23 freeze were P 0.87 R 0.77 (rounds 1-11 alone: P 0.89 R 0.91;
 # each blind round joins with the recall it scored blind and is tuned on only lightly, so the figure drifts down as
 # the set grows: round 18 joined at R 0.60 and was tuned to 0.79, taking the floor from 0.84 to 0.83; round 19
 # joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 at R 0.26, tuned to 0.49 (floor 0.80); round 21 at
-# R 0.32, tuned to 0.54 (floor 0.78). A rule change that costs more than noise on articles already read fails here.
-TUNING_FLOOR = 0.78
+# R 0.32, tuned to 0.54 (floor 0.78); round 22 at R 0.41, tuned to 0.52 (floor 0.76). A rule change that costs more
+# than noise on articles already read fails here.
+TUNING_FLOOR = 0.76
 
 
 def test_tuning_precision_and_recall():
@@ -371,9 +372,9 @@ def test_tuning_precision_and_recall():
 # finder in posts/techniques.py was written on rounds 1-13 (P 0.92 R 0.89 there; before it, P 0.83 R 0.26); blind,
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
 # P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19,
-# P 0.64 R 0.23 on round 20 and P 0.47 R 0.22 on round 21. On rounds 1-21 it scores P 0.83 R 0.77 (rounds 19-21
-# took the floor from 0.83 to 0.77). Like the benefits, the tuning figure is a floor.
-TYPES_TUNING_FLOOR = 0.77
+# P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21 and P 0.62 R 0.48 on round 22. On rounds 1-22 it scores P 0.82
+# R 0.76 (rounds 19-22 took the floor from 0.83 to 0.75). Like the benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.75
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

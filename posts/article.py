@@ -131,7 +131,8 @@ def _markdown_lines(text: str) -> list[_Line]:
         # Escaped characters ("\\*" from trafilatura) are set aside so emphasis and links ignore them.
         content = _MD_ESCAPE.sub(lambda m: chr(_ESCAPED + ord(m.group(1))), content)
         content = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", content))
-        content = re.sub(f"[{chr(_ESCAPED)}-{chr(_ESCAPED + 127)}]", lambda m: chr(ord(m.group()) - _ESCAPED), content).strip()
+        content = re.sub(f"[{chr(_ESCAPED)}-{chr(_ESCAPED + 127)}]", lambda m: chr(ord(m.group()) - _ESCAPED),
+                         content).strip()
         if content:
             lines.append(_Line(content, is_heading=bool(heading), is_list=bool(listed),
                                level=len(heading.group(1)) if heading else 0, bold_lead=bold_lead))

@@ -30,10 +30,10 @@ from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, 
                         _PEOPLE_FIND, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
                         _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
-from posts.outcomes import (_after_so, _becomes, _stops_feeling, _CLAUSES, _outcome_points, _people_outcome, _point_from_item, _so_you_can,
-                            _symptom_eases)
-from posts.points import (_trim, _base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label, _point_from_noun,
-                          _points_from_bare_verb, _points_from_cue, _tidy)
+from posts.outcomes import (_after_so, _becomes, _stops_feeling, _CLAUSES, _outcome_points, _people_outcome,
+                            _point_from_item, _so_you_can, _symptom_eases)
+from posts.points import (_trim, _base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label,
+                          _point_from_noun, _points_from_bare_verb, _points_from_cue, _tidy)
 from posts.techniques import find_techniques
 from posts.structure import _label_only, _Unit, _units
 
@@ -271,7 +271,8 @@ def _benefits_in(
     points = _points_from_cue(text, subjects)
     if not points and in_benefit_section:
         # Under "Benefits of …" the subject may be a warm pack or a pose, and the benefit may sit
-        # in a "which …" clause; a verb that continues another subject's clause ("… and supports") still does not count.
+        # in a "which …" clause; a verb that continues another subject's clause ("… and supports")
+        # still does not count.
         points = _points_from_cue(text, None, allow_which=True, not_after_and=True) or _points_from_bare_verb(text)
     if not points:
         points = _outcome_points(text, in_benefit_section)

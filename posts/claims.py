@@ -60,8 +60,10 @@ class Finding:
 
 
 _NEGATED = r"\b(?:no|not|never|isn't|is\s+not|aren't|are\s+not|cannot|can't|without)\s+(?:\w+\s+){0,2}"
-_SOFTENED = r"\b(?:help|helps|helped|helping|may|might|could|aims?\s+to|reduce\s+the\s+risk\s+of|lower\s+the\s+risk\s+of)\s+(?:\w+\s+){0,2}"
-_SOURCE = r"\b(?:doi\s*:|pubmed|pmid|ncbi\.nlm\.nih\.gov|cochrane|source\s*:|study\s*:|ref\s*:)|\[\d+\]|\(\s*[A-Z][a-z]+(?:\s+et\s+al\.?)?,?\s+(?:19|20)\d\d\s*\)"
+_SOFTENED = (r"\b(?:help|helps|helped|helping|may|might|could|aims?\s+to|reduce\s+the\s+risk\s+of|"
+             r"lower\s+the\s+risk\s+of)\s+(?:\w+\s+){0,2}")
+_SOURCE = (r"\b(?:doi\s*:|pubmed|pmid|ncbi\.nlm\.nih\.gov|cochrane|source\s*:|study\s*:|ref\s*:)|\[\d+\]|"
+           r"\(\s*[A-Z][a-z]+(?:\s+et\s+al\.?)?,?\s+(?:19|20)\d\d\s*\)")
 
 BUILTIN_RULES: tuple[Rule, ...] = (
     Rule("cure", r"\bcur(?:e|es|ed|ing)\b(?:-all)?|\bcure-?all\b", "high",
@@ -71,10 +73,12 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     Rule("detox", r"\bdetox(?:es|ed|ing|ify|ifies|ification)?\b", "high",
          "is a detox claim with no medical basis", "describe what it does, e.g. \"supports circulation\""),
     Rule("toxins", r"\b(?:flush|drain|purge|eliminate|remove|release|clear|cleanse|rid)(?:s|es|ed|ing)?\b"
-         r"(?:\s+\w+){0,4}?\s+toxins?\b|\btoxins?\b(?:\s+\w+){0,3}?\s+(?:flushed|drained|purged|eliminated|removed|released|cleared)\b",
+         r"(?:\s+\w+){0,4}?\s+toxins?\b|\btoxins?\b(?:\s+\w+){0,3}?\s+"
+         r"(?:flushed|drained|purged|eliminated|removed|released|cleared)\b",
          "high", "is a toxin-flushing claim with no medical basis",
          "\"improves blood flow to the area\" or leave it out"),
-    Rule("no-side-effects", r"\b(?:no|zero|without(?:\s+any)?|free\s+of)\s+(?:\w+\s+)?side[\s-]effects?\b|\bside[\s-]effect[\s-]free\b",
+    Rule("no-side-effects", r"\b(?:no|zero|without(?:\s+any)?|free\s+of)\s+(?:\w+\s+)?side[\s-]effects?\b|"
+         r"\bside[\s-]effect[\s-]free\b",
          "high", "promises no side effects", "\"side effects are usually mild; ask your therapist\""),
     Rule("risk-free", r"\brisk[\s-]free\b|\b(?:100\s*%|completely|totally|perfectly)\s+safe\b", "medium",
          "promises no risk", "\"gentle and generally well tolerated\""),
@@ -110,7 +114,8 @@ def check_text(text: str, rules: tuple[Rule, ...] | list[Rule] = BUILTIN_RULES) 
             before = text[max(0, hit.start() - _BEFORE_WINDOW):hit.start()]
             if unless_before is not None and unless_before.search(before):
                 continue
-            findings.append(Finding(rule.id, rule.severity, hit.group(0), hit.start(), hit.end(), rule.message, rule.suggestion))
+            findings.append(Finding(rule.id, rule.severity, hit.group(0), hit.start(), hit.end(), rule.message,
+                                    rule.suggestion))
     return sorted(findings, key=lambda f: (f.start, f.rule))
 
 

@@ -43,7 +43,8 @@ def compile_post(
     """
     rules = rules_for(platform)
     text = text.strip()
-    sent, length, problems = rules.measure_sent(text, limit, max_hashtags)  # counted once: the X count is the costly one
+    # counted once: the X count is the costly one
+    sent, length, problems = rules.measure_sent(text, limit, max_hashtags)
     if problems:
         raise PostTooLongError("; ".join(problems), where)
     if platform in _PAYLOADS_AND_WARNINGS:  # built together with what measuring already found

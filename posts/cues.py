@@ -35,7 +35,8 @@ _VERBS = _VERB_WORDS + (
     r"|show(?=s?\s+(?:you|them|patients|people|clients)\s+how\b)"
     r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients|the\s+(?:brain|body|muscles?|nerves?))\b)"
     r"|keep(?=s?\s+(?:[\w-]+\s+){0,3}?(?:moving|mobile|flexible|supple|steady|strong|active|healthy|loose|limber|"
-    r"working|going|upright|calm|relaxed|pain-free|independent|on track|in shape|on your feet|down|under control|at bay|"
+    r"working|going|upright|calm|relaxed|pain-free|independent|on track|in shape|"
+    r"on your feet|down|under control|at bay|"
     r"in check)\b)"
     r"|make(?=s?\s+(?:[\w-]+\s+){0,4}?(?:milder|easier|lighter|shorter|less|fewer|smoother|safer|stronger|calmer|"
     r"looser|freer|fuller|steadier|softer|clearer|quieter|sharper|healthier|happier|straighter|taller|deeper|"
@@ -45,11 +46,14 @@ _VERBS = _VERB_WORDS + (
     # "may slow age-related bone loss", not "slow the pace"
     r"|slow(?=s?\s+(?:down\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}(?:loss|decline|progression|deterioration|wear)\b)"
     # "shortens recovery time", not "sitting shortens the hip flexors"
-    r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:overall\s+|total\s+)?(?:recovery|time|timeline|healing|course|wait|attacks?|episodes?|"
+    r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:overall\s+|total\s+)?(?:recovery|time|timeline|healing|course|"
+    r"wait|attacks?|episodes?|"
     r"headaches?|flare-ups?)\b)"
     r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
-    r"|leave(?=s?\s+(?:(?:most|many|some)\s+)?(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|muscles|joints)\s+(?:feeling\s+)?"
-    r"(?:both\s+|much\s+|noticeably\s+)?(?:" + _ER + r"|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|loose|calm)\b)"
+    r"|leave(?=s?\s+(?:(?:most|many|some)\s+)?(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|"
+    r"muscles|joints)\s+(?:feeling\s+)?"
+    r"(?:both\s+|much\s+|noticeably\s+)?(?:" + _ER + r"|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|"
+    r"loose|calm)\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:far\s+|much\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|"
     r"deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
@@ -63,8 +67,10 @@ _VERBS = _VERB_WORDS + (
 )
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
-    rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also| gradually| often| quickly| really)?|may(?: also)?|also|often|will|"
-    rf"(?:tends?|seems?|starts?|begins?|is likely|are likely|(?:has|have) been shown|(?:is|are) (?:also )?known) to)\s+{_VERB_FORM}\b"
+    rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also| gradually| often| quickly| really)?|may(?: also)?|"
+    rf"also|often|will|"
+    rf"(?:tends?|seems?|starts?|begins?|is likely|are likely|(?:has|have) been shown|"
+    rf"(?:is|are) (?:also )?known) to)\s+{_VERB_FORM}\b"
     # "a regular dip has eased their symptoms"
     rf"|\b(?:has|have)\s+(?:\w+ly\s+|also\s+)?(?P<verb5>{_VERB_WORDS})(?:d|ed)\b"
     rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
@@ -80,26 +86,33 @@ _CUE = re.compile(
 _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness|spasms?|numbness|dizziness|headaches?|"
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
-            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|urges?|itch(?:es)?|agitation|tenderness|burning)")
+            r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|"
+            r"urges?|itch(?:es)?|agitation|tenderness|burning)")
 _SYMPTOM_EASES = re.compile(
-    rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
+    rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?"
+    rf"(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
     r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to|about|during)\s+(?:[\w'-]+\s+){0,2}?"
     r"[\w'-]+){0,2})"
     # "the knot that had lived between my shoulder blades for years finally loosened"
     r"(?P<relative>\s+(?:that|which)\s+(?:used to|had|has)\b[^,.;:]{1,60}?)?\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should|has|have|had)\s+)*"
-    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? down|loosen|drop|lessen|"
-    r"clear|melt(?:s|ed)? away|quieten|gone|is the first thing to (?:go|ease|settle)|ease(?:s|d)? off|melt|shrink|die(?:s|d)? down|wear(?:s)? off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?(?:far\s+|much\s+)?"
+    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? down|"
+    r"loosen|drop|lessen|"
+    r"clear|melt(?:s|ed)? away|quieten|gone|is the first thing to (?:go|ease|settle)|ease(?:s|d)? off|melt|shrink|"
+    r"die(?:s|d)? down|wear(?:s)? off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?"
+    r"(?:far\s+|much\s+)?"
     r"less\s+(?:often|frequently))(?:s|es|ed|d)?\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE,
 )
 _EASES_AS = {"gone": "clears", "is the first thing to go": "eases", "is the first thing to ease": "eases",
-             "is the first thing to settle": "settles", "less often": "reduces", "less frequently": "reduces", "fade": "eases", "subside": "eases", "improve": "eases", "disappear": "clears", "go down": "reduces",
+             "is the first thing to settle": "settles", "less often": "reduces", "less frequently": "reduces",
+             "fade": "eases", "subside": "eases", "improve": "eases", "disappear": "clears", "go down": "reduces",
              "calm down": "calms", "drop": "reduces", "melt": "melts away", "ease off": "eases", "shrink": "reduces",
              "die down": "calms", "wear off": "eases"}
 # People named by what they do ("riders", "cyclists", "climbers"), not body parts or things that end the same way.
-_DOERS = r"(?!(?:shoulders|fingers|numbers|flowers|layers|papers|filters|markers|powers|waters|others|centers|letters)\b)[a-z]+(?:ers|ists)"
+_DOERS = (r"(?!(?:shoulders|fingers|numbers|flowers|layers|papers|filters|markers|powers|waters|others|"
+          r"centers|letters)\b)[a-z]+(?:ers|ists)")
 _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
     r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|residents|children|kids|"
@@ -128,7 +141,8 @@ _FINDS_IT = re.compile(
     r"(?:relaxing|calming|soothing|restful|refreshing|energi[sz]ing|comforting|reassuring|uplifting|restorative|"
     r"helpful|freeing))\b(?P<rest>[^,.;:]*)", re.IGNORECASE)
 # "Tight, heavy limbs feel lighter", "the skin becomes softer", "turning your head gets easier".
-_COMPARATIVE = rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|(?:possible|manageable|comfortable|easy|enjoyable)\s+again))"
+_COMPARATIVE = (rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|"
+                rf"(?:possible|manageable|comfortable|easy|enjoyable)\s+again))")
 _BECOMES = re.compile(
     rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
     rf"(?P<verb>becomes?|feels?|gets?|grows?|turns?|looks?|is|are)\s+"
@@ -137,7 +151,8 @@ _BECOMES = re.compile(
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
 _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
-    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|regulars|attendees|residents|you|some|"
+    r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|"
+    r"regulars|attendees|residents|you|some|"
     r"others|many|most|several|(?-i:I)|" + _DOERS + r")\s+"
     r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"
     r"mention|reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
@@ -150,17 +165,20 @@ _PEOPLE_USE_TO = re.compile(
 # "…, so you can keep training while you recover": what the therapy lets people do.
 _SO_YOU_CAN = re.compile(
     r"\b(?:so|means?)\s+(?:that\s+)?(?:over\s+[\w ]{1,20}?,?\s+)?"
-    r"(?:(?P<you>you)\s+(?:can\s+|could\s+|are able to\s+)?|(?P<who>[\w-]+(?:\s+[\w-]+){0,7}?)\s+(?:can|could|are able to)\s+)"
+    r"(?:(?P<you>you)\s+(?:can\s+|could\s+|are able to\s+)?|"
+    r"(?P<who>[\w-]+(?:\s+[\w-]+){0,7}?)\s+(?:can|could|are able to)\s+)"
     r"(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
 # "your breathing tends to slow", "your heart rate comes down": the body settling, said of a session.
 _BODY_SETTLES = re.compile(
     r"\b(?:your|their|the)\s+(?P<what>breathing|breath|heart rate|pulse|blood pressure|mind|thoughts|nervous system|"
-    r"muscles|body|shoulders|jaw|(?:[\w-]+,?\s+){0,2}?(?:tissue|skin|scar|joints?|limbs?|legs|neck))\s+(?:(?:tends?\s+to|starts?\s+to|begins?\s+to|often|usually|gradually|soon|will)\s+)*"
+    r"muscles|body|shoulders|jaw|(?:[\w-]+,?\s+){0,2}?(?:tissue|skin|scar|joints?|limbs?|legs|neck))\s+"
+    r"(?:(?:tends?\s+to|starts?\s+to|begins?\s+to|often|usually|gradually|soon|will)\s+)*"
     r"(?P<verb>slows?(?:\s+down)?|comes?\s+down|drops?|settles?|steadies|steady|calms?(?:\s+down)?|quietens?|"
     r"relax(?:es)?|deepens?|softens?|lets?\s+go|unwinds?|eases?|loosens?|heals?)\b", re.IGNORECASE)
 # "the attacks they do have are less intense": a symptom made milder.
 _SYMPTOM_MILDER = re.compile(
-    rf"(?P<what>(?:[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+(?:[a-z]+\s+){{0,3}}?(?:are|is|become|becomes|get|gets|feel|feels)\s+"
+    rf"(?P<what>(?:[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+(?:[a-z]+\s+){{0,3}}?"
+    rf"(?:are|is|become|becomes|get|gets|feel|feels)\s+"
     r"(?P<adj>(?:much\s+|far\s+)?(?:less\s+\w+|milder|shorter|weaker|rarer|fewer|easier to \w+))", re.IGNORECASE)
 # A benefit verb in its bare form, for a plural or compound subject ("steady breathing calm …").
 _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)", re.IGNORECASE)
@@ -173,13 +191,16 @@ _PEOPLE_OUTCOME = re.compile(
     r"(?:(?:many|most|some|several|the|our|new|expectant|regular|a(?: good| large)? number|lots|loads|a lot|"
     r"plenty|a few)\s+"
     r"(?:of\s+(?:(?:our|the|your|these)\s+)?)?(?:[a-z-]+\s+)?)?(?:them\s+(?=(?:also\s+)?(?:say|tell)))?"
-    r"(?:(?:club|local|keen|older|younger|amateur|elite|weekend|regular|new)\s+)?(?:people|patients|clients|users|students|"
+    r"(?:(?:club|local|keen|older|younger|amateur|elite|weekend|regular|new)\s+)?"
+    r"(?:people|patients|clients|users|students|"
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|" + _DOERS + r"|"
-    r"(?:many|most|some|several|a (?:good|large) number)(?=\s+(?:also\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
+    r"(?:many|most|some|several|a (?:good|large) number)"
+    r"(?=\s+(?:also\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
     r"tell|told|mention)))\b"
-    r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+(?=\s+(?:(?:\w+ly|often|also)\s+)?(?:say|tell|told|find|report|notice|mention)))?"
+    r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+"
+    r"(?=\s+(?:(?:\w+ly|often|also)\s+)?(?:say|tell|told|find|report|notice|mention)))?"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|often|soon|also|will|are able to|"
     r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
     r"(?:(?:have|has)\s+)?(?:say|said|find|found|tell (?:us|me)|told (?:us|me)|report|reported|notice|noticed|mention|"
@@ -187,7 +208,8 @@ _PEOPLE_OUTCOME = re.compile(
     r" they(?: can)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     # "Many patients are off crutches sooner" is an outcome; "patients are referred …" is not
-    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|are(?!\s+(?:off|back|(?:also\s+)?less likely)\b)|is|were|will|"
+    r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|"
+    r"are(?!\s+(?:off|back|(?:also\s+)?less likely)\b)|is|were|will|"
     r"can|could|would|"
     r"often|usually|"
     r"(?:\w+ly\s+)?(?:find|say|tell|report|notice|mention|describe))\b)"
@@ -199,7 +221,8 @@ _OUTCOME = re.compile(
     r"\b(?:better|again|taller|straighter|less|fewer|more \w+|feel(?:s|ing)?\s+(?:\w+ly\s+)?" + _ER + r"|"
     r"with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|"
     r"energi[sz]ed|freer|the same day|sooner|faster|"
-    r"through the night|sleep through|leaves? (?:you |them )?feeling (?!(?:sore|worse|tender|bruised|achy)\b)|without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
+    r"through the night|sleep through|leaves? (?:you |them )?feeling (?!(?:sore|worse|tender|bruised|achy)\b)|"
+    r"without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
     r"independently|on their own|comfortably|with ease|easier|for (?:much |far )?longer|without needing to|"
     r"without (?:that |the |any )?(?:stiff|sore|tight|aching|painful|nagging))\b", re.IGNORECASE)
@@ -215,7 +238,9 @@ _TYPE_LIST = re.compile(
     re.IGNORECASE,
 )
 # Inside a "Types of …" section: "A, B and C are the most common" / "we use A, B and C" / "D is another option".
-_TYPE_ITEM_STOP = re.compile(r"^(?:depending|which|where|when|that|each|so|because|for|to|if|usually|often|alongside|together|plus|as well)\b", re.IGNORECASE)
+_TYPE_ITEM_STOP = re.compile(
+    r"^(?:depending|which|where|when|that|each|so|because|for|to|if|usually|often|alongside|together|plus|as well)\b",
+    re.IGNORECASE)
 # A further benefit coordinated with the first: "eases A, loosens B and improves C".
 _NEXT_VERB = re.compile(
     # "… and makes bending less painful" says how, not a further benefit: make/mean do not start one.
@@ -225,7 +250,8 @@ _NEXT_VERB = re.compile(
     re.IGNORECASE,
 )
 _BENEFIT_HEADING = re.compile(
-    r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|pros\b|goals?\b|results\b|outcomes?\b|gains?\b|good for\b|"
+    r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|"
+    r"pros\b|goals?\b|results\b|outcomes?\b|gains?\b|good for\b|"
     r"(?:notice|report|enjoy|love|tell us about)\b|what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?|"
     r"achieves?|can achieve)\b|"
     r"what\b(?!\s+to\b).*\bdo\s*$|how\b.*\b(?:helps?|can help|works? for)\b)",
@@ -240,7 +266,8 @@ _EXCLUDED_HEADING = re.compile(
     r"opening hours|getting here|what to (?:wear|bring))\b",
     re.IGNORECASE,
 )
-_TYPE_HEADING = re.compile(r"\b(?:types?|kinds?|styles?|methods?|techniques?|forms?|approaches|options)\b", re.IGNORECASE)
+_TYPE_HEADING = re.compile(r"\b(?:types?|kinds?|styles?|methods?|techniques?|forms?|approaches|options)\b",
+                           re.IGNORECASE)
 # "Pain relief: Gentle adjustments can …" (a label of at most five words before a colon).
 _COLON_LABEL = re.compile(r"^(?P<label>[A-Z][^:.!?]{1,40}?):\s+(?=\S)")
 _FINITE = re.compile(r"\b(?:is|are|was|were|can|may|will|should|do|does|has|have|it|they|we|you|i)\b", re.IGNORECASE)
@@ -266,7 +293,8 @@ _CLAUSE_END = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END_NO_COMMA = re.compile(
-    r";|:|\s[-–—]\s|,?\s(?:which|that|by|while|because|so that|so (?:that )?(?:you|they|we|it|the)|thereby|as well as)\s|"
+    r";|:|\s[-–—]\s|,?\s(?:which|that|by|while|because|so that|"
+    r"so (?:that )?(?:you|they|we|it|the)|thereby|as well as)\s|"
     r",?(?<!\babout)(?<!\bof)\s(?:where|when)\s|,\s(?:so|but)\s",
     re.IGNORECASE,
 )
@@ -275,12 +303,14 @@ _NOUN_LIST = re.compile(
     rf"^\s*[^,;:.]*?[a-z][\w'-]*(?:,\s+{_LIST_WORD}(?:\s+{_LIST_WORD}){{0,3}}){{1,4}},?\s+(?:and|or)\s+"
     rf"{_LIST_WORD}(?:\s+{_LIST_WORD}){{0,3}}(?=\s*(?:[.;:!?]|$))"
 )
-# "This improved circulation can also …" elaborates the sentence before; "That said, …" and "It" (the therapy) do not.
+# "This improved circulation can also …" elaborates the sentence before;
+# "That said, …" and "It" (the therapy) do not.
 _ELABORATION = re.compile(r"^(?:this|these|that(?!\s+said\b)|those|they|such)\b", re.IGNORECASE)
 _NOT_A_BENEFIT = re.compile(
     # "book" as a call to action, not "clients who book an evening appointment"; symptoms as a description
     # ("symptoms include …"), not "has eased their symptoms"
-    r"\b(?:should|consult|ask your|(?<!who )book|call us|contact (?:us|your|the|a|our)\b|caused? by|occurs when|risk factors?|signs and symptoms|"
+    r"\b(?:should|consult|ask your|(?<!who )book|call us|contact (?:us|your|the|a|our)\b|caused? by|occurs when|"
+    r"risk factors?|signs and symptoms|"
     r"symptoms?\s+(?:include|are|can include|may include|such as|like|of\b[^.]*\b(?:include|are))|"
     r"shop|join our|sign up|subscribe|buy|order now|visit our|speak to your|talk to your|see your doctor)\b",
     re.IGNORECASE,
@@ -320,8 +350,9 @@ _VAGUE_NEXT = frozenset("with who in of for at on and or".split())
 
 
 # The benefit verbs' base forms, and those that enable a person to do something ("lets you …").
-_BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow", "let", "leave",
-                                              "enable", "keep", "make", "mean", "cut", "get", "warm", "put", "guide", "shorten"}
+_BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow",
+                                              "let", "leave", "enable", "keep", "make", "mean", "cut", "get", "warm",
+                                              "put", "guide", "shorten"}
 _ENABLERS = frozenset({"allow", "let", "enable"})
 _ENABLED_OBJECT = re.compile(
     r"^\s*(?P<object>(?:[\w-]+\s+){0,2}?[\w-]+)\s+to\s+(?=[a-z])"  # allows/enables X to …

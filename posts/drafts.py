@@ -28,7 +28,8 @@ class Disclaimer:
     templates: list[str] | None = None
 
     def applies(self, platform: str, template: str) -> bool:
-        return (self.platforms is None or platform in self.platforms) and (self.templates is None or template in self.templates)
+        return ((self.platforms is None or platform in self.platforms)
+                and (self.templates is None or template in self.templates))
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ def render_draft(extraction: Extraction, spec: ContentSpec, channel: Channel, re
     claims = spec.guard.check(text.replace(disclaimer, " " * len(disclaimer)) if disclaimer else text)
     if disclaimer and disclaimer not in text:
         text = f"{text}\n\n{disclaimer}"
-    where = f"{renderer.template_file(template, channel.platform)} ({item.kind} {item.index + 1}, channel {channel.name})"
+    where = (f"{renderer.template_file(template, channel.platform)} "
+             f"({item.kind} {item.index + 1}, channel {channel.name})")
     post, error = _compile(channel.platform, text, where, plan.cap(channel.platform), strict)
     if error is None:
         post, error = _with_image(post, spec, channel.platform, template, item.kind, where, strict)
@@ -178,11 +180,13 @@ def idempotency_key(*parts: str) -> str:
 
 
 def content_items(extraction: Extraction, spec: ContentSpec) -> list[ContentItem]:
-    """The campaign's content items in order: its benefit points, then its techniques (when it has templates for them)."""
+    """The campaign's content items in order: its benefit points, then its techniques
+    (when it has templates for them)."""
     items: list[ContentItem] = []
     for number, benefit in enumerate(extraction.benefits):
         context = {"benefit": {"point": benefit.point, "evidence": benefit.evidence}}
-        items.append(ContentItem("benefit", benefit.point, context, len(items), _rotate(spec.benefit_templates, number)))
+        items.append(ContentItem("benefit", benefit.point, context, len(items),
+                                 _rotate(spec.benefit_templates, number)))
     for number, technique in enumerate(extraction.types if spec.technique_templates else []):
         items.append(ContentItem("technique", technique, {"technique": technique}, len(items),
                                  _rotate(spec.technique_templates, number)))

@@ -43,7 +43,8 @@ class HashtagPlan:
 def parse_sets(value: object, where: str) -> list[list[str]]:
     """``[["#a", "#b"], ["#c"]]`` -> normalized sets; HashtagError naming ``where[i]`` otherwise."""
     if not isinstance(value, list) or not all(isinstance(item, list) and item for item in value):
-        raise HashtagError("must be a list of non-empty lists of hashtags, such as [[\"#backpain\"], [\"#wellness\"]]", where)
+        raise HashtagError("must be a list of non-empty lists of hashtags, such as [[\"#backpain\"], [\"#wellness\"]]",
+                           where)
     sets = []
     for number, tags in enumerate(value):
         if not all(isinstance(tag, str) for tag in tags):

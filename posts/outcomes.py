@@ -35,7 +35,8 @@ def _people_outcome(text: str) -> list[str]:
                 # "patients who understand what has happened tend to return to work sooner"
                 or re.search(r"\btend\s+to\s+([a-z][^,.;:]*)$", head)
                 # "residents who have sung in the afternoon often settle to sleep more easily"
-                or re.search(r"\b(?:often|usually|now|soon)\s+(?!(?:tell|say|report|find|notice|mention|describe|feel)\b)"
+                or re.search(r"\b(?:often|usually|now|soon)\s+"
+                             r"(?!(?:tell|say|report|find|notice|mention|describe|feel)\b)"
                              r"([a-z][^,.;:]*)$", head)
                 or re.search(r"\b(?!(?:have|has|had|used|want|wanted|need|needed)\b)([a-z]+\s+to\s+[a-z][^,.;:]*)$",
                              head))
@@ -67,7 +68,8 @@ _FIRST_PERSON = re.compile(
     r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|can|could|am able to|was able to|no longer)\s+)*)"
     r"(?P<verb>(?!(?:was|were|had|am|is|did|do|think|thought|felt|wasn't|didn't|don't|can't|couldn't|would|will|"
-    r"nearly|turned|managed|went|got|been|be|fewer|less|more|better|a|an|the|no|some|to)\b)[a-z]+)\s+(?P<rest>[^.;:]+)", re.IGNORECASE)
+    r"nearly|turned|managed|went|got|been|be|fewer|less|more|better|a|an|the|no|some|to)\b)[a-z]+)\s+(?P<rest>[^.;:]+)",
+    re.IGNORECASE)
 _CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "shed", "slept": "sleep",
                  "started": "start", "returned": "return", "gone back": "go back"}
 
@@ -80,7 +82,8 @@ def _first_person_outcome(text: str) -> list[str]:
     verb, rest = found["verb"].lower(), found["rest"]
     marked = re.search(r"\b(?:now|finally|no longer)\b", found["adverbs"], re.IGNORECASE)
     # the clinician writes "I" too ("I spend less time on the heel"): only a change the writer lived through counts
-    if not (marked or verb in _CHANGE_VERBS or re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)) or re.search(r"\b(?:not|never|worse|count)\b", rest):
+    if (not (marked or verb in _CHANGE_VERBS or re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest))
+            or re.search(r"\b(?:not|never|worse|count)\b", rest)):
         return []
     if re.search(r"\bno longer\b", found["adverbs"], re.IGNORECASE):  # "I no longer clenched my jaw"
         stopped = re.sub(r"(?:ed|d|s)$", "", verb)
@@ -149,7 +152,8 @@ def _outcome_list(rest: str) -> list[str]:
 
 
 _AFTERCARE = re.compile(
-    r"\b(?:after (?:a|the|your|each) (?:session|treatment|massage|class)|next day|afterwards|normal|common|expect|may|might|"
+    r"\b(?:after (?:a|the|your|each) (?:session|treatment|massage|class)|next day|afterwards|normal|common|"
+    r"expect|may|might|"
     r"within (?:a|one|24|48|an)|for a day|mild|brief|temporary|temporarily|if)\b", re.IGNORECASE)
 
 
@@ -171,7 +175,8 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     if not found and not anywhere and _AFTERCARE.search(text):
         return []
     match = _SYMPTOM_EASES.match(text, start) if found else _SYMPTOM_EASES.search(text)
-    if not match or (not found and not anywhere and match.start() > 0 and not re.match(r"^\W*$", text[: match.start()])):
+    if not match or (not found and not anywhere and match.start() > 0
+                     and not re.match(r"^\W*$", text[: match.start()])):
         return []
     verb = " ".join(match["verb"].lower().split())
     verb = re.sub(r"^(?:goes|went) down$", "go down", verb)  # "calms down", "wears off": the phrase's base form
@@ -214,7 +219,8 @@ def _becomes(text: str) -> list[str]:
                              match["what"], re.IGNORECASE) or re.search(r"\bthat\s+(?:they|you|he|she|it|we)\b",
                                                                         match["what"], re.IGNORECASE) or re.search(
             r"\b(?:say|says|said|tell|tells|find|finds|report|reports|notice|notices|is|are|was|were|tends?)\b",
-            match["what"]) or re.search(r"\b(?:worse|louder|tighter|stiffer|heavier|harder|weaker|sorer)\b", match["adj"]):
+            match["what"]) or re.search(r"\b(?:worse|louder|tighter|stiffer|heavier|harder|weaker|sorer)\b",
+                                        match["adj"]):
         return []
     if re.search(r"\b(?:worse|harder|longer to)\b", match["adj"], re.IGNORECASE):
         return []
@@ -226,7 +232,8 @@ def _becomes(text: str) -> list[str]:
 def _people_gain(text: str) -> list[str]:
     """"Most athletes report lighter, looser legs" -> "brings lighter, looser legs"; "Athletes use cupping to recover
     between sessions" -> "helps you recover between sessions"."""
-    if re.search(r"\b(?:if|unless|worse|not|never)\b|(?<!less )(?<!fewer )(?<!no longer )\b(?:twitch|ache|sore|bruis|tender)",
+    if re.search(r"\b(?:if|unless|worse|not|never)\b|"
+                 r"(?<!less )(?<!fewer )(?<!no longer )\b(?:twitch|ache|sore|bruis|tender)",
                  re.split(r"\bthan\b", text, maxsplit=1)[0], re.IGNORECASE):  # "… than those who did not" compares
         return []  # "you may feel a twitch", "some report soreness": side effects, not gains
     used = _PEOPLE_USE_TO.search(text)
@@ -249,9 +256,11 @@ def _people_gain(text: str) -> list[str]:
         return [_trim(f"brings {_CLAUSE_END_NO_COMMA.split(report['what'], maxsplit=1)[0].strip()}")]
     if report and re.match(r"^[a-z]+ing\b", report["what"]):
         return _gerund_points(report["what"])
-    if report and (re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:" + _ER + r"|less|fewer|more|improved|better)\b",
+    if report and (re.match(r"^(?:a\s+|an\s+)?(?:\w+ly\s+|far\s+|much\s+)?(?:" + _ER
+                            + r"|less|fewer|more|improved|better)\b",
                             report["what"])
-                   or re.match(r"^(?:a|an)\s+(?:[\w-]+\s+)?(?:drop|fall|reduction|decrease|improvement|boost|lift)\s+in\b",
+                   or re.match(r"^(?:a|an)\s+(?:[\w-]+\s+)?"
+                               r"(?:drop|fall|reduction|decrease|improvement|boost|lift)\s+in\b",
                                report["what"])):
         what = _CLAUSE_END_NO_COMMA.split(report["what"], maxsplit=1)[0].strip()
         # "reported less low back pain and needed fewer days off work": one gain each
@@ -279,7 +288,8 @@ def _reported_list(what: str) -> list[str]:
 def _gerund_points(what: str) -> list[str]:
     """"waking less during the night and getting up feeling more refreshed" -> one "helps you …" point each."""
     points = []
-    for part in re.split(r"\s+and\s+(?=[a-z]+ing\b)|,\s+(?=[a-z]+ing\b)", _CLAUSE_END_NO_COMMA.split(what, maxsplit=1)[0]):
+    for part in re.split(r"\s+and\s+(?=[a-z]+ing\b)|,\s+(?=[a-z]+ing\b)",
+                         _CLAUSE_END_NO_COMMA.split(what, maxsplit=1)[0]):
         gerund, _, rest = part.strip().partition(" ")
         verb = _ungerund(gerund.lower())
         if verb and rest and _OUTCOME.search(part):
@@ -313,7 +323,8 @@ def _ungerund(word: str) -> str | None:
 
 
 def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
-    """What people gain, said without the therapy as the subject; each clause of "…, and many people …" on its own."""
+    """What people gain, said without the therapy as the subject; each clause of "…, and many people …"
+    on its own."""
     points: list[str] = []
     for clause in _CLAUSES.split(text):
         if clause and clause.strip():
@@ -327,14 +338,17 @@ _CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+")
 
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
-    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text)) or _first_person_outcome(text) or _narrative_change(text) or _no_more(text) or _symptom_eases(text, in_benefit_section)
+    return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text))
+            or _first_person_outcome(text) or _narrative_change(text) or _no_more(text)
+            or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
                 or _stops_feeling(_after_so(text) or text)
                 if in_benefit_section else []))
 
 
-_STOPS_FEELING = re.compile(r"^(?P<what>(?:(?!\bstops?\b)[\w' ,-]){3,60}?)\s+stops?\s+(?P<how>feeling like|being|seeming|"
+_STOPS_FEELING = re.compile(r"^(?P<what>(?:(?!\bstops?\b)[\w' ,-]){3,60}?)\s+stops?\s+"
+                            r"(?P<how>feeling like|being|seeming|"
                             r"hurting|aching)\b\s*(?P<rest>[^,.;:]*)", re.IGNORECASE)
 
 
@@ -353,7 +367,8 @@ def _stops_feeling(text: str) -> list[str]:
     """"Touch stops feeling like a threat" -> "stops touch feeling like a threat"; "once they can release, sex stops
     hurting and bowel movements stop being a battle" -> one point each."""
     text = re.sub(r"^(?:(?:once|when|as|after|if|because)\b[^,]*,\s*|so\s+(?:that\s+)?|"
-                  r"the\s+(?:result|upshot|difference|payoff)\s+is(?:\s+that)?\s+)", "", text.strip(), flags=re.IGNORECASE)
+                  r"the\s+(?:result|upshot|difference|payoff)\s+is(?:\s+that)?\s+)", "", text.strip(),
+                  flags=re.IGNORECASE)
     points = []
     for clause in _stop_clauses(text):
         found = _STOPS_FEELING.match(clause)
@@ -372,7 +387,8 @@ def _no_more(text: str) -> list[str]:
 
 def _this_does(text: str) -> list[str]:
     """"…, and that usually means less day-to-day pain": a clause whose subject is the benefit just named."""
-    this = re.match(r"^(?:(?:that|this|which|it)\s+)?(?:(?:\w+ly|often|also|in turn)\s+)*(?=[a-z])", text, re.IGNORECASE)
+    this = re.match(r"^(?:(?:that|this|which|it)\s+)?(?:(?:\w+ly|often|also|in turn)\s+)*(?=[a-z])", text,
+                    re.IGNORECASE)
     return _points_from_cue(text[this.end():], None, at_start=True) if this else []
 
 
@@ -444,7 +460,8 @@ def _after_means(text: str) -> str:
     return re.sub(r"^they\s+can\b", "you can", text[means.end():]) if means else ""
 
 
-_NO_LONGER = re.compile(r"^(?P<subject>(?:an?\s+|the\s+|your\s+|my\s+)?[\w' -]{2,30}?)\s+(?:that|which)\s+no\s+longer\s+"
+_NO_LONGER = re.compile(r"^(?P<subject>(?:an?\s+|the\s+|your\s+|my\s+)?[\w' -]{2,30}?)\s+"
+                        r"(?:that|which)\s+no\s+longer\s+"
                         r"(?P<verb>[a-z]+)(?P<rest>[^,;:]*)$", re.IGNORECASE)
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import functools
 import re
 
-from posts.cues import (_THERAPY_WORDS, _ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CUE, _ENABLED_OBJECT,
-                        _ENABLERS, _FINITE, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST, _PARTICIPLE, _PEOPLE,
-                        _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT, _ACTING_GERUND_VERBS,
+from posts.cues import (_THERAPY_WORDS, _ADJECTIVE_VERBS, _BARE_VERB, _BASE, _BENEFIT_NOUN, _CLAUSE_END, _CUE,
+                        _ENABLED_OBJECT, _ENABLERS, _FINITE, _MAX_POINT_WORDS, _NEXT_VERB, _NOUN_LIST, _PARTICIPLE,
+                        _PEOPLE, _PRONOUN_OBJECT, _SYMPTOM, _VAGUE_NEXT, _VAGUE_OBJECT, _ACTING_GERUND_VERBS,
                         _PEOPLE_GERUND_VERBS)
 
 
@@ -33,7 +33,8 @@ def _point_from_label(label: str) -> str | None:
         return _trim(f"makes {rest} {first.lower()}")
     if verb and rest:
         return _trim(f"{verb} {_coordinated_comparatives(rest)}")
-    if rest and re.fullmatch(r"[a-z]{3,}(?:er|ier)", first.lower()) and first.lower() not in ("other", "under", "after"):
+    if (rest and re.fullmatch(r"[a-z]{3,}(?:er|ier)", first.lower())
+            and first.lower() not in ("other", "under", "after")):
         article = "a " if article_used else ""  # "A quieter mind" -> "brings a quieter mind"
         return _trim(f"brings {article}{label[:1].lower()}{label[1:]}")  # "Looser back muscles" -> "brings looser …"
     if re.match(r"^(?:quick|easy|simple|safe|gentle|comfortable|convenient)\s+to\s+\w", label, re.IGNORECASE):
@@ -85,7 +86,8 @@ def _past_tense() -> tuple[re.Pattern[str], dict[str, str]]:
     to_present |= _IRREGULAR_PAST
     # "was released from hospital", "has eased" (read elsewhere): not the therapy's simple past
     pattern = re.compile(r"(?<!\bwas )(?<!\bwere )(?<!\bbeen )(?<!\bbe )(?<!\bis )(?<!\bare )(?<!\bgot )(?<!\bget )"
-                         r"(?<!\bhas )(?<!\bhave )(?<!\bhad )\b(?:" + "|".join(sorted(to_present, key=len, reverse=True))
+                         r"(?<!\bhas )(?<!\bhave )(?<!\bhad )\b(?:"
+                         + "|".join(sorted(to_present, key=len, reverse=True))
                          + r")\b", re.IGNORECASE)
     return pattern, to_present
 
@@ -101,7 +103,8 @@ def _presentified(text: str) -> str:
     for found in pattern.finditer(text):
         before = text[last:found.start()]
         previous = re.findall(r"[a-z]+", text[:found.start()].lower())[-1:] or [""]
-        chained = chain_end >= 0 and re.fullmatch(r"[^.;:]*?(?:,\s*(?:and\s+)?|\s+and\s+)", text[chain_end:found.start()])
+        chained = chain_end >= 0 and re.fullmatch(r"[^.;:]*?(?:,\s*(?:and\s+)?|\s+and\s+)",
+                                                  text[chain_end:found.start()])
         subject = previous[0] in _PAST_SUBJECTS and re.search(r"[a-z]\s+$", text[:found.start()], re.IGNORECASE)
         if subject or chained:
             out.append(before + to_present.get(found[0].lower(), found[0]))
@@ -124,10 +127,12 @@ def _points_from_cue(
             return []
         if max_before is not None and (
             len(before.split()) > max_before or re.search(r"[;:]", before)
-            or ("," in before and _FINITE.search(before))  # "A quiet, dim room …" is one subject; "If …, it …" is not
+            # "A quiet, dim room …" is one subject; "If …, it …" is not
+            or ("," in before and _FINITE.search(before))
         ):
             return []
-        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b|this\b|it\b|we\b)(?:\w+\s+)?$", before, re.IGNORECASE):
+        if not_after_and and re.search(r"(?:\band|,)\s+(?!which\b|this\b|it\b|we\b)(?:\w+\s+)?$", before,
+                                       re.IGNORECASE):
             continue
         if allow_which and re.search(r",\s+which\s+$", before, re.IGNORECASE):
             pass
@@ -140,7 +145,8 @@ def _points_from_cue(
             and not re.search(r"\bit\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
             and not _CLINIC_GIVES.match(before)
             # "Releasing a tight piriformis also takes …": a gerund subject is the treatment's own action
-            and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into)\b[^,;]*$", before)
+            and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into)\b[^,;]*$",
+                             before)
         ):
             continue  # something else does the helping ("better blood flow supports …")
         if re.search(r"\b(?:while|whereas|where|until|unless|if|once|when|as soon as|"
@@ -155,7 +161,8 @@ def _points_from_cue(
             continue  # "the nagging ache eases …": the symptom eases (read by _symptom_eases), not a therapy verb
         verb = _base_verb(match.group("verb") or match.group("verb3") or match.group("verb4") or match.group("verb5"))
         points = _help_list(text[match.end():]) if verb == "help" else []
-        if match.group("verb5") and not points:  # "has lowered their blood pressure, brought their heart rate down, …"
+        # "has lowered their blood pressure, brought their heart rate down, …"
+        if match.group("verb5") and not points:
             points = _perfect_list(verb, text[match.end():])
         for index, part in enumerate([] if points else _coordinated(text[match.end():])):
             if index:  # "…, loosens tight fascia": the part starts with its own verb
@@ -206,8 +213,10 @@ _CLINIC_GIVES = re.compile(r"^(?:we|i)\s+(?:also\s+)?(?:teach|use|add|prescribe|
 def _therapy_did_it(before: str, subjects: frozenset[str] | None) -> bool:
     """"The suction draws blood into tired muscles, which speeds up repair": the therapy is the subject of the
     clause the "which" hangs on, so its consequence is the therapy's claim."""
-    main = re.match(r"^(?P<subject>(?:[\w'-]+\s+){0,4}?)[a-z]+s\b[^,]*,\s+which\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE)
-    return bool(_CLINIC_GIVES.match(before)) or bool(subjects and main and subjects & set(re.findall(r"[a-z]+", main["subject"].lower())))
+    main = re.match(r"^(?P<subject>(?:[\w'-]+\s+){0,4}?)[a-z]+s\b[^,]*,\s+which\s+(?:\w+\s+){0,2}$", before,
+                    re.IGNORECASE)
+    return bool(_CLINIC_GIVES.match(before)) or bool(
+        subjects and main and subjects & set(re.findall(r"[a-z]+", main["subject"].lower())))
 
 
 def _which_points(rest: str) -> list[str]:
@@ -267,7 +276,8 @@ def _help_list(rest: str) -> list[str]:
     firsts = [part.split()[0].lower() for part in parts]
     # two things people do ("fall asleep more quickly and wake less often") are a list; two other words may not be
     two_doings = len(parts) == 2 and all(word in _PEOPLE_GERUND_VERBS for word in firsts)
-    if (len(parts) < 3 and not two_doings) or any(word in _NOT_A_VERB or word.endswith(_NOT_A_VERB_ENDINGS) for word in firsts):
+    if (len(parts) < 3 and not two_doings) or any(word in _NOT_A_VERB or word.endswith(_NOT_A_VERB_ENDINGS)
+                                                  for word in firsts):
         return []  # a list of things ("helps pain, stiffness and swelling"), not of things people do
     return [p for p in (_phrase(word, " " + part.partition(" ")[2], conjugated=f"helps you {word}")
                         for word, part in zip(firsts, parts)) if p]
@@ -323,11 +333,12 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
         return None
     if conjugated is None and re.match(r"^(?:them|it|this|these|those)\b(?:\s+\S+){0,2}$", phrase, re.IGNORECASE):
         return None  # "makes them stronger": whom, the sentence does not say
-    if re.search(r"\b(?:since (?:roman|ancient|medieval|victorian) times|for (?:centuries|thousands of years))\b", phrase,
-                 re.IGNORECASE):
+    if re.search(r"\b(?:since (?:roman|ancient|medieval|victorian) times|for (?:centuries|thousands of years))\b",
+                 phrase, re.IGNORECASE):
         return None  # history, not a claim about today's treatment
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
-                                       r"under|within|after|to|without|than|noticeably|quickly|gradually|\w+ly\s+(?:within|after|over))\b",
+                                       r"under|within|after|to|without|than|noticeably|quickly|gradually|"
+                                       r"\w+ly\s+(?:within|after|over))\b",
                                        phrase, re.IGNORECASE):
         return None  # "the hands settle onto a restricted area": the verb is intransitive here, not a benefit
     if verb in _LESSENING and re.search(r"\b(?:gains?|adaptations?|performance|progress|benefits?|growth|results?)\b",
@@ -351,7 +362,8 @@ _CLAUSE_WORD = re.compile(r"^\s*(?:which|so|but|and|or|as|because|while|when|the
 
 # Adjectives a list of adjectives may start with ("that stiff, heavy feeling"); a noun there is an apposition
 # ("releases prostaglandins, chemicals that …"), which ends the phrase.
-_PLAIN_ADJECTIVES = frozenset("stiff tight sore dull sharp deep long short hard soft weak tense firm warm cold hot".split())
+_PLAIN_ADJECTIVES = frozenset(
+    "stiff tight sore dull sharp deep long short hard soft weak tense firm warm cold hot".split())
 
 
 def _clause_head(rest: str) -> str:
@@ -369,7 +381,8 @@ def _clause_head(rest: str) -> str:
 
 
 def _participle_points(text: str) -> list[str]:
-    """"…, releasing that held tension" -> "releases that held tension" (a further benefit under a benefit heading)."""
+    """"…, releasing that held tension" -> "releases that held tension"
+    (a further benefit under a benefit heading)."""
     points = []
     for match in re.finditer(r"(?:,|\swhile)\s+(?P<gerund>[a-z]+)ing\s+(?P<rest>[^,.;:]+)", text):
         stem = match["gerund"]

@@ -116,7 +116,8 @@ class Renderer:
             raise TemplateError(f"template syntax error: {error.message}", where) from None
         except jinja2.TemplatesNotFound:
             folders = ", ".join(str(p) for p in self.search_paths)
-            raise TemplateError(f"no template named {name!r} in {folders}", f"templates/{name}{TEMPLATE_SUFFIX}") from None
+            raise TemplateError(f"no template named {name!r} in {folders}",
+                                f"templates/{name}{TEMPLATE_SUFFIX}") from None
 
 
 def _describe(error: jinja2.TemplateError) -> str:

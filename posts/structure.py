@@ -11,7 +11,8 @@ from posts.cues import _BARE_VERB, _BENEFIT_HEADING, _COLON_LABEL, _CUE, _EXCLUD
 _Unit = tuple[str, str | None, list[Sentence]]  # (kind, label, sentences)
 # "In many cases, yes.": the start of an answer, not a label.
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|can|may|will|should|do|does|has|have)\b", re.IGNORECASE)
-_ANSWER = re.compile(r"\b(?:yes|no|often|usually|sometimes|absolutely|definitely|in many cases|for most)\b", re.IGNORECASE)
+_ANSWER = re.compile(r"\b(?:yes|no|often|usually|sometimes|absolutely|definitely|in many cases|for most)\b",
+                     re.IGNORECASE)
 
 
 def _section(headings: tuple[str, ...]) -> str | None:
@@ -93,7 +94,8 @@ def _label(group: list[Sentence]) -> str | None:
         return colon["label"]
     words = first.text.rstrip(".:!").split()
     if first.bold_lead and len(group) >= 2 and len(words) <= 12 and not _ANSWER.match(first.text):
-        return first.text.rstrip(".:!")  # "**Your heart gets fitter, and it feels easier.** Pushing …": the writer's label
+        # "**Your heart gets fitter, and it feels easier.** Pushing …": the writer's label
+        return first.text.rstrip(".:!")
     if (
         len(group) >= 2
         and len(words) <= 6

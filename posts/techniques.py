@@ -26,7 +26,8 @@ _HEAD = (r"massages?|therap(?:y|ies)|release|method|technique|concept|manipulati
          r"jogging|walking|bathing|dancing|dance|classes|yoga|pilates|reflexology|cryotherapy|hydrotherapy|halotherapy|"
          r"osteopathy|immersion|showers|packs|wraps|splints?|compression|decompression|stabili[sz]ation|retraining|"
          r"style|approach|tens|shockwave|cabins?|induction|gua sha|wheat bags?|heat patch(?:es)?|bottles?|"
-         r"manoeuvres?|maneuvers?|aerobics|circuits?|gliding|friction|breathing|running|ultrasound|series|bridges?|circles|"
+         r"manoeuvres?|maneuvers?|aerobics|circuits?|gliding|friction|breathing|running|ultrasound|series|"
+         r"bridges?|circles|"
          r"scale|press|rows?|squats?|pull-aparts?|ladder|string|putty|cycling|protection|biofeedback|raises|imagery|"
          r"current|tucks?|flicks")
 _HEAD_WORD = re.compile(rf"^(?:{_HEAD})$|^[\w'-]+-(?:strip|style|acupuncture|therapy)$", re.IGNORECASE)
@@ -73,7 +74,8 @@ _GENERIC = _words_of("""treatment treatments therapy massage session class exerc
     method methods approach care support advice poses pose stretches movements moves holds strokes needles""")
 # "We use …", "Our therapists combine …", "Treatment may include …": a list of what the clinic practises.
 _WEAK_CUE = re.compile(
-    r"\b(?:we|i(?:'ll|’ll)?|our\s+[\w-]+(?:\s+[\w-]+s)?|the\s+(?:therapist|practitioner|physio\w*|teacher|clinic)s?|your\s+[\w-]+|"
+    r"\b(?:we|i(?:'ll|’ll)?|our\s+[\w-]+(?:\s+[\w-]+s)?|the\s+(?:therapist|practitioner|physio\w*|teacher|clinic)s?|"
+    r"your\s+[\w-]+|"
     r"they|it|treatment|sessions?|classes|lessons|programmes?|plans?|sequences?|routines?|workouts?)\s+"
     r"(?:(?:also|usually|mostly|mainly|commonly|typically|often|sometimes|can|may|will|tend to|then|both)\s+)*"
     r"(?P<verb>uses?|offers?|combines?|blends?|includes?|practises?|teach|teaches|draws? on|(?:are|is) trained in|"
@@ -106,7 +108,8 @@ _NOT_A_TECHNIQUE = re.compile(
     r"physiotherapists?|therapists?|practitioners?|teachers?|doctors?|patients?|clients?|people|pain|symptoms?|"
     r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|muscles?|"
     r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?|"
-    r"warm-ups?|cool-downs?|paracetamol|ibuprofen|painkillers?|tablets?|shin splints|system|\w+-(?:minute|hour|week|day|session)\b(?!.*\bscale$))\b|"
+    r"warm-ups?|cool-downs?|paracetamol|ibuprofen|painkillers?|tablets?|shin splints|system|"
+    r"\w+-(?:minute|hour|week|day|session)\b(?!.*\bscale$))\b|"
     r"^(?:(?:hands?|feet|foot|legs?|arms?|neck|back|shoulders?|abdomen|knees?|hips?|skin|and)\s*)+$", re.IGNORECASE)
 # A class of techniques, not one: "hand techniques", "other treatments".
 _CLASS_NOUN = re.compile(r"\b(?:techniques|methods|styles|types|kinds|forms|options|approaches|treatments)$", re.I)
@@ -285,7 +288,8 @@ def _add(found: list[str], candidate: str, title_words: set[str]) -> None:
         return  # the therapy itself: "sports massage" in "Sports Massage for Runners", "mud therapy" for mud baths
     if len(item.split()) == 1 < len(_LEADING.sub("", candidate.strip()).split()) and not _looks_named(item):
         return  # "a weekly review" is no technique once "weekly" is gone; "gentle mobilisation" still is
-    if item.lower() in _GENERIC | _VAGUE | _NAMES_NOTHING or _CLASS_NOUN.search(item) or re.match(r"[a-z]+(?:al|ic|ive|ous|er)$", item):
+    if (item.lower() in _GENERIC | _VAGUE | _NAMES_NOTHING or _CLASS_NOUN.search(item)
+            or re.match(r"[a-z]+(?:al|ic|ive|ous|er)$", item)):
         return  # "treatment", "facial" (of "facial and neck gua sha"): names nothing alone
     # "classical Pilates" after "classical Pilates repertoire" is the same one; a lone "fa" may be "an fa" of "gun fa"
     if not any(words == known or (min(len(words), len(known)) > 1 and (words <= known or known <= words))

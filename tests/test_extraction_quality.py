@@ -343,11 +343,23 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r22_pregnancy_massage_back_ache.md 80abe8e912729ff0 / .labels.toml d2967ee2b6b1b0e2
 #   r22_reflexology_sleep.txt ef62f2871501b330 / .labels.toml 3b1880b963d2c691
 #   r22_sports_massage_runners_calves.md 56831d2bbd521912 / .labels.toml 9bede1e639a16c49
-# Eighteen blind rounds (5-22) score P 0.63-0.89 and R 0.26-0.75; rounds 12-22 together: P 0.81 R 0.53 (361
-# matched, 448 predicted, 676 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (round 22: 0.41): each writer brings phrasings
-# the rules have not met, and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 22: P 0.85, R 0.41); see the scores with -s", strict=False)
+# Round 23 (8 new, written blind, four everyday and four less common therapies in ordinary clinic voices; scored
+# once at d71ad22, from a clean checkout, while only line wrapping changed in main): P 0.69 R 0.35 (25 matched, 36
+# predicted, 71 labelled); named types P 0.62 R 0.30. It is the current held-out set.
+#   r23_acupuncture_migraine.txt 7bd3125d4dd673e2 / .labels.toml 897cc5812aa748de
+#   r23_climbing_therapy_back_pain.md cecf4eda30c20770 / .labels.toml 6753ce7e5c1c4fac
+#   r23_laughter_yoga_low_mood.txt c3e263992251b216 / .labels.toml f4b718f6d5ac160c
+#   r23_osteopathy_neck_pain.html 07fd0154a5da85c2 / .labels.toml 188a888b987aa98d
+#   r23_otago_exercise_programme_falls.txt 5316552761470460 / .labels.toml b7b1ed0b452992a2
+#   r23_physiotherapy_knee_osteoarthritis.md fd34fb32d86dccb8 / .labels.toml 5b4a6e140dded6d9
+#   r23_pilates_lower_back_pain.md 32d1eaab7bfe546b / .labels.toml 79e230f553859687
+#   r23_tai_chi_copd.md c969de111ee80612 / .labels.toml d25431387b4d5cc8
+# Nineteen blind rounds (5-23) score P 0.63-0.89 and R 0.26-0.75; rounds 12-23 together: P 0.80 R 0.51 (386
+# matched, 484 predicted, 747 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-23: 0.35-0.41): each writer brings
+# phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
+# out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 23: P 0.69, R 0.35); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -197,7 +197,7 @@ _PEOPLE_OUTCOME = re.compile(
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|" + _DOERS + r"|"
     r"(?:many|most|some|several|a (?:good|large) number)"
-    r"(?=\s+(?:also\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
+    r"(?=\s+(?:also\s+|\w+ly\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
     r"tell|told|mention)))\b"
     r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+"
     r"(?=\s+(?:(?:\w+ly|often|also)\s+)?(?:say|tell|told|find|report|notice|mention)))?"
@@ -205,7 +205,7 @@ _PEOPLE_OUTCOME = re.compile(
     r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
     r"(?:(?:have|has)\s+)?(?:say|said|find|found|tell (?:us|me)|told (?:us|me)|report|reported|notice|noticed|mention|"
     r"mentioned|add|agree)(?: that)?,?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?,?"
-    r" they(?: can)?)\s+)*"
+    r" they(?: can| are)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     # "Many patients are off crutches sooner" is an outcome; "patients are referred …" is not
     r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|"
@@ -252,7 +252,8 @@ _NEXT_VERB = re.compile(
 _BENEFIT_HEADING = re.compile(
     r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|"
     r"pros\b|goals?\b|results\b|outcomes?\b|gains?\b|good for\b|"
-    r"(?:notice|report|enjoy|love|tell us about)\b|what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?|"
+    r"(?:notice|report|enjoy|love|tell us about|get(?:ting)? out of|got out of)\b|"
+    r"what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?|"
     r"achieves?|can achieve)\b|"
     r"what\b(?!\s+to\b).*\bdo\s*$|how\b.*\b(?:helps?|can help|works? for)\b)",
     re.IGNORECASE,

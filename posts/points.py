@@ -194,6 +194,8 @@ def _perfect_list(verb: str, rest: str) -> list[str]:
         participle, _, tail = part.strip().partition(" ")
         base = _IRREGULAR_PARTICIPLES.get(participle) or next(
             (b for b in (participle[:-2], participle[:-1], participle[:-3]) if b in _BASE), None)
+        if not base and re.fullmatch(r"[a-z]{4,}ed", participle) and points:
+            base = participle[:-2]  # "… and reminded me what it feels like to have fun"
         if not base or not tail:
             return []  # not a list of participles after all
         points.append(_phrase(base, " " + tail))

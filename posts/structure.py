@@ -6,9 +6,15 @@ from __future__ import annotations
 import re
 
 from posts.article import Sentence
-from posts.cues import _BARE_VERB, _BENEFIT_HEADING, _COLON_LABEL, _CUE, _EXCLUDED_HEADING, _FINITE, _TYPE_HEADING
+from posts.cues import (_BARE_VERB, _BENEFIT_HEADING, _COLON_LABEL, _CUE, _EXCLUDED_HEADING, _FINITE, _TYPE_HEADING,
+                        _VERB_WORDS)
 
 _Unit = tuple[str, str | None, list[Sentence]]  # (kind, label, sentences)
+# A list item shaped like a gain: "A stronger core that …", "Less back pain after …", "Improved posture".
+_GAIN_SHAPED = re.compile(
+    r"^(?:an?\s+)?(?:less|fewer|better|more|improved|reduced|increased|greater|lower|higher|"
+    r"[a-z]{3,}(?<!oth)(?<!und)er)\s"
+    rf"|^(?:{_VERB_WORDS})(?:s|es)\s|^(?:helps|builds|gives|keeps|lets|gets)\s", re.IGNORECASE)
 # "In many cases, yes.": the start of an answer, not a label.
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|can|may|will|should|do|does|has|have)\b", re.IGNORECASE)
 _ANSWER = re.compile(r"\b(?:yes|no|often|usually|sometimes|absolutely|definitely|in many cases|for most)\b",
@@ -50,10 +56,13 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
         if not sentence.is_heading:  # a heading ("How hydrotherapy helps arthritis") is context, not a point
             lines.setdefault(sentence.line, []).append(sentence)
     subsections: dict[tuple[str, ...], list[Sentence]] = {}
+    gain_lists = _gain_shaped_lists(list(lines.values()))
     for group in lines.values():
         first = group[0]
         # a list's lead ("What our floaters notice:") sets the section, but is not a sub-heading of its own
         section = _section(first.headings + ((first.lead,) if first.lead else ()))
+        if section is None and first.line in gain_lists:
+            section = "benefit"  # "What members are getting out of it": "- A stronger core …", "- Less back pain …"
         if section is None and len(group) > 1 and _opens_benefits(first.text):
             section = "benefit"  # "So what have I seen over the years? Homes that …": the paragraph answers it
         if section == "excluded":
@@ -76,6 +85,23 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             units.extend(("benefit-prose" if section == "benefit" else "prose", None, [s]) for s in group)
     units.extend(("heading", headings[-1], group) for headings, group in subsections.items())
     return sorted(units, key=lambda unit: unit[2][0].start)
+
+
+def _gain_shaped_lists(groups: list[list[Sentence]]) -> set[int]:
+    """Lines of the lists (three items or more) whose items mostly read as gains, whatever their heading says."""
+    runs: list[list[Sentence]] = []
+    for group in groups:
+        first = group[0]
+        if first.list_item and runs and runs[-1][-1].line == first.line - 1 and runs[-1][-1].headings == first.headings:
+            runs[-1].append(first)
+        elif first.list_item:
+            runs.append([first])
+    lines: set[int] = set()
+    for run in runs:
+        shaped = sum(bool(_GAIN_SHAPED.match(item.text)) for item in run)
+        if len(run) >= 3 and shaped * 3 >= len(run) * 2:
+            lines.update(item.line for item in run)
+    return lines
 
 
 def _opens_benefits(text: str) -> bool:

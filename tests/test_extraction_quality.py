@@ -345,7 +345,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r22_sports_massage_runners_calves.md 56831d2bbd521912 / .labels.toml 9bede1e639a16c49
 # Round 23 (8 new, written blind, four everyday and four less common therapies in ordinary clinic voices; scored
 # once at d71ad22, from a clean checkout, while only line wrapping changed in main): P 0.69 R 0.35 (25 matched, 36
-# predicted, 71 labelled); named types P 0.62 R 0.30. It is the current held-out set.
+# predicted, 71 labelled); named types P 0.62 R 0.30. Then moved to tuning.
 #   r23_acupuncture_migraine.txt 7bd3125d4dd673e2 / .labels.toml 897cc5812aa748de
 #   r23_climbing_therapy_back_pain.md cecf4eda30c20770 / .labels.toml 6753ce7e5c1c4fac
 #   r23_laughter_yoga_low_mood.txt c3e263992251b216 / .labels.toml f4b718f6d5ac160c
@@ -365,14 +365,15 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 167 articles as each scored held-out
-# round joined it, and its figures at the round-23 freeze were P 0.87 R 0.77 (rounds 1-11 alone: P 0.89 R 0.91;
-# each blind round joins with the recall it scored blind and is tuned on only lightly, so the figure drifts down as
-# the set grows: round 18 joined at R 0.60 and was tuned to 0.79, taking the floor from 0.84 to 0.83; round 19
-# joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 at R 0.26, tuned to 0.49 (floor 0.80); round 21 at
-# R 0.32, tuned to 0.54 (floor 0.78); round 22 at R 0.41, tuned to 0.52 (floor 0.76). A rule change that costs more
-# than noise on articles already read fails here.
-TUNING_FLOOR = 0.76
+# The tuning set is a regression guard, not the target: it has grown from 4 to 175 articles as each scored held-out
+# round joined it, and its figures at the round-24 freeze were P 0.85 R 0.76 (rounds 1-11 alone: P 0.89 R 0.91 at
+# the round-18 freeze; each blind round joins with the recall it scored blind and is tuned on only lightly, so the
+# figure drifts down as the set grows: round 18 joined at R 0.60 and was tuned to 0.79, taking the floor from 0.84
+# to 0.83; round 19 joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 at R 0.26, tuned to 0.49 (floor
+# 0.80); round 21 at R 0.32, tuned to 0.54 (floor 0.78); round 22 at R 0.41, tuned to 0.52 (floor 0.76); round 23
+# at R 0.35, tuned to 0.52, while sub-headed paragraphs now give their own claims rather than the sub-heading
+# (floor 0.75). A rule change that costs more than noise on articles already read fails here.
+TUNING_FLOOR = 0.75
 
 
 def test_tuning_precision_and_recall():
@@ -384,9 +385,10 @@ def test_tuning_precision_and_recall():
 # finder in posts/techniques.py was written on rounds 1-13 (P 0.92 R 0.89 there; before it, P 0.83 R 0.26); blind,
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
 # P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19,
-# P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21 and P 0.62 R 0.48 on round 22. On rounds 1-22 it scores P 0.82
-# R 0.76 (rounds 19-22 took the floor from 0.83 to 0.75). Like the benefits, the tuning figure is a floor.
-TYPES_TUNING_FLOOR = 0.75
+# P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22 and P 0.62 R 0.30 on round 23. On
+# rounds 1-23 it scores P 0.82 R 0.74 (rounds 19-23 took the floor from 0.83 to 0.74). Like the benefits, the tuning
+# figure is a floor.
+TYPES_TUNING_FLOOR = 0.74
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

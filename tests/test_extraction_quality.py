@@ -354,12 +354,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r23_physiotherapy_knee_osteoarthritis.md fd34fb32d86dccb8 / .labels.toml 5b4a6e140dded6d9
 #   r23_pilates_lower_back_pain.md 32d1eaab7bfe546b / .labels.toml 79e230f553859687
 #   r23_tai_chi_copd.md c969de111ee80612 / .labels.toml d25431387b4d5cc8
-# Nineteen blind rounds (5-23) score P 0.63-0.89 and R 0.26-0.75; rounds 12-23 together: P 0.80 R 0.51 (386
-# matched, 484 predicted, 747 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-23: 0.35-0.41): each writer brings
+# Round 24 (8 new, written blind like round 23; scored once at 2650388): P 0.96 R 0.54 (43 matched, 45 predicted,
+# 79 labelled); named types P 0.60 R 0.40. It is the current held-out set.
+#   r24_buteyko_breathing_asthma.md 86b01ac1161292ec / .labels.toml 4dcce9669d4467b7
+#   r24_chiropractic_tension_headaches.txt 6f8c723d62239067 / .labels.toml ac874608fec29f55
+#   r24_hot_stone_massage_stress.md fd85d114762fcc0e / .labels.toml 4fb7c29c474b8e99
+#   r24_kettlebell_training_osteoporosis.md a5db8bc0314509d0 / .labels.toml ee516fcd3c6dd293
+#   r24_lymphoedema_exercise_classes.txt 5ccb5d09991ccee6 / .labels.toml 0908d7c2ac6803d6
+#   r24_physiotherapy_frozen_shoulder.html 7dc47123aa1fbdea / .labels.toml 9f9fff32ae905c77
+#   r24_sensory_integration_therapy_children.md be607dd165a3a596 / .labels.toml 2491d224db06055e
+#   r24_sports_massage_cyclists.md be7fbfeb669da748 / .labels.toml 7047999462f38926
+# Twenty blind rounds (5-24) score P 0.63-0.96 and R 0.26-0.75; rounds 12-24 together: P 0.81 R 0.52 (429 matched,
+# 529 predicted, 826 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds 19-21:
+# 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-24: 0.35-0.54): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 23: P 0.69, R 0.35); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 24: P 0.96, R 0.54); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -51,7 +51,7 @@ _VERBS = _VERB_WORDS + (
     r"headaches?|flare-ups?)\b)"
     r"|guide(?=s?\s+(?:you|them|patients|people|clients)\s+back\b)"
     r"|leave(?=s?\s+(?:(?:most|many|some)\s+)?(?:you|them|people|patients|clients|your\s+[\w-]+|the\s+[\w-]+|"
-    r"muscles|joints)\s+(?:feeling\s+)?"
+    r"muscles|joints|riders|runners|players|athletes|members|patients)\s+(?:feeling\s+)?"
     r"(?:both\s+|much\s+|noticeably\s+)?(?:" + _ER + r"|more|less|relaxed|refreshed|rested|energi[sz]ed|soft|"
     r"loose|calm)\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:far\s+|much\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|"
@@ -141,7 +141,7 @@ _FINDS_IT = re.compile(
     r"(?:relaxing|calming|soothing|restful|refreshing|energi[sz]ing|comforting|reassuring|uplifting|restorative|"
     r"helpful|freeing))\b(?P<rest>[^,.;:]*)", re.IGNORECASE)
 # "Tight, heavy limbs feel lighter", "the skin becomes softer", "turning your head gets easier".
-_COMPARATIVE = (rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|"
+_COMPARATIVE = (rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|(?:much\s+|far\s+)?less of an?\s+[a-z]+|"
                 rf"(?:possible|manageable|comfortable|easy|enjoyable)\s+again))")
 _BECOMES = re.compile(
     rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
@@ -196,7 +196,7 @@ _PEOPLE_OUTCOME = re.compile(
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|" + _DOERS + r"|"
-    r"(?:many|most|some|several|a (?:good|large) number)"
+    r"(?:many|most|some|several|others|quite a few|a few|a (?:good|large) number)"
     r"(?=\s+(?:also\s+|\w+ly\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
     r"tell|told|mention)))\b"
     r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+"

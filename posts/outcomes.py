@@ -68,7 +68,8 @@ def _people_outcome(text: str) -> list[str]:
 _FIRST_PERSON = re.compile(
     r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that)\s+(?:that\s+)?|\b(?:month|week|weeks|months|days|session|course)\s+)"
     r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
-    r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|can|could|am able to|was able to|no longer)\s+)*)"
+    r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|always|usually|can|could|am able to|was able to|"
+    r"no longer)\s+)*)"
     r"(?P<verb>(?!(?:was|were|had|am|is|did|do|think|thought|felt|wasn't|didn't|don't|can't|couldn't|would|will|"
     r"nearly|turned|managed|went|got|been|be|fewer|less|more|better|a|an|the|no|some|to)\b)[a-z]+)\s+(?P<rest>[^.;:]+)",
     re.IGNORECASE)
@@ -84,8 +85,10 @@ def _first_person_outcome(text: str) -> list[str]:
     verb, rest = found["verb"].lower(), found["rest"]
     marked = re.search(r"\b(?:now|finally|no longer)\b", found["adverbs"], re.IGNORECASE)
     # the clinician writes "I" too ("I spend less time on the heel"): only a change the writer lived through counts
-    if (not (marked or verb in _CHANGE_VERBS or re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest))
-            or re.search(r"\b(?:not|never|worse|count)\b", rest)):
+    # a patient's own "I always sleep better on class nights"; a clinician's "I spend less time on …" is not one
+    lived = verb in ("sleep", "feel", "move", "walk", "breathe", "cope") and _OUTCOME.search(rest)
+    again = re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)
+    if not (marked or lived or again or verb in _CHANGE_VERBS) or re.search(r"\b(?:not|never|worse|count)\b", rest):
         return []
     if re.search(r"\bno longer\b", found["adverbs"], re.IGNORECASE):  # "I no longer clenched my jaw"
         stopped = re.sub(r"(?:ed|d|s)$", "", verb)
@@ -170,6 +173,8 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
 
     Outside a benefit section the sentence must say people find it so, or be about the condition itself with no
     mark of aftercare: "mild soreness settles within a day" is reassurance, not a benefit."""
+    if re.match(r"^\W*(?:if|unless|until)\b", text, re.IGNORECASE):
+        return []  # "If your symptoms improve over time, your doctor may …": a condition, not a claim
     found = _PEOPLE_FIND.search(text)
     start = found.end() if found else 0
     if found:  # "Most patients notice the ache settling": what they notice, said as it happens

@@ -288,6 +288,8 @@ def _add(found: list[str], candidate: str, title_words: set[str]) -> None:
         return  # the therapy itself: "sports massage" in "Sports Massage for Runners", "mud therapy" for mud baths
     if len(item.split()) == 1 < len(_LEADING.sub("", candidate.strip()).split()) and not _looks_named(item):
         return  # "a weekly review" is no technique once "weekly" is gone; "gentle mobilisation" still is
+    if re.fullmatch(r"(?i:(?:simple|easy|basic|home)\s+exercises?)|[a-z]+ed", item):
+        return  # "simple exercises", "adapted": no kind named
     if (item.lower() in _GENERIC | _VAGUE | _NAMES_NOTHING or _CLASS_NOUN.search(item)
             or re.match(r"[a-z]+(?:al|ic|ive|ous|er)$", item)):
         return  # "treatment", "facial" (of "facial and neck gua sha"): names nothing alone

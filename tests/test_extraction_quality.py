@@ -355,7 +355,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r23_pilates_lower_back_pain.md 32d1eaab7bfe546b / .labels.toml 79e230f553859687
 #   r23_tai_chi_copd.md c969de111ee80612 / .labels.toml d25431387b4d5cc8
 # Round 24 (8 new, written blind like round 23; scored once at 2650388): P 0.96 R 0.54 (43 matched, 45 predicted,
-# 79 labelled); named types P 0.60 R 0.40. It is the current held-out set.
+# 79 labelled); named types P 0.60 R 0.40. Then moved to tuning.
 #   r24_buteyko_breathing_asthma.md 86b01ac1161292ec / .labels.toml 4dcce9669d4467b7
 #   r24_chiropractic_tension_headaches.txt 6f8c723d62239067 / .labels.toml ac874608fec29f55
 #   r24_hot_stone_massage_stress.md fd85d114762fcc0e / .labels.toml 4fb7c29c474b8e99
@@ -375,15 +375,16 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 175 articles as each scored held-out
+# The tuning set is a regression guard, not the target: it has grown from 4 to 183 articles as each scored held-out
 # round joined it, and its figures at the round-24 freeze were P 0.85 R 0.76 (rounds 1-11 alone: P 0.89 R 0.91 at
 # the round-18 freeze; each blind round joins with the recall it scored blind and is tuned on only lightly, so the
 # figure drifts down as the set grows: round 18 joined at R 0.60 and was tuned to 0.79, taking the floor from 0.84
 # to 0.83; round 19 joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 at R 0.26, tuned to 0.49 (floor
 # 0.80); round 21 at R 0.32, tuned to 0.54 (floor 0.78); round 22 at R 0.41, tuned to 0.52 (floor 0.76); round 23
 # at R 0.35, tuned to 0.52, while sub-headed paragraphs now give their own claims rather than the sub-heading
-# (floor 0.75). A rule change that costs more than noise on articles already read fails here.
-TUNING_FLOOR = 0.75
+# (floor 0.75); round 24 at R 0.54, tuned to 0.58 (floor 0.74; tuning P 0.86 R 0.75 at the round-25 freeze). A rule
+# change that costs more than noise on articles already read fails here.
+TUNING_FLOOR = 0.74
 
 
 def test_tuning_precision_and_recall():
@@ -395,10 +396,10 @@ def test_tuning_precision_and_recall():
 # finder in posts/techniques.py was written on rounds 1-13 (P 0.92 R 0.89 there; before it, P 0.83 R 0.26); blind,
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
 # P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19,
-# P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22 and P 0.62 R 0.30 on round 23. On
-# rounds 1-23 it scores P 0.82 R 0.74 (rounds 19-23 took the floor from 0.83 to 0.74). Like the benefits, the tuning
-# figure is a floor.
-TYPES_TUNING_FLOOR = 0.74
+# P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23 and
+# P 0.60 R 0.40 on round 24. On rounds 1-24 it scores P 0.82 R 0.72 (rounds 19-24 took the floor from 0.83 to 0.72).
+# Like the benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.72
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

@@ -364,12 +364,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r24_physiotherapy_frozen_shoulder.html 7dc47123aa1fbdea / .labels.toml 9f9fff32ae905c77
 #   r24_sensory_integration_therapy_children.md be607dd165a3a596 / .labels.toml 2491d224db06055e
 #   r24_sports_massage_cyclists.md be7fbfeb669da748 / .labels.toml 7047999462f38926
-# Twenty blind rounds (5-24) score P 0.63-0.96 and R 0.26-0.75; rounds 12-24 together: P 0.81 R 0.52 (429 matched,
-# 529 predicted, 826 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds 19-21:
-# 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-24: 0.35-0.54): each writer brings
+# Round 25 (8 new, written blind like rounds 23-24; scored once at 0aebfd7): P 0.84 R 0.51 (42 matched, 50
+# predicted, 83 labelled); named types P 0.79 R 0.68. It is the current held-out set.
+#   r25_acupuncture.txt 0267966613f9c40a / .labels.toml 9bf71a0b37e90e00
+#   r25_hand_therapy.md 81fa6a5e71d5aeae / .labels.toml e0ad62c3beef1018
+#   r25_inspiratory_muscle_training.md a18d3db3604ce852 / .labels.toml ab6aa6d2ac6e855a
+#   r25_osteopathy.md 62c378f9dad97df6 / .labels.toml d6b37f74b7f3e90a
+#   r25_physiotherapy.html 95e86c8b87ec28b8 / .labels.toml decc665ebb78f6f9
+#   r25_seated_exercise_classes.txt c2ffd0bc9e8360ee / .labels.toml d4a40a07d225b01f
+#   r25_treadmill_gait_training.md 31a96a5e157cd8f6 / .labels.toml 5fd82b4292b3ea01
+#   r25_yoga.md 80c4c66e50b76076 / .labels.toml 1f08f969543478a5
+# Twenty-one blind rounds (5-25) score P 0.63-0.96 and R 0.26-0.75; rounds 12-25 together: P 0.81 R 0.52 (471
+# matched, 579 predicted, 909 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-25: 0.35-0.54): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 24: P 0.96, R 0.54); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 25: P 0.84, R 0.51); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

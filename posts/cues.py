@@ -43,6 +43,8 @@ _VERBS = _VERB_WORDS + (
     r"more comfortable|more manageable|more bearable|more effective|comfortable|possible|bearable|again|realistic|"
     r"achievable|manageable)\b)"
     r"|put(?=s?\s+(?:\w+\s+)?less\s+(?:stress|strain|pressure|load|weight)\s+on\b)"
+    r"|(?:avoid|delay)(?=s?\s+(?:or\s+(?:avoid|delay)\s+)?(?:the\s+)?(?:need\s+for\s+)?(?:surgery|an operation|"
+    r"injections?|a joint replacement)\b)"
     # "may slow age-related bone loss", not "slow the pace"
     r"|slow(?=s?\s+(?:down\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}(?:loss|decline|progression|deterioration|wear)\b)"
     # "shortens recovery time", not "sitting shortens the hip flexors"
@@ -116,7 +118,7 @@ _DOERS = (r"(?!(?:shoulders|fingers|numbers|flowers|layers|papers|filters|marker
 _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
     r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|residents|children|kids|"
-    r"families|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
+    r"families|staff|carers|nurses|teachers|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
     r"(?:find|notice|report|say|feel|tell us|mention)\s+(?:that\s+)?", re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
@@ -204,7 +206,9 @@ _PEOPLE_OUTCOME = re.compile(
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|often|soon|also|will|are able to|"
     r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
     r"(?:(?:have|has)\s+)?(?:say|said|find|found|tell (?:us|me)|told (?:us|me)|report|reported|notice|noticed|mention|"
-    r"mentioned|add|agree)(?: that)?,?(?: (?:on|after|in|at|when|once|within|by|over|from)\b[^,.;]{0,45}?)?,?"
+    r"mentioned|add|agree)(?: that)?,?(?: (?:on|after|in|at|within|by|over|from)\b[^,.;]{0,45}?,?|"
+    # "once they start wearing it in bed, they …": a clause with its own subject ends at its comma
+    r" (?:when|once)\s+(?:they|you|we|people|patients)\s+[^,.;]{3,45}?,?)?"
     r" they(?: can| are)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     # "Many patients are off crutches sooner" is an outcome; "patients are referred …" is not
@@ -294,8 +298,9 @@ _CLAUSE_END = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END_NO_COMMA = re.compile(
-    r";|:|\s[-–—]\s|,?\s(?:which|that|by|while|because|so that|"
+    r";|:|\s[-–—]\s|,?\s(?:which|by|while|because|so that|"
     r"so (?:that )?(?:you|they|we|it|the)|thereby|as well as)\s|"
+    r",?(?<!\boff)(?<!\bwithout)(?<!\bwith)(?<!\bfrom)(?<!\bof)(?<!\bfor)\sthat\s|"
     r",?(?<!\babout)(?<!\bof)\s(?:where|when)\s|,\s(?:so|but)\s",
     re.IGNORECASE,
 )
@@ -336,6 +341,7 @@ _THERAPY_WORDS = frozenset(
     # what delivers it: "the tape", "the suction", "each lesson". Not the practitioner: "the therapist stretches
     # the skin" describes a session; the practitioner's claims count under a benefit heading (any subject there).
     "tape taping cups cupping suction stones stone lesson lessons plan appointment appointments "
+    "splint splints brace braces wax insoles orthotics device devices "
     "strokes pull lift approach method attention hour minutes visit visits heat warmth dip dips soak soaks swim swims "
     # what the clinician adds: "the reassurance alone often eases the worry", "the real aim is to help you …"
     "reassurance advice education aim goal "

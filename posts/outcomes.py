@@ -182,8 +182,10 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     if not found and not anywhere and _AFTERCARE.search(text):
         return []
     match = _SYMPTOM_EASES.match(text, start) if found else _SYMPTOM_EASES.search(text)
+    # "By the fourth, though, the deep grinding ache … had eased": a time phrase may come first
+    opening = r"^\W*(?:(?:by|after|within|over)\b[^,]{1,40},\s*(?:though,\s*|however,\s*)?)?$"
     if not match or (not found and not anywhere and match.start() > 0
-                     and not re.match(r"^\W*$", text[: match.start()])):
+                     and not re.match(opening, text[: match.start()], re.IGNORECASE)):
         return []
     verb = " ".join(match["verb"].lower().split())
     verb = re.sub(r"^(?:goes|went) down$", "go down", verb)  # "calms down", "wears off": the phrase's base form
@@ -324,7 +326,7 @@ def _ungerund(word: str) -> str | None:
     stem = word[:-3]
     if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "lsaeiou":
         return stem[:-1]  # getting, stopping
-    if re.search(r"(?:^|[^aeiou])[aeiou][kvzcgsu]$", stem) or re.search(r"(?:[^aeiou]at|ur|iv)$", stem):
+    if re.search(r"(?:^|[^aeiou])[aeiou][kvzcgsu]$", stem) or re.search(r"(?:[^aeiou]at|ur|iv|eez)$", stem):
         return stem + "e"  # waking, moving, using, breathing
     return stem
 

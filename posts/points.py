@@ -447,6 +447,8 @@ def _tidy(point: str) -> str | None:
     words = rest.split()
     if not words or (len(words) == 1 and re.fullmatch(r"\w+ly|too|well|so|again", words[0])):
         return None
+    if re.match(r"^helps (?:a great deal|a lot(?! of)|loads(?! of)|hugely|massively|no end)\b", point):
+        return None  # "the splint helps a great deal alongside treatment": how much, not what
     if (first in ("offers", "brings", "provides") and words[0] in _BASE and len(words) > 1
             and words[1] not in ("of", "for", "in", "to", "with", "from", "and")):  # "provides support for …" is fine
         return _trim(f"{_third_person(words[0])} {' '.join(words[1:])}")

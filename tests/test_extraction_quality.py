@@ -365,7 +365,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r24_sensory_integration_therapy_children.md be607dd165a3a596 / .labels.toml 2491d224db06055e
 #   r24_sports_massage_cyclists.md be7fbfeb669da748 / .labels.toml 7047999462f38926
 # Round 25 (8 new, written blind like rounds 23-24; scored once at 0aebfd7): P 0.84 R 0.51 (42 matched, 50
-# predicted, 83 labelled); named types P 0.79 R 0.68. It is the current held-out set.
+# predicted, 83 labelled); named types P 0.79 R 0.68. Then moved to tuning.
 #   r25_acupuncture.txt 0267966613f9c40a / .labels.toml 9bf71a0b37e90e00
 #   r25_hand_therapy.md 81fa6a5e71d5aeae / .labels.toml e0ad62c3beef1018
 #   r25_inspiratory_muscle_training.md a18d3db3604ce852 / .labels.toml ab6aa6d2ac6e855a
@@ -385,16 +385,17 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 183 articles as each scored held-out
+# The tuning set is a regression guard, not the target: it has grown from 4 to 191 articles as each scored held-out
 # round joined it, and its figures at the round-24 freeze were P 0.85 R 0.76 (rounds 1-11 alone: P 0.89 R 0.91 at
 # the round-18 freeze; each blind round joins with the recall it scored blind and is tuned on only lightly, so the
 # figure drifts down as the set grows: round 18 joined at R 0.60 and was tuned to 0.79, taking the floor from 0.84
 # to 0.83; round 19 joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 at R 0.26, tuned to 0.49 (floor
 # 0.80); round 21 at R 0.32, tuned to 0.54 (floor 0.78); round 22 at R 0.41, tuned to 0.52 (floor 0.76); round 23
 # at R 0.35, tuned to 0.52, while sub-headed paragraphs now give their own claims rather than the sub-heading
-# (floor 0.75); round 24 at R 0.54, tuned to 0.58 (floor 0.74; tuning P 0.86 R 0.75 at the round-25 freeze). A rule
-# change that costs more than noise on articles already read fails here.
-TUNING_FLOOR = 0.74
+# (floor 0.75); round 24 at R 0.54, tuned to 0.58 (floor 0.74); round 25 at R 0.51, tuned to 0.52 (floor 0.73;
+# tuning P 0.86 R 0.73 at the round-26 freeze). A rule change that costs more than noise on articles already read
+# fails here.
+TUNING_FLOOR = 0.73
 
 
 def test_tuning_precision_and_recall():
@@ -407,7 +408,8 @@ def test_tuning_precision_and_recall():
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
 # P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19,
 # P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23 and
-# P 0.60 R 0.40 on round 24. On rounds 1-24 it scores P 0.82 R 0.72 (rounds 19-24 took the floor from 0.83 to 0.72).
+# P 0.60 R 0.40 on round 24 and P 0.79 R 0.68 on round 25. On rounds 1-25 it scores P 0.82 R 0.72 (rounds 19-25 took
+# the floor from 0.83 to 0.72).
 # Like the benefits, the tuning figure is a floor.
 TYPES_TUNING_FLOOR = 0.72
 

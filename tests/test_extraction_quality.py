@@ -374,12 +374,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r25_seated_exercise_classes.txt c2ffd0bc9e8360ee / .labels.toml d4a40a07d225b01f
 #   r25_treadmill_gait_training.md 31a96a5e157cd8f6 / .labels.toml 5fd82b4292b3ea01
 #   r25_yoga.md 80c4c66e50b76076 / .labels.toml 1f08f969543478a5
-# Twenty-one blind rounds (5-25) score P 0.63-0.96 and R 0.26-0.75; rounds 12-25 together: P 0.81 R 0.52 (471
-# matched, 579 predicted, 909 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-25: 0.35-0.54): each writer brings
+# Round 26 (8 new, written blind like rounds 23-25; scored once at be99c60): P 0.91 R 0.44 (31 matched, 34
+# predicted, 70 labelled); named types P 0.65 R 0.42. It is the current held-out set.
+#   r26_acupuncture_sciatica.html ab9b09c0ce3e8e6a / .labels.toml a57f5730955478c2
+#   r26_aqua_jogging_injured_runners.txt 0966d8a5becd383b / .labels.toml d5693692a1284eb5
+#   r26_interferential_therapy_knee_pain.md f6dd8eb02c615faf / .labels.toml ddeab86b87dd9caa
+#   r26_massage_student_headaches.md 514589c568ec9bf5 / .labels.toml f7692ab05838d4ab
+#   r26_nordic_hamstring_programme.md fe905b46f3c9f224 / .labels.toml 816affaa35c967bf
+#   r26_osteopathy_jaw_pain.txt d4a9d45bc8dfe550 / .labels.toml 3d87e248aa6e15b6
+#   r26_pilates_pelvic_floor.md 692f5d99bcd07a19 / .labels.toml 0820f8503e204e86
+#   r26_sling_exercise_therapy_neck_pain.md ecdb55c8b5be37f2 / .labels.toml fb18e5a47644bc61
+# Twenty-two blind rounds (5-26) score P 0.63-0.96 and R 0.26-0.75; rounds 12-26 together: P 0.82 R 0.51 (502
+# matched, 613 predicted, 979 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-26: 0.35-0.54): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 25: P 0.84, R 0.51); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 26: P 0.91, R 0.44); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

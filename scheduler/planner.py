@@ -14,7 +14,7 @@ from posts.drafts import Draft
 from scheduler.cadence import Schedule, upcoming_slots
 from scheduler.campaign import Campaign
 from scheduler.config import Settings
-from scheduler.drafting import Content, preview_drafts, prepare, prepare_drafts, read_extraction
+from scheduler.drafting import Content, campaign_extraction, preview_drafts, prepare, prepare_drafts, read_extraction
 from scheduler.evergreen import COMING_WEEK, Record, refill
 from scheduler.placement import PlannedPost, assign_slots, slot_streams, slots_after
 from scheduler.simulate import Simulation, quota_warnings, simulate, simulation_start
@@ -23,6 +23,7 @@ from scheduler.store import Post, Store
 # The names the CLI, the demo and tests import from here, wherever they now live.
 __all__ = [
     "COMING_WEEK", "Content", "Move", "PlannedPost", "QueueResult", "Record", "Simulation", "assign_slots",
+    "campaign_extraction",
     "plan_campaign", "prepare", "prepare_drafts", "preview_drafts", "queue_campaign", "quota_warnings",
     "read_extraction", "refill", "replan", "simulate", "simulation_start",
 ]

@@ -171,3 +171,29 @@ def test_a_point_the_article_no_longer_has_is_one_line_and_exit_2(workspace, cap
                        "(run `extract` to see them)\n")
     code, out, _ = _run(["list", "--json"], capsys)
     assert code == 0 and json.loads(out) == []  # nothing was queued
+
+
+def test_extract_with_a_campaign_lists_the_curated_points(workspace, capsys):
+    path = save_campaign(workspace, CAMPAIGN + """
+[points]
+skip = ["improves circulation and will flush out toxins from the tissue"]
+add_types = ["myofascial release"]
+""")
+    code, out, err = _run(["extract", "--campaign", str(path), "--json"], capsys)
+    assert code == 0, err
+    extracted = json.loads(out)
+    assert [b["point"] for b in extracted["benefits"]] == [
+        "reduces muscle tension in the lower back",
+        "helps you sleep through the night without the leg pain waking them",
+    ]
+    assert extracted["types"] == ["Deep tissue massage", "trigger point therapy", "myofascial release"]
+    code, out, err = _run(["extract", str(workspace / "article.md"), "--json"], capsys)
+    assert code == 0 and len(json.loads(out)["benefits"]) == 3  # the article alone: what the extractor found
+
+
+@pytest.mark.parametrize("argv", [["extract"], ["extract", "article.md", "--campaign", "campaign.toml"]])
+def test_extract_wants_an_article_or_a_campaign(workspace, capsys, argv):
+    save_campaign(workspace, CAMPAIGN)
+    code, out, err = _run(argv, capsys)
+    assert code == 2 and out == ""
+    assert err == "error: extract: give an article or --campaign CAMPAIGN (one of the two)\n"

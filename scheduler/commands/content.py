@@ -18,8 +18,9 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
     demo.add_argument("--json", action="store_true", help="print the result as JSON")
 
     extract = commands.add_parser("extract", help="print an article's benefit points and techniques")
-    extract.add_argument("article", help="a .txt, .md or .html file, or an http(s) URL "
-                                         "(given up after SCHEDULER_HTTP_TIMEOUT seconds)")
+    extract.add_argument("article", nargs="?", help="a .txt, .md or .html file, or an http(s) URL "
+                                                    "(given up after SCHEDULER_HTTP_TIMEOUT seconds)")
+    extract.add_argument("--campaign", help="instead of ARTICLE: the campaign's article, with its [points] corrections")
     extract.add_argument("--json", action="store_true", help="print {title, benefits, types} as JSON")
 
     for name, text in (("plan", "show what a campaign would queue (writes nothing)"), ("queue", "queue a campaign's posts on its cadence")):
@@ -34,10 +35,17 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
 
 
 def cmd_extract(args, settings, clock) -> int:
+    from scheduler.errors import ConfigError
     from scheduler.fetch import is_url
-    from scheduler.planner import read_extraction
+    from scheduler.planner import campaign_extraction, read_extraction
 
-    if is_url(args.article):
+    if (args.article is None) == (args.campaign is None):
+        raise ConfigError("give an article or --campaign CAMPAIGN (one of the two)", "extract")
+    if args.campaign is not None:
+        from scheduler.campaign import load_campaign
+
+        extraction = campaign_extraction(load_campaign(args.campaign))
+    elif is_url(args.article):
         import requests
 
         with requests.Session() as session:  # the edge owns the HTTP session: made here, closed here

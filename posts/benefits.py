@@ -143,6 +143,8 @@ def _labelled_body_points(body: list[Sentence], first: Sentence) -> list[tuple[S
                   or _outcome_points(text, in_benefit_section=True) or _points_from_bare_verb(text)
                   # "Time off: Fewer sick days lost to RSI, which is why …": a gain named as a noun phrase
                   or ([p for p in [_point_from_item(text)] if p] if _NAMED_GAIN.match(text) else []))
+        if points and _CLAUSES.search(text):  # "Treatment relaxes tight muscles, and … patients report fewer …"
+            points = points + [p for p in _outcome_points(text, in_benefit_section=True) if p not in points]
         points = _with_participles(points, text)
         if points:
             found.append((sentence, points))

@@ -64,6 +64,7 @@ _VERBS = _VERB_WORDS + (
     # "draw pain out of the leg and back towards the spine" (centralisation)
     r"|draw(?=s?\s+(?:the\s+)?pain\b)"
     r"|warm(?=s\s+(?:up\s+)?(?:the\s+|your\s+|cold\s+|stiff\s+|tight\s+)?\w+)"
+    r"|wake(?=s?\s+up\s+(?:the\s+|your\s+)?(?:[\w-]+\s+){0,2}(?:muscles?|glutes|core)\b)"
     r"|(?P<enabler>allow|enable)(?=s?\s+(?:[\w-]+\s+){1,3}?to\s+[a-z])"
     r"|let(?=s?\s+(?:you|them|us|patients|people|clients|users|(?:many|most)\s+\w+)\s+(?!to\b|go\b)[a-z])"
 )
@@ -89,7 +90,7 @@ _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
             r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|"
-            r"urges?|itch(?:es)?|agitation|tenderness|burning)")
+            r"urges?|itch(?:es)?|agitation|tenderness|burning|grinding|clenching)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?"
     rf"(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
@@ -118,8 +119,8 @@ _DOERS = (r"(?!(?:shoulders|fingers|numbers|flowers|layers|papers|filters|marker
 _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
     r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|residents|children|kids|"
-    r"families|staff|carers|nurses|teachers|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
-    r"(?:find|notice|report|say|feel|tell us|mention)\s+(?:that\s+)?", re.IGNORECASE)
+    r"families|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
+    r"(?:find|notice|report|say|feel|tell us|tell me|told (?:us|me)|mention)\s+(?:that\s+)?", re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
     r"\b(?:studies|research|trials|evidence)\b[^,.;]{0,40}?\b(?:have\s+|has\s+)?(?:found|show|shows|shown|suggest|"
@@ -147,7 +148,7 @@ _COMPARATIVE = (rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|(?:much\
                 rf"(?:possible|manageable|comfortable|easy|enjoyable)\s+again))")
 _BECOMES = re.compile(
     rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
-    rf"(?P<verb>becomes?|feels?|gets?|grows?|turns?|looks?|is|are)\s+"
+    rf"(?P<verb>becomes?|feels?|felt|gets?|grows?|turns?|looks?|is|are)\s+"
     rf"(?P<adj>{_COMPARATIVE}(?:(?:,\s*|\s+and\s+){_COMPARATIVE})*)\b(?P<rest>[^,;:]*)",
     re.IGNORECASE)
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
@@ -226,7 +227,8 @@ _OUTCOME = re.compile(
     r"with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|"
     r"energi[sz]ed|freer|the same day|sooner|faster|"
     r"through the night|sleep through|leaves? (?:you |them )?feeling (?!(?:sore|worse|tender|bruised|achy)\b)|"
-    r"without (?:waking|pain|help|a stick|aids?|discomfort|leaking)|higher|further|"
+    r"without (?:waking|pain|help|a stick|aids?|discomfort|leaking|a flare-up|flaring|a twinge)|"
+    r"higher|further|feel (?:more |so much more )?confident|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
     r"independently|on their own|comfortably|with ease|easier|for (?:much |far )?longer|without needing to|"
     r"without (?:that |the |any )?(?:stiff|sore|tight|aching|painful|nagging))\b", re.IGNORECASE)

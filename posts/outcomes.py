@@ -190,7 +190,8 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     verb = " ".join(match["verb"].lower().split())
     verb = re.sub(r"^(?:goes|went) down$", "go down", verb)  # "calms down", "wears off": the phrase's base form
     verb = re.sub(r"^(calm|melt|wear|die|ease)(?:e?s|e?d)\s", r"\1 ", verb)
-    what = re.sub(r"^(?:(?:at|in|on|by|after|during)\s+\w+\s+)?(?:\w+ly,?\s+)?(?:the|their|your|his|her|any)\s+", "",
+    what = re.sub(r"^(?:(?:at|in|on|by|after|during)\s+\w+\s+|(?:told|tell|tells|say|says|said)\s+(?:me\s+|us\s+)?)?"
+                  r"(?:\w+ly,?\s+)?(?:the|their|your|his|her|any)\s+", "",
                   match["what"].strip(), flags=re.IGNORECASE)  # "At work the fog …" -> "fog"
     what = re.sub(r"[\"“”]", "", what[:1].lower() + what[1:])  # 'the "fibro fog" lifts' -> 'lifts the fibro fog'
     if re.search(r"less (?:often|frequently)$", verb):  # "their migraines come less often" keeps its words
@@ -227,7 +228,8 @@ def _becomes(text: str) -> list[str]:
     if not match or re.match(r"^(?:it|this|that|they|there|you|over|in|after|within|during|for|by|at|on|with)\b",
                              match["what"], re.IGNORECASE) or re.search(r"\bthat\s+(?:they|you|he|she|it|we)\b",
                                                                         match["what"], re.IGNORECASE) or re.search(
-            r"\b(?:say|says|said|tell|tells|find|finds|report|reports|notice|notices|is|are|was|were|tends?)\b",
+            r"\b(?:say|says|said|tell|tells|find|finds|report|reports|notice|notices|noticed|seen|watched|"
+            r"is|are|was|were|tends?)\b",
             match["what"]) or re.search(r"\b(?:worse|louder|tighter|stiffer|heavier|harder|weaker|sorer)\b",
                                         match["adj"]):
         return []

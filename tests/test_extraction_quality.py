@@ -375,7 +375,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r25_treadmill_gait_training.md 31a96a5e157cd8f6 / .labels.toml 5fd82b4292b3ea01
 #   r25_yoga.md 80c4c66e50b76076 / .labels.toml 1f08f969543478a5
 # Round 26 (8 new, written blind like rounds 23-25; scored once at be99c60): P 0.91 R 0.44 (31 matched, 34
-# predicted, 70 labelled); named types P 0.65 R 0.42. It is the current held-out set.
+# predicted, 70 labelled); named types P 0.65 R 0.42. Then moved to tuning.
 #   r26_acupuncture_sciatica.html ab9b09c0ce3e8e6a / .labels.toml a57f5730955478c2
 #   r26_aqua_jogging_injured_runners.txt 0966d8a5becd383b / .labels.toml d5693692a1284eb5
 #   r26_interferential_therapy_knee_pain.md f6dd8eb02c615faf / .labels.toml ddeab86b87dd9caa
@@ -395,17 +395,17 @@ def test_held_out_precision_and_recall():
     assert precision >= TARGET and recall >= TARGET
 
 
-# The tuning set is a regression guard, not the target: it has grown from 4 to 191 articles as each scored held-out
+# The tuning set is a regression guard, not the target: it has grown from 4 to 199 articles as each scored held-out
 # round joined it, and its figures at the round-24 freeze were P 0.85 R 0.76 (rounds 1-11 alone: P 0.89 R 0.91 at
 # the round-18 freeze; each blind round joins with the recall it scored blind and is tuned on only lightly, so the
 # figure drifts down as the set grows: round 18 joined at R 0.60 and was tuned to 0.79, taking the floor from 0.84
 # to 0.83; round 19 joined at R 0.39 and was tuned to 0.60 (floor 0.82); round 20 at R 0.26, tuned to 0.49 (floor
 # 0.80); round 21 at R 0.32, tuned to 0.54 (floor 0.78); round 22 at R 0.41, tuned to 0.52 (floor 0.76); round 23
 # at R 0.35, tuned to 0.52, while sub-headed paragraphs now give their own claims rather than the sub-heading
-# (floor 0.75); round 24 at R 0.54, tuned to 0.58 (floor 0.74); round 25 at R 0.51, tuned to 0.52 (floor 0.73;
-# tuning P 0.86 R 0.73 at the round-26 freeze). A rule change that costs more than noise on articles already read
-# fails here.
-TUNING_FLOOR = 0.73
+# (floor 0.75); round 24 at R 0.54, tuned to 0.58 (floor 0.74); round 25 at R 0.51, tuned to 0.52 (floor 0.73);
+# round 26 at R 0.44, tuned to 0.49 (floor 0.71; tuning P 0.86 R 0.72 at the round-27 freeze). A rule change that
+# costs more than noise on articles already read fails here.
+TUNING_FLOOR = 0.71
 
 
 def test_tuning_precision_and_recall():
@@ -418,10 +418,9 @@ def test_tuning_precision_and_recall():
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
 # P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19,
 # P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23 and
-# P 0.60 R 0.40 on round 24 and P 0.79 R 0.68 on round 25. On rounds 1-25 it scores P 0.81 R 0.72 (rounds 19-25 took
-# the floor from 0.83 to 0.72).
-# Like the benefits, the tuning figure is a floor.
-TYPES_TUNING_FLOOR = 0.72
+# P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25 and P 0.65 R 0.42 on round 26. On rounds 1-26 it scores
+# P 0.81 R 0.71 (rounds 19-26 took the floor from 0.83 to 0.70). Like the benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.70
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

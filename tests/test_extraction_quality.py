@@ -384,12 +384,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r26_osteopathy_jaw_pain.txt d4a9d45bc8dfe550 / .labels.toml 3d87e248aa6e15b6
 #   r26_pilates_pelvic_floor.md 692f5d99bcd07a19 / .labels.toml 0820f8503e204e86
 #   r26_sling_exercise_therapy_neck_pain.md ecdb55c8b5be37f2 / .labels.toml fb18e5a47644bc61
-# Twenty-two blind rounds (5-26) score P 0.63-0.96 and R 0.26-0.75; rounds 12-26 together: P 0.82 R 0.51 (502
-# matched, 613 predicted, 979 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-26: 0.35-0.54): each writer brings
+# Round 27 (8 new, written blind like rounds 23-26; scored once at 94fae03): P 0.84 R 0.41 (36 matched, 43
+# predicted, 87 labelled); named types P 0.67 R 0.32. It is the current held-out set.
+#   r27_acupuncture_period_pain.txt 7b92fd3de5e04030 / .labels.toml b75a0a2a1b14f096
+#   r27_blood_flow_restriction_training_knee_surgery.md 258dfb8efad5304d / .labels.toml 9d79d59a153bdb88
+#   r27_boxing_parkinsons.md 16f39a037ce4c582 / .labels.toml 3f5988e75d00a77d
+#   r27_dry_salt_inhaler_hay_fever.md 31b73aefeeb7c2ea / .labels.toml f9ced05b00fc987f
+#   r27_physiotherapy_shoulder_impingement.html 40dd4ff1e85834f6 / .labels.toml 33e548070d91fb31
+#   r27_pilates_hypermobility.txt b165ff171d35096e / .labels.toml 5f8ccff1dbd58ef8
+#   r27_sports_massage_tennis_elbow.md bbbf2e47a644e5df / .labels.toml 48df8ce0cd1829d0
+#   r27_strongman_carries_back_pain.md d9f7422543686fbd / .labels.toml a71c9258d8f807fc
+# Twenty-three blind rounds (5-27) score P 0.63-0.96 and R 0.26-0.75; rounds 12-27 together: P 0.82 R 0.50 (538
+# matched, 656 predicted, 1066 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-27: 0.35-0.54): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 26: P 0.91, R 0.44); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 27: P 0.84, R 0.41); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -26,7 +26,9 @@ _VERB_WORDS = (
 # Verbs that are a benefit only with the right object: "builds strength" is one, "builds a programme"
 # is not; "gives you the confidence …", "takes weight off …", "shows you how …", "allows you to …".
 _VERBS = _VERB_WORDS + (
-    r"|build(?=s?\s+(?:up\s+)?(?:\w+\s+)?(?:strength|muscles?|stamina|endurance|confidence|resilience|bone)\b)"
+    # "build grip and upper back strength", not "build a plan around your strength"
+    r"|build(?=s?\s+(?:up\s+)?(?:(?!(?:around|on|into|with|for|to|in|from|of)\b)[\w-]+\s+){0,4}?"
+    r"(?:strength|muscles?|stamina|endurance|confidence|resilience|bone)\b)"
     r"|give(?=s?\s+(?:\w+\s+){0,8}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence|"
     r"(?:a\s+)?(?:sense|feeling)\s+of|purpose|hope|time|an hour|space|a break)\b)"
     r"|bring(?=s?\s+(?:back|relief|down)\b)"
@@ -78,7 +80,8 @@ _CUE = re.compile(
     rf"|\b(?:has|have)\s+(?:\w+ly\s+|also\s+)?(?P<verb5>{_VERB_WORDS})(?:d|ed)\b"
     rf"|\b(?P<verb3>{_VERBS.replace('?P<enabler>', '?P<enabler3>')})(?:s|es)\b"
     # a plural subject takes the bare verb: "the classes give them …", "regular sessions ease …"
-    rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines|we|therapists|"
+    rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines|we|they|"
+    rf"therapists|"
     rf"twists|openers|poses|holds|sequences|flows|"
     rf"physios|physiotherapists|practitioners|teachers|hands|stones|cups|strips|techniques|therapies|lessons)\s+"
     rf"(?:(?:also|often|gently|usually|can|may|will|\w+ly)\s+)?"
@@ -120,7 +123,9 @@ _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
     r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|residents|children|kids|"
     r"families|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
-    r"(?:find|notice|report|say|feel|tell us|tell me|told (?:us|me)|mention)\s+(?:that\s+)?", re.IGNORECASE)
+    # "the first thing most patients notice is that …"
+    r"(?:find|notice|report|say|feel|tell us|tell me|told (?:us|me)|mention)\s+(?:(?:is|was)\s+)?(?:that\s+)?",
+    re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
     r"\b(?:studies|research|trials|evidence)\b[^,.;]{0,40}?\b(?:have\s+|has\s+)?(?:found|show|shows|shown|suggest|"
@@ -130,6 +135,7 @@ _EVIDENCE_FINDS = re.compile(
 _GOOD_IMPROVES = re.compile(
     r"(?:(?:after|within|over|by)\s+[^,]{1,30}?,?\s+)?"  # "after a few sessions their baby settles …"
     r"(?:their|your|his|her|the)\s+(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+)\s+(?:(?:often|usually|soon|quickly|also)\s+)*"
+    r"(?P<also>[a-z]+s\s+and\s+)?"  # "their breathing slows and deepens"
     r"(?P<verb>improves?|gets? better|deepens?|returns?|comes? back|recovers?|lifts?|brightens?|settles?|calms? down|"
     r"loosens?(?: up)?|heals?)\b(?P<rest>[^,.;:]*)",
     re.IGNORECASE)
@@ -148,7 +154,7 @@ _COMPARATIVE = (rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|(?:much\
                 rf"(?:possible|manageable|comfortable|easy|enjoyable)\s+again))")
 _BECOMES = re.compile(
     rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
-    rf"(?P<verb>becomes?|feels?|felt|gets?|grows?|turns?|looks?|is|are)\s+"
+    rf"(?P<verb>becomes?|becoming|feels?|felt|gets?|getting|grows?|growing|turns?|looks?|is|are)\s+"
     rf"(?P<adj>{_COMPARATIVE}(?:(?:,\s*|\s+and\s+){_COMPARATIVE})*)\b(?P<rest>[^,;:]*)",
     re.IGNORECASE)
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
@@ -180,7 +186,7 @@ _BODY_SETTLES = re.compile(
     r"relax(?:es)?|deepens?|softens?|lets?\s+go|unwinds?|eases?|loosens?|heals?)\b", re.IGNORECASE)
 # "the attacks they do have are less intense": a symptom made milder.
 _SYMPTOM_MILDER = re.compile(
-    rf"(?P<what>(?:[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+(?:[a-z]+\s+){{0,3}}?"
+    rf"(?P<what>\b(?:(?!(?:is|was|that)\b)[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+(?:[a-z]+\s+){{0,3}}?"
     rf"(?:are|is|become|becomes|get|gets|feel|feels)\s+"
     r"(?P<adj>(?:much\s+|far\s+)?(?:less\s+\w+|milder|shorter|weaker|rarer|fewer|easier to \w+))", re.IGNORECASE)
 # A benefit verb in its bare form, for a plural or compound subject ("steady breathing calm …").

@@ -200,6 +200,13 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     return [_trim(f"{verb} {what}{match['rest']}".strip())]
 
 
+_HURTS_LESS = re.compile(
+    r"(?:(?:they|you|we)\s+(?:\w+ly\s+)?(?:need|take|use)\s+(?:far\s+|much\s+)?(?:fewer|less)\s+(?P<need>[\w' -]{3,40}?)"
+    r"(?=[,.;:]|\s+(?:than|and|which|because|after|so|on|in|during|for|when)\b|$)"
+    r"|(?:(?P<whose>the|their|your|his|her)\s+)?(?P<what>(?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:hurts?|aches?)\s+"
+    r"(?:much\s+|far\s+|a lot\s+)?less\b(?P<rest>[^,.;:]*))", re.IGNORECASE)
+
+
 def _people_find_good(text: str) -> list[str]:
     """"Clients often tell us their sleep improves" -> "improves sleep"; "most clients find a session deeply
     relaxing" -> "is deeply relaxing"."""
@@ -207,13 +214,21 @@ def _people_find_good(text: str) -> list[str]:
     if not found:
         return []
     rest = text[found.end():]
-    if re.search(r"\b(?:if|unless|worse|not|never)\b", rest, re.IGNORECASE):
+    # "…, which matters to those who never tolerated ibuprofen": a later clause's "never" is not the finding's
+    if re.search(r"\b(?:if|unless|worse|not|never)\b", re.split(r",\s+(?:which|who)\b", rest)[0], re.IGNORECASE):
         return []
+    less = _HURTS_LESS.match(rest)
+    if less and less["need"]:  # "Many find they need fewer painkillers" -> "reduces the need for painkillers"
+        return [_trim(f"reduces the need for {less['need']}")]
+    if less:  # "Most people notice that gripping hurts less" -> "makes gripping hurt less"
+        whose = "your " if less["whose"] and less["whose"].lower() != "the" else ""
+        return [_trim(f"makes {whose}{less['what']} hurt less{less['rest']}")]
     good = _GOOD_IMPROVES.match(rest) or _GOOD_DOES.match(rest)
     if good and good["verb"].lower().startswith("improve"):
         return [_trim(f"improves {good['what']}{good['rest']}")]
     if good:  # "their elbow settles noticeably" -> "helps your elbow settle noticeably"
-        verbs = " and ".join(_base_form(verb) for verb in good["verb"].lower().split(" and "))  # "clicks and pops"
+        said = f"{good.groupdict().get('also') or ''}{good['verb']}".lower()  # "clicks and pops", "slows and deepens"
+        verbs = " and ".join(_base_form(verb.strip()) for verb in said.split(" and "))
         return [_trim(f"helps your {good['what']} {verbs}{good['rest']}")]
     finds = _FINDS_IT.match(rest)
     if finds:
@@ -235,7 +250,8 @@ def _becomes(text: str) -> list[str]:
         return []
     if re.search(r"\b(?:worse|harder|longer to)\b", match["adj"], re.IGNORECASE):
         return []
-    what = re.sub(r"^(?:the|your|their)\s+", "", match["what"].strip(), flags=re.IGNORECASE)
+    what = re.sub(r"^the\s+", "", match["what"].strip(), flags=re.IGNORECASE)
+    what = re.sub(r"^(?:your|their|his|her)\s+", "your ", what, flags=re.IGNORECASE)  # "makes your cycle more regular"
     feel = "feel " if match["verb"].lower().startswith("feel") else ""
     return [_trim(f"makes {what[:1].lower()}{what[1:]} {feel}{match['adj']}{match['rest']}".strip())]
 
@@ -413,7 +429,7 @@ def _base_form(verb: str) -> str:
     first, _, rest = verb.partition(" ")
     if first.endswith("ies"):
         first = first[:-3] + "y"
-    elif first.endswith(("xes", "shes", "ches", "sses")):
+    elif first.endswith(("xes", "shes", "ches", "sses")) and first not in ("aches", "niches"):
         first = first[:-2]
     elif first.endswith("s") and not first.endswith("ss"):
         first = first[:-1]

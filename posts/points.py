@@ -142,7 +142,7 @@ def _points_from_cue(
         if (
             subjects is not None
             and not subjects & set(re.findall(r"[a-z]+", before.lower()))
-            and not re.search(r"\bit\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
+            and not re.search(r"\b(?:it|they)\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
             and not _CLINIC_GIVES.match(before)
             # "Releasing a tight piriformis also takes …": a gerund subject is the treatment's own action
             and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into)\b[^,;]*$",
@@ -172,9 +172,31 @@ def _points_from_cue(
                 point = _phrase(verb, part)
             if point:
                 points.append(point)
+        if not points:
+            points = _subject_changes(verb, before, text[match.end():])
         if points:
             return points + _which_points(text[match.end():])
     return []
+
+
+# Verbs that also say a thing changes by itself: "the irritability … often softens as well".
+_CHANGES_BY_ITSELF = frozenset("ease settle soften calm loosen improve lift clear quieten quiet deepen lighten lessen "
+                               "steady relax heal sharpen fade drain melt shrink flatten smooth straighten".split())
+_NO_OBJECT = re.compile(r"^\s*(?:(?:as well|too|again|over time|with time|\w+ly)\b\s*)*(?:[,.;!]|$|and\b|within\b|"
+                        r"after\b|in the\b|by\b)", re.IGNORECASE)
+_SUBJECT_PHRASE = re.compile(r"(?:^|[:;,]\s*)(?:the|your|their|his|her|my)\s+(?P<what>[^:;,]{3,70}?)\s*$",
+                             re.IGNORECASE)
+
+
+def _subject_changes(verb: str, before: str, after: str) -> list[str]:
+    """"The irritability and low mood … often soften as well" -> "softens the irritability and low mood …": a
+    verb with no object says its subject, a complaint, changes ("the curve in your back deepens" is no benefit)."""
+    subject = _SUBJECT_PHRASE.search(before)
+    if verb not in _CHANGES_BY_ITSELF or not subject or not _NO_OBJECT.match(after) or not re.search(
+            rf"\b(?:{_SYMPTOM}|mood|irritability|low|poor)\b", subject["what"], re.IGNORECASE) or _FINITE.search(
+            subject["what"]) or len(subject["what"].split()) > 12:
+        return []
+    return [_trim(f"{_third_person(verb)} {subject['what']}")]
 
 
 # Past participles that are not the base verb plus -ed/-d: "brought their resting heart rate down".
@@ -338,6 +360,8 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
     if re.search(r"\b(?:since (?:roman|ancient|medieval|victorian) times|for (?:centuries|thousands of years))\b",
                  phrase, re.IGNORECASE):
         return None  # history, not a claim about today's treatment
+    if conjugated is None and re.match(r"^(?:as well|too|again)\b", phrase, re.IGNORECASE):
+        return None  # "… often soften as well": the verb has no object here
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
                                        r"under|within|after|to|without|than|noticeably|quickly|gradually|"
                                        r"\w+ly\s+(?:within|after|over))\b",

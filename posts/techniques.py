@@ -56,6 +56,7 @@ _PLAIN = _VAGUE | _words_of("""hands-on massage therapy yoga treatment exercise 
     heat occupational""")
 # Words that end a noun phrase when walking left from its head: function words, verbs, pronouns, numbers.
 _NOT_MODIFIER = _words_of("""a an the this that these those our your their his her its my we you they it i of and or but
+    alongside besides
     with without for to in on at by from into over under after before during between about as than then is are was
     were be been being has have had do does did can could may might will would should must use uses combine combines
     blend blends include includes including offer offers add adds try prefer teach practise practice receive book get
@@ -99,7 +100,8 @@ _CLAUSE = re.compile(r"(?:the|this|that|these|those|it|they|we|you|i)\b.*\b(?:is
 # "a programme of", "a few minutes of", "the": what comes before the name.
 _LEADING = re.compile(r"^(?:(?:(?:(?:a|the|some|short|brief|few)\s+)*(?:programme|range|course|mix|choice|combination|"
                       r"series|sequence|periods?|minutes|spell|bit|round)\s+of|a|an|the|both|some|our|your|their|its|"
-                      r"this|these|also|then|either|one of our)\s+)+(?=\w{3})", re.IGNORECASE)
+                      r"this|these|also|then|either|one of our|sometimes|usually|often|occasionally)\s+)+(?=\w{3})",
+                      re.IGNORECASE)
 _VERB = re.compile(r"\b(?:is|are|was|were|be|can|may|will|should|do|does|has|have|had|it|they|we|you|i|he|she|them|"
                    r"yourself|helps?|makes?|gets?|takes?|feels?|works?|stays?|means?)\b", re.IGNORECASE)
 # Prices, calls to action, people, conditions, times, body parts alone: never a technique.
@@ -270,6 +272,8 @@ def _clean(item: str) -> str:
     words = _LEADING.sub("", item).split()
     while len(words) > 1 and words[0].lower() in _VAGUE and (words[0].islower() or words[1].islower()):
         words = words[1:]  # "gentle Swedish massage" is Swedish massage; "Slow Flow classes" keep their name
+    if len(words) > 2 and words[-1].lower() in {"close", "near"}:
+        words = words[:-1]  # "cross-friction massage close to the tendon"
     if len(words) > 2 and words[-1].lower() in {"session", "sessions"}:
         words = words[:-1]  # "a line dancing session" is line dancing
     return " ".join(words)

@@ -385,7 +385,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r26_pilates_pelvic_floor.md 692f5d99bcd07a19 / .labels.toml 0820f8503e204e86
 #   r26_sling_exercise_therapy_neck_pain.md ecdb55c8b5be37f2 / .labels.toml fb18e5a47644bc61
 # Round 27 (8 new, written blind like rounds 23-26; scored once at 94fae03): P 0.84 R 0.41 (36 matched, 43
-# predicted, 87 labelled); named types P 0.67 R 0.32. It is the current held-out set.
+# predicted, 87 labelled); named types P 0.67 R 0.32. Then moved to tuning.
 #   r27_acupuncture_period_pain.txt 7b92fd3de5e04030 / .labels.toml b75a0a2a1b14f096
 #   r27_blood_flow_restriction_training_knee_surgery.md 258dfb8efad5304d / .labels.toml 9d79d59a153bdb88
 #   r27_boxing_parkinsons.md 16f39a037ce4c582 / .labels.toml 3f5988e75d00a77d
@@ -413,9 +413,10 @@ def test_held_out_precision_and_recall():
 # 0.80); round 21 at R 0.32, tuned to 0.54 (floor 0.78); round 22 at R 0.41, tuned to 0.52 (floor 0.76); round 23
 # at R 0.35, tuned to 0.52, while sub-headed paragraphs now give their own claims rather than the sub-heading
 # (floor 0.75); round 24 at R 0.54, tuned to 0.58 (floor 0.74); round 25 at R 0.51, tuned to 0.52 (floor 0.73);
-# round 26 at R 0.44, tuned to 0.49 (floor 0.71; tuning P 0.86 R 0.72 at the round-27 freeze). A rule change that
-# costs more than noise on articles already read fails here.
-TUNING_FLOOR = 0.71
+# round 26 at R 0.44, tuned to 0.49 (floor 0.71; tuning P 0.86 R 0.72 at the round-27 freeze); round 27 at R 0.41,
+# tuned to 0.47 (floor 0.70; tuning P 0.86 R 0.71 at the round-28 freeze). A rule change that costs more than noise
+# on articles already read fails here.
+TUNING_FLOOR = 0.70
 
 
 def test_tuning_precision_and_recall():
@@ -428,9 +429,10 @@ def test_tuning_precision_and_recall():
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
 # P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19,
 # P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23 and
-# P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25 and P 0.65 R 0.42 on round 26. On rounds 1-26 it scores
-# P 0.81 R 0.71 (rounds 19-26 took the floor from 0.83 to 0.70). Like the benefits, the tuning figure is a floor.
-TYPES_TUNING_FLOOR = 0.70
+# P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25, P 0.65 R 0.42 on round 26 and P 0.67 R 0.32 on round 27.
+# On rounds 1-27 it scores P 0.81 R 0.69 (rounds 19-27 took the floor from 0.83 to 0.69). Like the benefits, the
+# tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.69
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

@@ -394,12 +394,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r27_pilates_hypermobility.txt b165ff171d35096e / .labels.toml 5f8ccff1dbd58ef8
 #   r27_sports_massage_tennis_elbow.md bbbf2e47a644e5df / .labels.toml 48df8ce0cd1829d0
 #   r27_strongman_carries_back_pain.md d9f7422543686fbd / .labels.toml a71c9258d8f807fc
-# Twenty-three blind rounds (5-27) score P 0.63-0.96 and R 0.26-0.75; rounds 12-27 together: P 0.82 R 0.50 (538
-# matched, 656 predicted, 1066 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-27: 0.35-0.54): each writer brings
+# Round 28 (8 new, written blind like rounds 23-27; scored once at 3605568): P 0.88 R 0.62 (44 matched, 50
+# predicted, 71 labelled); named types P 0.70 R 0.67. It is the current held-out set.
+#   r28_acupuncture_dry_eye.md d655a016148e22bd / .labels.toml 5d834998cd38bca9
+#   r28_cognitive_functional_therapy.md b05877cbf86d3937 / .labels.toml 2a8fa5d1fec4ab50
+#   r28_hydrotherapy_low_back_pain.md 9659627d0ce9e1ef / .labels.toml a861bfa0561be1a6
+#   r28_massage_carpal_tunnel.txt 7e339fd8d1801f58 / .labels.toml 13f33dd419edd85c
+#   r28_physiotherapy_acl_rehab.md 1afa4f15b072eeaf / .labels.toml 19e33a67b6c31162
+#   r28_pilates_osteoporosis.md f921052ddaf4dd25 / .labels.toml 077c0dcf1e8ad54e
+#   r28_reflexology_chemotherapy.txt 9c4189225e2e0c06 / .labels.toml c6f7b6c1bdfec339
+#   r28_sports_massage_swimmers_shoulder.html 3339654818cb268e / .labels.toml 565044ff1b47115d
+# Twenty-four blind rounds (5-28) score P 0.63-0.96 and R 0.26-0.75; rounds 12-28 together: P 0.82 R 0.51 (582
+# matched, 706 predicted, 1137 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-28: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 27: P 0.84, R 0.41); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 28: P 0.88, R 0.62); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

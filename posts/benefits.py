@@ -98,6 +98,8 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
     found = _labelled_body_points(body, sentences[0])
     evidence = found[0][0] if found else body[0] if body else sentences[0]
     strong = _label_as_clause(label)
+    if strong and label.strip().endswith((".", "!")):  # "**It cuts your risk of falls.** Most fractures …"
+        return [] if _NOT_A_BENEFIT.search(label) else [_benefit(sentences[0], strong)]
     if strong:  # "Bruises fade faster.", "Swelling settles sooner": the label is itself the claim
         return [] if _NOT_A_BENEFIT.search(evidence.text) else [_benefit(evidence, strong)]
     claim = _heading_claim(label) if heading else None
@@ -145,6 +147,10 @@ def _labelled_body_points(body: list[Sentence], first: Sentence) -> list[tuple[S
                   or ([p for p in [_point_from_item(text)] if p] if _NAMED_GAIN.match(text) else []))
         if points and _CLAUSES.search(text):  # "Treatment relaxes tight muscles, and … patients report fewer …"
             points = points + [p for p in _outcome_points(text, in_benefit_section=True) if p not in points]
+        reported = re.split(r",\s+which\b", text, maxsplit=1)
+        if points and len(reported) == 2 and _PEOPLE_FIND.search(reported[0]):
+            # "Many patients tell us they can move with less pain …, which makes it easier to …": both are claims
+            points = [p for p in _outcome_points(reported[0], in_benefit_section=True) if p not in points] + points
         points = _with_participles(points, text)
         if points:
             found.append((sentence, points))
@@ -188,6 +194,11 @@ def _label_as_clause(label: str) -> str | None:
     if back:
         return f"gets you back to {back['rest']}"
     points = _symptom_eases(text, anywhere=True) or _becomes(text) or _stops_feeling(text) or _people_outcome(text)
+    if not points and re.match(r"^(?:it|this|they)\s", text, re.IGNORECASE):
+        points = _points_from_cue(text, None)  # "It cuts your risk of falls."
+    improves = re.match(r"^(?:your|their)\s+(?P<what>[\w' -]{3,30}?)\s+improves$", text, re.IGNORECASE)
+    if improves:  # "Your posture improves."
+        return f"improves your {improves['what']}"
     if points:
         return points[0]
     boost = re.match(r"^(?P<what>[\w' -]{3,40}?)\s+gets?\s+a\s+(?P<kind>boost|lift|break|rest)$", text, re.IGNORECASE)

@@ -60,7 +60,7 @@ _VERBS = _VERB_WORDS + (
     r"loose|calm)\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:far\s+|much\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|"
     r"deeper)\b)"
-    r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance)\b)"
+    r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance|disability)\b)"
     r"|get(?=s?\s+(?:(?:most|many)\s+)?(?:you|people|patients|them|athletes|runners|clients)\s+(?:back|moving|walking|"
     r"sleeping|closer)\b)"
     # "draw pain out of the leg and back towards the spine" (centralisation)
@@ -163,7 +163,7 @@ _PEOPLE_REPORT = re.compile(
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|"
     r"regulars|attendees|residents|you|some|"
     r"others|many|most|several|(?-i:I)|" + _DOERS + r")\s+"
-    r"(?:\w+\s+)?(?:who\s+[^,.;:]{1,50}?\s+)?(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"
+    r"(?:\w+\s+|[a-z]+ing\s+(?:[\w-]+\s+){0,2}?)?(?:who\s+[^,.;:]{1,50}?\s+)?(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"
     r"mention|reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
     r"(?P<what>[^.;:]+)",
     re.IGNORECASE)

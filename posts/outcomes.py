@@ -21,6 +21,11 @@ def _people_outcome(text: str) -> list[str]:
     if re.search(r"\b(?:if|unless|until|worse|not|never|no longer)\b",
                  re.split(r",\s+which\b|\s+because\b", match["rest"])[0], re.IGNORECASE):
         return []  # a condition or a setback, not an outcome
+    if re.match(r"^[a-z]+ing\s+(?:[\w-]+\s+){0,3}?(?:report|say|tell|find|notice)\b", match["rest"]):
+        return []  # "Members doing interval sessions report …": what they report is read as such
+    if re.match(r"^(?:stop|stopped|give up|gave up)\s+(?:doing|going|exercising|moving|working|walking|playing|training)\b",
+                match["rest"], re.IGNORECASE):
+        return []  # "Some people with back pain stop doing things because …": the decline, not the gain
     rest = match["rest"]
     unlikely = re.match(r"^(?:are|is)\s+(?:also\s+)?(?:much\s+|far\s+)?less likely to\s+(?P<what>[^,.;:]+)", rest)
     if unlikely:  # "Patients who complete the programme are also less likely to need a stay in a rehabilitation unit"
@@ -70,7 +75,8 @@ _FIRST_PERSON = re.compile(
     r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|always|usually|can|could|am able to|was able to|"
     r"no longer)\s+)*)"
-    r"(?P<verb>(?!(?:was|were|had|am|is|did|do|think|thought|felt|wasn't|didn't|don't|can't|couldn't|would|will|"
+    r"(?P<verb>(?!(?:was|were|had|have|has|am|is|did|do|think|thought|felt|wasn't|didn't|don't|can't|couldn't|would|"
+    r"will|"
     r"nearly|turned|managed|went|got|been|be|fewer|less|more|better|a|an|the|no|some|to)\b)[a-z]+)\s+(?P<rest>[^.;:]+)",
     re.IGNORECASE)
 _CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "shed", "slept": "sleep",
@@ -101,11 +107,43 @@ def _first_person_outcome(text: str) -> list[str]:
     return [point] if point else []
 
 
+# A relative's account: "she stopped dropping things", "he sleeps much better that night too", "she could get
+# through a full rehearsal again". Only a change (a change verb, "again", or sleeping or moving better) counts: "she
+# now teaches the class" says what someone does, not what they gained.
+_THIRD_PERSON = re.compile(
+    r"(?:^|[,;:]\s+|\b(?:and|so|that)\s+)(?-i:he|she|He|She)\s+"
+    r"(?P<adverbs>(?:(?:now|finally|also|even|can|could|was able to|is able to)\s+)*)"
+    r"(?P<verb>stopped|slept|sleeps|sleep|moves|move|walks|walk|breathes|breathe|copes|cope|get|gets|went back|goes back"
+    r"|returned|manage|manages|managed to|can)\s+(?P<rest>[^.;:]+)")
+_THIRD_PERSON_BASES = {"stopped": "stop", "slept": "sleep", "went back": "go back", "goes back": "go back",
+                       "returned": "return", "managed to": "manage to"}
+
+
+def _third_person_outcome(text: str) -> list[str]:
+    """"she stopped dropping things" -> "helps you stop dropping things"."""
+    found = _THIRD_PERSON.search(text)
+    if not found or re.search(r"\b(?:not|never|worse|hardly)\b", found["rest"]):
+        return []
+    verb = found["verb"]
+    base = _THIRD_PERSON_BASES.get(verb) or _base_form(verb)
+    lived = base in ("sleep", "move", "walk", "breathe", "cope") and _OUTCOME.search(found["rest"])
+    again = re.search(r"\b(?:again|any more|anymore)\b", found["rest"])
+    # "she stopped dropping things" is a gain; "he stopped going to the allotment" is the decline before treatment
+    stopped_bad = base == "stop" and re.match(r"(?:dropping|waking|limping|falling|tripping|crying|worrying|wincing|"
+                                              r"needing|clenching|grinding|shaking|freezing|getting (?:headaches|"
+                                              r"migraines|pins and needles))\b", found["rest"])
+    if not (lived or again or stopped_bad) or base == "can":
+        return []
+    point = _phrase(base, " " + found["rest"], conjugated=f"helps you {base}")
+    return [point] if point else []
+
+
 # "But by the end of that first summer he was sleeping through the night, eating a proper dinner and …": the change
 # a relative or patient saw, told as what someone was doing by then.
 _NARRATIVE_CHANGE = re.compile(
     r"\b(?i:by the end of|by (?:the|his|her|my|their|our) (?:\w+ )?(?:week|month|visit|session|class|summer|winter|"
-    r"spring|autumn|course|appointment)|within (?:a|two|three|four|five|six|\d+) \w+|these days|since then|now|"
+    r"spring|autumn|course|appointment)|within (?:about\s+|around\s+)?(?:a|two|three|four|five|six|\d+) \w+|these days|"
+    r"since then|now|"
     r"instead of)\b"
     r"[^.;:]*?\b(?:he|she|they|I|we|[A-Z][a-z]+)\s+(?:was|were|is|are)\s+(?:now\s+|finally\s+|already\s+|back\s+)?"
     r"(?P<what>[a-z]+ing\b[^.;:]*)")
@@ -366,7 +404,7 @@ _CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+")
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
     return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text))
-            or _first_person_outcome(text) or _narrative_change(text) or _no_more(text)
+            or _first_person_outcome(text) or _third_person_outcome(text) or _narrative_change(text) or _no_more(text)
             or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)

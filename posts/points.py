@@ -481,10 +481,10 @@ def _tidy(point: str) -> str | None:
     # a patient's diary ("lowers my blood pressure") speaks for the reader of the post ("lowers your blood pressure")
     point = re.sub(r"\b(?:my|me|myself|I was|I)\b", lambda found: _SECOND_PERSON[found[0]], point)
     # and so does one about a patient ("gives her the confidence", "eases the stiffness in his hip")
-    if re.match(r"^(?:gives|helps|lets|gets|leaves|makes|keeps) them\b", point):
+    if re.match(r"^(?:gives|helps|lets|gets|leaves|makes|keeps) (?:them|you)\b", point):  # "helps you keep their …"
         point = re.sub(r"\btheir\b", "your", point)
     point = re.sub(r"^(gives|helps|lets|gets|leaves|makes|keeps) (?:her|him|them)\b", r"\1 you", point)
     if not re.search(r"\b(?:baby|babies|child|children|son|daughter|partner|wife|husband)\b", point):
         point = re.sub(r"\b(?:her|his)\b(?=\s+[a-z])", "your", point)
-    repaired = re.sub(r"^helps you (?:are|is)\b", "helps you be", point)
+    repaired = re.sub(r"^helps you (?:are|is)\b", "helps you be", re.sub(r"^(\w+ you) also\b", r"\1", point))
     return re.sub(r"^helps you (?=(?:a|an)\s)", "gives you ", repaired)

@@ -77,7 +77,7 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             continue
         label = _label(group)
         if label is not None:
-            if not _EXCLUDED_HEADING.search(label):
+            if not _EXCLUDED_HEADING.search(label) or _CUE.search(label):  # "It cuts your risk of falls"
                 units.append(("label", label, group))
         elif first.list_item and section == "benefit":
             units.extend(("item", None, [s]) for s in group[:1])

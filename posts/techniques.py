@@ -46,6 +46,7 @@ _VAGUE = _words_of("""gentle gentler light lighter slow slower firm firmer regul
     usual first initial further other different various additional own same new good great best proper right
     professional qualified expert certified basic standard modern classic popular common main total complete effective
     safe steady brisk relaxing soothing calming graded easy intense intensive strong custom reusable whole extra special
+    little big large tiny huge
     occasional optional hard heavy easier confident ordinary normal everyday better faster very rhythmic alternative
     progressive small small-group warm fresh senior well-taught made-to-measure single-use comfortable safer steadier
     stronger calmer later earlier next non-surgical non-invasive extracorporeal complementary holistic natural drug-free
@@ -112,7 +113,8 @@ _NOT_A_TECHNIQUE = re.compile(
     r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?|"
     r"warm-ups?|cool-downs?|paracetamol|ibuprofen|painkillers?|tablets?|shin splints|system|"
     r"\w+-(?:minute|hour|week|day|session)\b(?!.*\bscale$))\b|"
-    r"^(?:(?:hands?|feet|foot|legs?|arms?|neck|back|shoulders?|abdomen|knees?|hips?|skin|and)\s*)+$", re.IGNORECASE)
+    r"^(?:(?:hands?|feet|foot|legs?|arms?|neck|back|shoulders?|abdomen|knees?|hips?|skin|temples?|cheekbones?|"
+    r"forehead|jaw|wrists?|ankles?|and)\s*)+$", re.IGNORECASE)
 # A class of techniques, not one: "hand techniques", "other treatments".
 _CLASS_NOUN = re.compile(r"\b(?:techniques|methods|styles|types|kinds|forms|options|approaches|treatments)$", re.I)
 _WARNING = re.compile(r"\b(?:not (?:be )?(?:suitable|appropriate|recommended|safe)|should not|shouldn't|consult|contra"

@@ -404,12 +404,23 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r28_pilates_osteoporosis.md f921052ddaf4dd25 / .labels.toml 077c0dcf1e8ad54e
 #   r28_reflexology_chemotherapy.txt 9c4189225e2e0c06 / .labels.toml c6f7b6c1bdfec339
 #   r28_sports_massage_swimmers_shoulder.html 3339654818cb268e / .labels.toml 565044ff1b47115d
-# Twenty-four blind rounds (5-28) score P 0.63-0.96 and R 0.26-0.75; rounds 12-28 together: P 0.82 R 0.51 (582
-# matched, 706 predicted, 1137 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-28: 0.35-0.62): each writer brings
+# Round 29 (8 new, written blind like rounds 23-28; scored once at dfcaf06; the writer's hyphens in the file names
+# became underscores): P 0.86 R 0.46 (32 matched, 37 predicted, 70 labelled); named types P 0.72 R 0.58. It is the
+# current held-out set.
+#   r29_cold_water_immersion_soreness.md 2846d9277ebd6d52 / .labels.toml 26e8098c9b7d8f86
+#   r29_ear_acupuncture_smoking.txt b64f150bbaeaa2d4 / .labels.toml 1f394dde62231192
+#   r29_massage_post_stroke_spasticity.md 616db6b29cc261f9 / .labels.toml 6c6036455f9a851b
+#   r29_osteopathy_sciatica.html 35293e3ce4998427 / .labels.toml 92a2e36569d60ffc
+#   r29_pelvic_floor_running_mums.md f02f3abbc57ad037 / .labels.toml f36f0dba3411a621
+#   r29_tai_chi_fibromyalgia.md d45ff48203656f10 / .labels.toml 5cf597e5e6e42740
+#   r29_trigger_point_jaw_clenching.txt 161bf1f33208240c / .labels.toml 3ab12b3d57b55130
+#   r29_yoga_menopause.md 3beabe597f58f8d0 / .labels.toml ff37b1c708cb869c
+# Twenty-five blind rounds (5-29) score P 0.63-0.96 and R 0.26-0.75; rounds 12-29 together: P 0.83 R 0.51 (614
+# matched, 743 predicted, 1207 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-29: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 28: P 0.88, R 0.62); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 29: P 0.86, R 0.46); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -31,9 +31,10 @@ from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, 
                         _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
 from posts.outcomes import (_after_so, _becomes, _stops_feeling, _CLAUSES, _outcome_points, _people_outcome,
-                            _point_from_item, _so_you_can, _symptom_eases)
+                            _point_from_item, _possessed_does_better, _so_you_can, _symptom_eases,
+                            _third_person_outcome)
 from posts.points import (_trim, _base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label,
-                          _point_from_noun, _points_from_bare_verb, _points_from_cue, _tidy)
+                          _point_from_noun, _points_from_bare_verb, _points_from_cue, _tidy, _which_points)
 from posts.techniques import find_techniques
 from posts.structure import _label_only, _Unit, _units
 
@@ -98,7 +99,7 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
     found = _labelled_body_points(body, sentences[0])
     evidence = found[0][0] if found else body[0] if body else sentences[0]
     strong = _label_as_clause(label)
-    if strong and label.strip().endswith((".", "!")):  # "**It cuts your risk of falls.** Most fractures …"
+    if strong and _label_only(sentences[0], label):  # "**It cuts your risk of falls.** Most fractures …"
         return [] if _NOT_A_BENEFIT.search(label) else [_benefit(sentences[0], strong)]
     if strong:  # "Bruises fade faster.", "Swelling settles sooner": the label is itself the claim
         return [] if _NOT_A_BENEFIT.search(evidence.text) else [_benefit(evidence, strong)]
@@ -193,7 +194,8 @@ def _label_as_clause(label: str) -> str | None:
     back = re.match(r"^back to\s+(?P<rest>.+)$", text, re.IGNORECASE)
     if back:
         return f"gets you back to {back['rest']}"
-    points = _symptom_eases(text, anywhere=True) or _becomes(text) or _stops_feeling(text) or _people_outcome(text)
+    points = (_symptom_eases(text, anywhere=True) or _becomes(text) or _stops_feeling(text) or _people_outcome(text)
+              or _possessed_does_better(text) or _third_person_outcome(text))
     if not points and re.match(r"^(?:it|this|they)\s", text, re.IGNORECASE):
         points = _points_from_cue(text, None)  # "It cuts your risk of falls."
     improves = re.match(r"^(?:your|their)\s+(?P<what>[\w' -]{3,30}?)\s+improves$", text, re.IGNORECASE)
@@ -238,8 +240,8 @@ def _item_head_points(text: str) -> list[str]:
     first_word, _, after = text.partition(" ")
     if first_word in _BASE and after:  # "improve your ability to turn your head" (lower case: a verb, not a noun)
         point = _phrase(first_word, " " + after)
-        if point:
-            return [point]
+        if point:  # "improve balance, which lowers the risk of falls": the consequence is a claim too
+            return [point] + [p for p in _which_points(after) if p != point]
     adverb = re.match(r"^[A-Z][a-z]+ly\s+(?P<verb>[a-z]+s)\s", text)
     if adverb:  # "Gently reconnects you with your deep abdominal muscles"
         text = adverb["verb"].capitalize() + text[adverb.end("verb"):]
@@ -336,7 +338,23 @@ def _benefit(sentence: Sentence, point: str, from_list: bool = False) -> Benefit
 
 def _tidied(candidates: list[Benefit]) -> list[Benefit]:
     tidy = [(candidate, _tidy(candidate.point)) for candidate in candidates]
-    return [replace(candidate, point=point) for candidate, point in tidy if point]
+    return [replace(candidate, point=one) for candidate, point in tidy if point for one in _one_per_complaint(point)]
+
+
+_COMPLAINT_LIST = re.compile(r"^(?P<verb>eases|reduces|relieves|lowers|calms|soothes|lessens)\s+"
+                             r"(?P<items>(?:[\w'-]+\s+){0,2}?[\w'-]+(?:,\s+(?:[\w'-]+\s+){0,2}?[\w'-]+)+,?\s+and\s+"
+                             r"(?:[\w'-]+\s+){0,2}?[\w'-]+)$")
+
+
+def _one_per_complaint(point: str) -> list[str]:
+    """"eases anxiety, irritability and low mood" -> one point per complaint: each can carry a post."""
+    listed = _COMPLAINT_LIST.match(point)
+    if not listed:
+        return [point]
+    items = _split_items(listed["items"])
+    if any(re.match(r"(?:both|on|at|in|for|with|when|during|after|before)\b", item) for item in items):
+        return [point]  # "reduces shoulder pain, both at rest and on movement": one complaint, said when
+    return [f"{listed['verb']} {item}" for item in items]
 
 
 def _split_items(items: str) -> list[str]:

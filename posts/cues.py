@@ -36,7 +36,7 @@ _VERBS = _VERB_WORDS + (
     r"|take(?=s?\s+(?:some\s+of\s+)?(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
     r"|show(?=s?\s+(?:you|them|patients|people|clients)\s+how\b)"
     r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients|the\s+(?:brain|body|muscles?|nerves?))\b)"
-    r"|keep(?=s?\s+(?:[\w-]+\s+){0,3}?(?:moving|mobile|flexible|supple|steady|strong|active|healthy|loose|limber|"
+    r"|keep(?=s?\s+(?:[\w-]+\s+){0,7}?(?:moving|mobile|flexible|supple|steady|strong|active|healthy|loose|limber|"
     r"working|going|upright|calm|relaxed|pain-free|independent|on track|in shape|"
     r"on your feet|down|under control|at bay|"
     r"in check)\b)"
@@ -61,10 +61,13 @@ _VERBS = _VERB_WORDS + (
     r"|mean(?=s?\s+(?:a\s+)?(?:far\s+|much\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|"
     r"deeper)\b)"
     r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance|disability)\b)"
-    r"|get(?=s?\s+(?:(?:most|many)\s+)?(?:you|people|patients|them|athletes|runners|clients)\s+(?:back|moving|walking|"
+    r"|get(?=s?\s+(?:(?:most|many)\s+)?(?:you|people|patients|them|athletes|runners|clients|me|him|her)\s+"
+    r"(?:back|moving|walking|"
     r"sleeping|closer)\b)"
     # "draw pain out of the leg and back towards the spine" (centralisation)
     r"|draw(?=s?\s+(?:the\s+)?pain\b)"
+    # a verb and its particle conjugate apart: "cools down legs that feel on fire", "breaks up scar tissue"
+    r"|cool(?=s?\s+down\b)|break(?=s?\s+up\b)|open(?=s?\s+up\b)|wind(?=s?\s+down\b)"
     r"|warm(?=s\s+(?:up\s+)?(?:the\s+|your\s+|cold\s+|stiff\s+|tight\s+)?\w+)"
     r"|wake(?=s?\s+up\s+(?:the\s+|your\s+)?(?:[\w-]+\s+){0,2}(?:muscles?|glutes|core)\b)"
     r"|(?P<enabler>allow|enable)(?=s?\s+(?:[\w-]+\s+){1,3}?to\s+[a-z])"
@@ -82,7 +85,7 @@ _CUE = re.compile(
     # a plural subject takes the bare verb: "the classes give them …", "regular sessions ease …"
     rf"|\b(?:sessions|classes|treatments|exercises|needles|strokes|stretches|movements|drills|routines|we|they|"
     rf"therapists|"
-    rf"twists|openers|poses|holds|sequences|flows|"
+    rf"twists|openers|poses|holds|sequences|flows|forms|moves|postures|positions|practices|programmes|"
     rf"physios|physiotherapists|practitioners|teachers|hands|stones|cups|strips|techniques|therapies|lessons)\s+"
     rf"(?:(?:also|often|gently|usually|can|may|will|\w+ly)\s+)?"
     rf"(?P<verb4>{_VERBS.replace('?P<enabler>', '?P<enabler4>')})\b",
@@ -93,7 +96,8 @@ _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness
             r"symptoms?|cramps?|cramping|discomfort|fatigue|anxiety|stress|inflammation|puffiness|knots?|tightness|"
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
             r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|"
-            r"urges?|itch(?:es)?|agitation|tenderness|burning|grinding|clenching)")
+            r"urges?|itch(?:es)?|agitation|tenderness|burning|grinding|clenching|fullness|full feeling|heavy feeling|"
+            r"tight feeling)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?"
     rf"(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
@@ -122,9 +126,11 @@ _DOERS = (r"(?!(?:shoulders|fingers|numbers|flowers|layers|papers|filters|marker
 _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
     r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|residents|children|kids|"
+    r"(?-i:a few|A few)|"
     r"families|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
     # "the first thing most patients notice is that …"
-    r"(?:find|notice|report|say|feel|tell us|tell me|told (?:us|me)|mention)\s+(?:(?:is|was)\s+)?(?:that\s+)?",
+    r"(?:find|notice|report|say|feel|tell us|tell me|told (?:us|me)|mention)\s+(?:\([^)]{1,30}\)\s+)?"
+    r"(?:(?:is|was)\s+)?(?:that\s+)?",
     re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
 _EVIDENCE_FINDS = re.compile(
@@ -162,8 +168,9 @@ _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|"
     r"regulars|attendees|residents|you|some|"
-    r"others|many|most|several|(?-i:I)|" + _DOERS + r")\s+"
-    r"(?:\w+\s+|[a-z]+ing\s+(?:[\w-]+\s+){0,2}?)?(?:who\s+[^,.;:]{1,50}?\s+)?(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"
+    r"others|many|most|several|(?-i:I|she|he|She|He|they)|" + _DOERS + r")\s+"
+    r"(?:\w+\s+|[a-z]+ing\s+(?:[\w-]+\s+){0,2}?)?(?:who\s+[^,.;:]{1,50}?\s+)?"
+    r"(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"
     r"mention|reported|noticed|enjoyed|experienced|felt|gained|had|saw|described|mentioned)\s+"
     r"(?P<what>[^.;:]+)",
     re.IGNORECASE)
@@ -223,7 +230,7 @@ _PEOPLE_OUTCOME = re.compile(
     r"are(?!\s+(?:off|back|(?:also\s+)?less likely)\b)|is|were|will|"
     r"can|could|would|"
     r"often|usually|"
-    r"(?:\w+ly\s+)?(?:find|say|tell|report|notice|mention|describe))\b)"
+    r"(?:\w+ly\s+|also\s+)?(?:find|say|tell|report|notice|mention|describe))\b)"
     r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:" + _ER + r"|more|less|relaxed|rested|refreshed|energi[sz]ed|confident)\b))"
     r"[a-z][^.;:]*)",
     re.IGNORECASE,
@@ -319,7 +326,9 @@ _NOUN_LIST = re.compile(
 )
 # "This improved circulation can also …" elaborates the sentence before;
 # "That said, …" and "It" (the therapy) do not.
-_ELABORATION = re.compile(r"^(?:this|these|that(?!\s+said\b)|those|they|such)\b", re.IGNORECASE)
+# "That means …", "They also …" refer back; "That night I slept right through" does not
+_ELABORATION = re.compile(r"^(?:this|these|that(?!\s+(?:said|night|day|evening|morning|afternoon|week|weekend)\b)|"
+                          r"those|they|such)\b", re.IGNORECASE)
 _NOT_A_BENEFIT = re.compile(
     # "book" as a call to action, not "clients who book an evening appointment"; symptoms as a description
     # ("symptoms include …"), not "has eased their symptoms"
@@ -367,7 +376,7 @@ _VAGUE_NEXT = frozenset("with who in of for at on and or".split())
 # The benefit verbs' base forms, and those that enable a person to do something ("lets you …").
 _BASE = frozenset(_VERB_WORDS.split("|")) | {"build", "give", "bring", "offer", "take", "show", "teach", "allow",
                                               "let", "leave", "enable", "keep", "make", "mean", "cut", "get", "warm",
-                                              "put", "guide", "shorten"}
+                                              "put", "guide", "shorten", "cool", "break", "open", "wind"}
 _ENABLERS = frozenset({"allow", "let", "enable"})
 _ENABLED_OBJECT = re.compile(
     r"^\s*(?P<object>(?:[\w-]+\s+){0,2}?[\w-]+)\s+to\s+(?=[a-z])"  # allows/enables X to …
@@ -389,4 +398,4 @@ _ACTING_GERUND_VERBS = frozenset(
 _PEOPLE_GERUND_VERBS = frozenset(
     """stay sleep move walk get feel breathe return turn need reach sit stand go run play enjoy bend climb cope
     manage wake fall rest recover train work drive exercise focus concentrate think live carry take bounce come
-    bounce swim cycle dance kneel squat jump grip write type cook garden""".split())
+    bounce swim cycle dance kneel squat jump grip write type cook garden rely lift""".split())

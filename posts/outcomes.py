@@ -23,8 +23,8 @@ def _people_outcome(text: str) -> list[str]:
         return []  # a condition or a setback, not an outcome
     if re.match(r"^[a-z]+ing\s+(?:[\w-]+\s+){0,3}?(?:report|say|tell|find|notice)\b", match["rest"]):
         return []  # "Members doing interval sessions report …": what they report is read as such
-    if re.match(r"^(?:stop|stopped|give up|gave up)\s+(?:doing|going|exercising|moving|working|walking|playing|training)\b",
-                match["rest"], re.IGNORECASE):
+    if re.match(r"^(?:stop|stopped|give up|gave up)\s+"
+                r"(?:doing|going|exercising|moving|working|walking|playing|training)\b", match["rest"], re.IGNORECASE):
         return []  # "Some people with back pain stop doing things because …": the decline, not the gain
     rest = match["rest"]
     unlikely = re.match(r"^(?:are|is)\s+(?:also\s+)?(?:much\s+|far\s+)?less likely to\s+(?P<what>[^,.;:]+)", rest)
@@ -71,7 +71,8 @@ def _people_outcome(text: str) -> list[str]:
 # A patient's own account: "The talks mean I now know the difference …", "I've dropped half a stone", "I can finally
 # kneel to garden again".
 _FIRST_PERSON = re.compile(
-    r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that)\s+(?:that\s+)?|\b(?:month|week|weeks|months|days|session|course)\s+)"
+    r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that)\s+(?:that\s+)?|"
+    r"\b(?:month|week|weeks|months|days|session|course|night|evening|morning|year|time)\s+)"
     r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|always|usually|can|could|am able to|was able to|"
     r"no longer)\s+)*)"
@@ -83,9 +84,20 @@ _CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "
                  "started": "start", "returned": "return", "gone back": "go back"}
 
 
+# "I felt calmer walking home", "I was far less snappy with the wife": how the writer felt, said as a comparison.
+_I_FELT = re.compile(
+    r"(?:^|[,;:]\s+|\b(?:that|and|so)\s+)(?-i:I)\s+(?:felt|feel|was|am|’m|'m)\s+(?P<how>(?:far\s+|much\s+|a lot\s+)?"
+    r"(?:less\s+(?!than\b)[a-z]+|more\s+(?:relaxed|settled|confident|positive|energetic|rested)|calmer|happier|"
+    r"lighter|stronger|steadier|looser|freer|brighter|fitter|sharper|better|healthier|clearer))\b"
+    r"(?P<rest>[^,.;:]*)")
+
+
 def _first_person_outcome(text: str) -> list[str]:
     """What the writer says they can now do: "helps you know the difference …", "helps you drop half a stone"."""
     found = _FIRST_PERSON.search(text)
+    felt = _I_FELT.search(text)
+    if felt and not re.search(r"\b(?:not|never|worse|if)\b", text[:felt.start()] + felt["rest"]):
+        return [_trim(f"helps you feel {felt['how']}{_CLAUSE_END_NO_COMMA.split(felt['rest'], maxsplit=1)[0]}")]
     if not found:
         return []
     verb, rest = found["verb"].lower(), found["rest"]
@@ -94,6 +106,7 @@ def _first_person_outcome(text: str) -> list[str]:
     # a patient's own "I always sleep better on class nights"; a clinician's "I spend less time on …" is not one
     lived = verb in ("sleep", "feel", "move", "walk", "breathe", "cope") and _OUTCOME.search(rest)
     again = re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)
+    rest = re.split(r",\s+which\b", rest)[0]  # "I slept right through, which I had not done for a long while"
     if not (marked or lived or again or verb in _CHANGE_VERBS) or re.search(r"\b(?:not|never|worse|count)\b", rest):
         return []
     if re.search(r"\bno longer\b", found["adverbs"], re.IGNORECASE):  # "I no longer clenched my jaw"
@@ -113,8 +126,8 @@ def _first_person_outcome(text: str) -> list[str]:
 _THIRD_PERSON = re.compile(
     r"(?:^|[,;:]\s+|\b(?:and|so|that)\s+)(?-i:he|she|He|She)\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|can|could|was able to|is able to)\s+)*)"
-    r"(?P<verb>stopped|slept|sleeps|sleep|moves|move|walks|walk|breathes|breathe|copes|cope|get|gets|went back|goes back"
-    r"|returned|manage|manages|managed to|can)\s+(?P<rest>[^.;:]+)")
+    r"(?P<verb>stopped|slept|sleeps|sleep|moves|move|walks|walk|breathes|breathe|copes|cope|get|gets|went back"
+    r"|goes back|returned|manage|manages|managed to|can)\s+(?P<rest>[^.;:]+)")
 _THIRD_PERSON_BASES = {"stopped": "stop", "slept": "sleep", "went back": "go back", "goes back": "go back",
                        "returned": "return", "managed to": "manage to"}
 
@@ -136,6 +149,22 @@ def _third_person_outcome(text: str) -> list[str]:
         return []
     point = _phrase(base, " " + found["rest"], conjugated=f"helps you {base}")
     return [point] if point else []
+
+
+# "Her hand opens more easily.", "Her physio exercises go further.": what someone's body or routine now does better.
+_POSSESSED_DOES_BETTER = re.compile(
+    r"^(?:her|his|your|their|my)\s+(?P<what>[\w' -]{2,30}?)\s+"
+    r"(?P<verb>(?!(?:is|was|has|does|feels|looks)\b)[a-z]+s|go)\s+"
+    r"(?P<how>(?:much\s+|far\s+|a lot\s+)?(?:more easily|better|further|faster|more freely|more smoothly|easier|"
+    r"quicker|longer|less))\b(?P<rest>[^,.;:]*)", re.IGNORECASE)
+
+
+def _possessed_does_better(text: str) -> list[str]:
+    """"Her hand opens more easily" -> "helps your hand open more easily"."""
+    found = _POSSESSED_DOES_BETTER.match(text.strip())
+    if not found:
+        return []
+    return [_trim(f"helps your {found['what']} {_base_form(found['verb'].lower())} {found['how']}{found['rest']}")]
 
 
 # "But by the end of that first summer he was sleeping through the night, eating a proper dinner and …": the change
@@ -239,7 +268,8 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
 
 
 _HURTS_LESS = re.compile(
-    r"(?:(?:they|you|we)\s+(?:\w+ly\s+)?(?:need|take|use)\s+(?:far\s+|much\s+)?(?:fewer|less)\s+(?P<need>[\w' -]{3,40}?)"
+    r"(?:(?:they|you|we)\s+(?:\w+ly\s+)?(?:need|take|use)\s+(?:far\s+|much\s+)?(?:fewer|less)\s+"
+    r"(?P<need>[\w' -]{3,40}?)"
     r"(?=[,.;:]|\s+(?:than|and|which|because|after|so|on|in|during|for|when)\b|$)"
     r"|(?:(?P<whose>the|their|your|his|her)\s+)?(?P<what>(?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:hurts?|aches?)\s+"
     r"(?:much\s+|far\s+|a lot\s+)?less\b(?P<rest>[^,.;:]*))", re.IGNORECASE)
@@ -281,7 +311,7 @@ def _becomes(text: str) -> list[str]:
     if not match or re.match(r"^(?:it|this|that|they|there|you|over|in|after|within|during|for|by|at|on|with)\b",
                              match["what"], re.IGNORECASE) or re.search(r"\bthat\s+(?:they|you|he|she|it|we)\b",
                                                                         match["what"], re.IGNORECASE) or re.search(
-            r"\b(?:say|says|said|tell|tells|find|finds|report|reports|notice|notices|noticed|seen|watched|"
+            r"\b(?:say|says|said|tell|tells|told|find|finds|report|reports|notice|notices|noticed|seen|watched|"
             r"is|are|was|were|tends?)\b",
             match["what"]) or re.search(r"\b(?:worse|louder|tighter|stiffer|heavier|harder|weaker|sorer)\b",
                                         match["adj"]):
@@ -315,6 +345,9 @@ def _people_gain(text: str) -> list[str]:
             return [_trim(f"{verb} {change['rest']}")]
         return [_trim(f"brings {what}")]
     report = _PEOPLE_REPORT.search(text)
+    if report and report[0].split()[0].lower() in ("she", "he", "they") and not re.match(
+            r"(?:report|notic|describ)", report["saw"].lower()):
+        report = None  # "She had a drawer full of peppermint capsules": what she had, not what she gained
     growing = report and re.match(r"^(?:a\s+)?(?:growing|new|renewed|greater|real)\s+(?:sense|confidence|feeling)\b",
                                   report["what"])
     if growing:  # "Patients describe a growing confidence in understanding their own limits"
@@ -344,6 +377,7 @@ def _reported_list(what: str) -> list[str]:
     # "a jaw that no longer ached when I woke up" keeps its clause: it is the gain
     items = [(item if _NO_LONGER.search(item) else _CLAUSE_END_NO_COMMA.split(item, maxsplit=1)[0]).strip()
              for item in parts if item.strip()]
+    items = [re.split(r"\s+than\s+(?:those|people|patients|women|men|the)\b", item)[0] for item in items]
     if len(items) < 3:
         return []
     points = [_point_from_item(item) for item in items]
@@ -408,6 +442,7 @@ def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
             or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
+                or _possessed_does_better(text)
                 or _stops_feeling(_after_so(text) or text)
                 if in_benefit_section else []))
 

@@ -57,6 +57,9 @@ def _gerund_claim(label: str) -> str | None:
     rest = found["rest"].strip()
     if stem == "help" and re.match(r"(?:you|people|patients|your)\b", rest):  # "Helping you return to exercise"
         return _trim(f"helps {rest}")
+    able = re.match(r"^able\s+to\s+(?P<what>[a-z].+)$", rest) if stem == "be" else None
+    if able:  # "being able to sit through a car journey again" -> "helps you sit through a car journey again"
+        return _trim(f"helps you {able['what']}")
     for verb in (stem, stem + "e", stem[:-1]):
         if verb in _ACTING_GERUND_VERBS:
             return _trim(f"{_third_person(verb)} {rest}")
@@ -168,6 +171,10 @@ def _points_from_cue(
             if index:  # "…, loosens tight fascia": the part starts with its own verb
                 part_verb, _, part = part.partition(" ")
                 point = _phrase(_base_verb(part_verb.lower()), part)
+            elif verb == "mean":  # "means far fewer accidents on the run, and less leaking when you cough": two gains
+                gains = re.split(r",?\s+and\s+(?=(?:far\s+|much\s+)?(?:less|fewer|more|better)\b)", part)
+                points.extend(p for p in (_phrase(verb, " " + gain.strip()) for gain in gains) if p)
+                continue
             else:
                 point = _phrase(verb, part)
             if point:

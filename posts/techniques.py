@@ -46,7 +46,7 @@ _VAGUE = _words_of("""gentle gentler light lighter slow slower firm firmer regul
     usual first initial further other different various additional own same new good great best proper right
     professional qualified expert certified basic standard modern classic popular common main total complete effective
     safe steady brisk relaxing soothing calming graded easy intense intensive strong custom reusable whole extra special
-    little big large tiny huge
+    little big large tiny huge sure
     occasional optional hard heavy easier confident ordinary normal everyday better faster very rhythmic alternative
     progressive small small-group warm fresh senior well-taught made-to-measure single-use comfortable safer steadier
     stronger calmer later earlier next non-surgical non-invasive extracorporeal complementary holistic natural drug-free
@@ -57,7 +57,7 @@ _PLAIN = _VAGUE | _words_of("""hands-on massage therapy yoga treatment exercise 
     heat occupational""")
 # Words that end a noun phrase when walking left from its head: function words, verbs, pronouns, numbers.
 _NOT_MODIFIER = _words_of("""a an the this that these those our your their his her its my we you they it i of and or but
-    alongside besides
+    alongside besides me him us felt feel feels
     with without for to in on at by from into over under after before during between about as than then is are was
     were be been being has have had do does did can could may might will would should must use uses combine combines
     blend blends include includes including offer offers add adds try prefer teach practise practice receive book get
@@ -109,7 +109,7 @@ _VERB = re.compile(r"\b(?:is|are|was|were|be|can|may|will|should|do|does|has|hav
 _NOT_A_TECHNIQUE = re.compile(
     r"[£$€\d%]|\b(?:book|call|contact|visit|appointments?|consultation|assessment|check|beforehand|gp|"
     r"physiotherapists?|therapists?|practitioners?|teachers?|doctors?|patients?|clients?|people|pain|symptoms?|"
-    r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|muscles?|"
+    r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|muscles?(?! energy)|"
     r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?|"
     r"warm-ups?|cool-downs?|paracetamol|ibuprofen|painkillers?|tablets?|shin splints|system|"
     r"\w+-(?:minute|hour|week|day|session)\b(?!.*\bscale$))\b|"
@@ -128,6 +128,13 @@ _NAMED_TERM = re.compile(r"\b(?:effleurage|petrissage|pétrissage|tapotement|vib
 _NAMES_NOTHING = _words_of("hot warm cool fresh puffy swollen sore tight stiff")
 _STOP = _words_of("a an the of for to and or in on at by with from its it is are be can may also this that these "
                   "those your you our their")
+
+
+# A name the writer gives a thing: in brackets after what it is, or "… she calls it".
+_NAME_GIVEN = re.compile(
+    r"\b(?:strokes|practices|techniques?|exercises?|holds?|breathing|stretches)\s*"
+    r"\((?P<name>[a-z][a-z -]{2,25}?)(?:,\s+(?:she|he|they|we|I)\s+calls?\s+(?:it|them))?\)"
+    r"|(?:^|,\s+)(?P<called>[a-z][a-z -]{2,25}?),?\s+(?:she|he|they|we)\s+call(?:s|ed)?\s+(?:it|them)\b")
 
 
 def find_techniques(sentences: list[Sentence], title: str = "") -> list[str]:
@@ -150,6 +157,8 @@ def _candidates(sentence: Sentence) -> list[str]:
         items.append(sub)  # "### Swedish massage" under "## Types of massage"
     items += [m["name"] for m in _CAPITALISED_NAME.finditer(text)]
     items += [m[0] for m in _NAMED_TERM.finditer(text)]  # "long effleurage strokes": a term of the trade on its own
+    # "long slow strokes (effleurage, she calls it)", "breathing practices (pranayama)", "ear seeds she called them"
+    items += [m["name"] or m["called"] for m in _NAME_GIVEN.finditer(sentence.text)]
     if not _WARNING.search(text):  # "Neck manipulation may not be suitable if …" warns; "To book, call …" sells
         items += _headed_phrases(sentence.text)  # "(often known as the Alfredson protocol)" names one
     return items

@@ -415,12 +415,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r29_tai_chi_fibromyalgia.md d45ff48203656f10 / .labels.toml 5cf597e5e6e42740
 #   r29_trigger_point_jaw_clenching.txt 161bf1f33208240c / .labels.toml 3ab12b3d57b55130
 #   r29_yoga_menopause.md 3beabe597f58f8d0 / .labels.toml ff37b1c708cb869c
-# Twenty-five blind rounds (5-29) score P 0.63-0.96 and R 0.26-0.75; rounds 12-29 together: P 0.83 R 0.51 (614
-# matched, 743 predicted, 1207 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-29: 0.35-0.62): each writer brings
+# Round 30 (8 new, written blind like rounds 23-29; scored once at 9bdad30): P 0.84 R 0.35 (26 matched, 31
+# predicted, 75 labelled); named types P 0.74 R 0.49. It is the current held-out set.
+#   r30_aquatic_pilates_pregnancy.txt 73bd68a8baa20539 / .labels.toml 5900f26a3d8e03dc
+#   r30_breathwork_panic.md 597b3e918e59befd / .labels.toml 808423b490d64e0f
+#   r30_chiropractic_mid_back.md 71ac4e33b15de64a / .labels.toml 57c34f5c2b6d320c
+#   r30_deep_tissue_hamstring.md ad6476c58d087741 / .labels.toml 79afb011aec9bdd4
+#   r30_hand_therapy_ra.md a1b9ed8bbfc330e3 / .labels.toml 0cbe7b9f135c539e
+#   r30_heat_wraps_neck.txt 61b2787c5a61fa9e / .labels.toml d6ca8d8235e179d5
+#   r30_lymphatic_drainage_surgery.html 8aac52d870e81f7d / .labels.toml 8a780a9f860c9f58
+#   r30_vestibular_migraine.md 61bd6e47856834bf / .labels.toml 2a707bdbc7292d72
+# Twenty-six blind rounds (5-30) score P 0.63-0.96 and R 0.26-0.75; rounds 12-30 together: P 0.83 R 0.50 (640
+# matched, 774 predicted, 1282 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-30: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 29: P 0.86, R 0.46); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 30: P 0.84, R 0.35); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -26,13 +26,13 @@ import re
 from dataclasses import dataclass, replace
 
 from posts.article import Article, Sentence
-from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _ELABORATION, _NOT_A_BENEFIT, _OUTCOME,
+from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _NOT_A_BENEFIT, _OUTCOME,
                         _PEOPLE_FIND, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
                         _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
 from posts.outcomes import (_after_so, _becomes, _stops_feeling, _CLAUSES, _outcome_points, _people_outcome,
                             _point_from_item, _possessed_does_better, _so_you_can, _symptom_eases,
-                            _third_person_outcome)
+                            _third_person_outcome, _first_person_outcome)
 from posts.points import (_trim, _base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label,
                           _point_from_noun, _points_from_bare_verb, _points_from_cue, _tidy, _which_points)
 from posts.techniques import find_techniques
@@ -195,7 +195,15 @@ def _label_as_clause(label: str) -> str | None:
     if back:
         return f"gets you back to {back['rest']}"
     points = (_symptom_eases(text, anywhere=True) or _becomes(text) or _stops_feeling(text) or _people_outcome(text)
-              or _possessed_does_better(text) or _third_person_outcome(text))
+              or _possessed_does_better(text) or _third_person_outcome(text) or _first_person_outcome(text))
+    back = re.match(r"^(?:my|your|his|her|their)\s+(?P<what>[\w' -]{3,30}?)\s+(?:is|are|’s|'s)\s+back$", text,
+                    re.IGNORECASE)
+    if back:  # "My grand battement is back." -> "gets your grand battement back"
+        return f"gets your {back['what']} back"
+    halved = re.match(r"^(?P<what>[\w' -]{3,30}?)\s+takes\s+(?P<how>half|a third of|a fraction of)\s+the\s+time$", text,
+                      re.IGNORECASE)
+    if halved:  # "Warm-up takes half the time." -> "makes warm-up take half the time"
+        return f"makes {halved['what'][:1].lower()}{halved['what'][1:]} take {halved['how']} the time"
     if not points and re.match(r"^(?:it|this|they)\s", text, re.IGNORECASE):
         points = _points_from_cue(text, None)  # "It cuts your risk of falls."
     improves = re.match(r"^(?:your|their)\s+(?P<what>[\w' -]{3,30}?)\s+improves$", text, re.IGNORECASE)
@@ -278,9 +286,10 @@ def _benefits_in(
         return [_benefit(sentence, _point_from_noun(item), from_list=True) for item in _split_items(listed["items"])]
     if _NOT_A_BENEFIT.search(text):
         return []
-    if _ELABORATION.match(text):  # "That means you can get back to quality sessions sooner" still says what you gain
-        means = re.match(r"^(?:this|that)\s+(?:also\s+)?means\s+(?:that\s+)?you\s+can\b", text, re.IGNORECASE)
-        return [_benefit(sentence, point) for point in _so_you_can(text)] if means else []
+    # "That means you can get back to quality sessions sooner" says what you gain; other sentences that refer back
+    # ("They keep her fingers in a good position, and she says she sleeps through now") are read like any other
+    if re.match(r"^(?:this|that)\s+(?:also\s+)?means\s+(?:that\s+)?you\s+can\b", text, re.IGNORECASE):
+        return [_benefit(sentence, point) for point in _so_you_can(text)]
     if _TYPE_LIST.search(text) and not any(cue.group("verb") for cue in _CUE.finditer(text)):
         return []  # names the techniques; "techniques such as A and B can make sex comfortable again" still claims
     if sentence.list_item:

@@ -33,7 +33,8 @@ _VERBS = _VERB_WORDS + (
     r"(?:a\s+)?(?:sense|feeling)\s+of|purpose|hope|time|an hour|space|a break)\b)"
     r"|bring(?=s?\s+(?:back|relief|down)\b)"
     r"|offer(?=s?\s+(?:(?:\w+\s+){0,2}?relief\b|an?\s+(?:[\w-]+\s+)?way\s+to\s))"
-    r"|take(?=s?\s+(?:some\s+of\s+)?(?:the\s+|some\s+)?(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
+    r"|take(?=s?\s+(?:some\s+of\s+|so\s+much\s+|a\s+lot\s+of\s+)?(?:the\s+|some\s+)?"
+    r"(?:weight|pressure|load|strain|stress|edge)\s+off\b)"
     r"|show(?=s?\s+(?:you|them|patients|people|clients)\s+how\b)"
     r"|teach(?=(?:es)?\s+(?:you|them|patients|people|clients|the\s+(?:brain|body|muscles?|nerves?))\b)"
     r"|keep(?=s?\s+(?:[\w-]+\s+){0,7}?(?:moving|mobile|flexible|supple|steady|strong|active|healthy|loose|limber|"
@@ -49,6 +50,7 @@ _VERBS = _VERB_WORDS + (
     r"injections?|a joint replacement)\b)"
     # "may slow age-related bone loss", not "slow the pace"
     r"|slow(?=s?\s+(?:down\s+)?(?:the\s+)?(?:[\w-]+\s+){0,2}(?:loss|decline|progression|deterioration|wear)\b)"
+    r"|slow(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:heart\s*rate|breathing|pulse|racing\s+thoughts)\b)"
     # "shortens recovery time", not "sitting shortens the hip flexors"
     r"|shorten(?=s?\s+(?:the\s+|your\s+|that\s+)?(?:overall\s+|total\s+)?(?:recovery|time|timeline|healing|course|"
     r"wait|attacks?|episodes?|"
@@ -97,12 +99,12 @@ _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
             r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|"
             r"urges?|itch(?:es)?|agitation|tenderness|burning|grinding|clenching|fullness|full feeling|heavy feeling|"
-            r"tight feeling)")
+            r"tight feeling|tug|tugging|twinges?|niggles?)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?"
     rf"(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
-    r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to|about|during)\s+(?:[\w'-]+\s+){0,2}?"
-    r"[\w'-]+){0,2})"
+    r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to|about|during|behind|under|near)\s+"
+    r"(?:[\w'-]+\s+){0,2}?[\w'-]+){0,2})"
     # "the knot that had lived between my shoulder blades for years finally loosened"
     r"(?P<relative>\s+(?:that|which)\s+(?:used to|had|has)\b[^,.;:]{1,60}?)?\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
@@ -177,7 +179,9 @@ _PEOPLE_REPORT = re.compile(
 # "Athletes use cupping to recover between hard sessions".
 _PEOPLE_USE_TO = re.compile(
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|many|you)\s+(?:\w+\s+)?"
-    r"(?:use|choose|try|turn to|book)\s+(?:[\w-]+\s+){1,4}?to\s+(?P<what>[a-z][^.;:]*)", re.IGNORECASE)
+    # "plenty of my mums say they used it to stay calm in early labour"
+    r"(?:(?:say|said|tell us|tell me|told (?:us|me))\s+(?:that\s+)?they\s+)?"
+    r"(?:use|used|choose|try|turn to|book)\s+(?:[\w-]+\s+){1,4}?to\s+(?P<what>[a-z][^.;:]*)", re.IGNORECASE)
 # "…, so you can keep training while you recover": what the therapy lets people do.
 _SO_YOU_CAN = re.compile(
     r"\b(?:so|means?)\s+(?:that\s+)?(?:over\s+[\w ]{1,20}?,?\s+)?"
@@ -193,7 +197,8 @@ _BODY_SETTLES = re.compile(
     r"relax(?:es)?|deepens?|softens?|lets?\s+go|unwinds?|eases?|loosens?|heals?)\b", re.IGNORECASE)
 # "the attacks they do have are less intense": a symptom made milder.
 _SYMPTOM_MILDER = re.compile(
-    rf"(?P<what>\b(?:(?!(?:is|was|that)\b)[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+(?:[a-z]+\s+){{0,3}}?"
+    rf"(?P<what>\b(?:(?!(?:is|was|that|find|finds|say|says|notice|report|tell)\b)[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+"
+    rf"(?:[a-z]+\s+){{0,3}}?"
     rf"(?:are|is|become|becomes|get|gets|feel|feels)\s+"
     r"(?P<adj>(?:much\s+|far\s+)?(?:less\s+\w+|milder|shorter|weaker|rarer|fewer|easier to \w+))", re.IGNORECASE)
 # A benefit verb in its bare form, for a plural or compound subject ("steady breathing calm …").
@@ -264,7 +269,7 @@ _TYPE_ITEM_STOP = re.compile(
 _NEXT_VERB = re.compile(
     # "… and makes bending less painful" says how, not a further benefit: make/mean do not start one.
     rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?!mean)(?!make(?!s?\s+(?:[\w-]+\s+){{1,3}}feel\b)))"
-    rf"(?=(?:{_VERBS})(?:s|es)?\b)"
+    rf"(?:(?:can|may|will|also|often)\s+)?(?=(?:{_VERBS})(?:s|es)?\b)"  # "… and can help stop them drifting"
     r"(?!lower\s+(?:back|legs?|body|limbs?)\b)",
     re.IGNORECASE,
 )
@@ -324,11 +329,6 @@ _NOUN_LIST = re.compile(
     rf"^\s*[^,;:.]*?[a-z][\w'-]*(?:,\s+{_LIST_WORD}(?:\s+{_LIST_WORD}){{0,3}}){{1,4}},?\s+(?:and|or)\s+"
     rf"{_LIST_WORD}(?:\s+{_LIST_WORD}){{0,3}}(?=\s*(?:[.;:!?]|$))"
 )
-# "This improved circulation can also …" elaborates the sentence before;
-# "That said, …" and "It" (the therapy) do not.
-# "That means …", "They also …" refer back; "That night I slept right through" does not
-_ELABORATION = re.compile(r"^(?:this|these|that(?!\s+(?:said|night|day|evening|morning|afternoon|week|weekend)\b)|"
-                          r"those|they|such)\b", re.IGNORECASE)
 _NOT_A_BENEFIT = re.compile(
     # "book" as a call to action, not "clients who book an evening appointment"; symptoms as a description
     # ("symptoms include …"), not "has eased their symptoms"

@@ -124,7 +124,7 @@ def _first_person_outcome(text: str) -> list[str]:
 # through a full rehearsal again". Only a change (a change verb, "again", or sleeping or moving better) counts: "she
 # now teaches the class" says what someone does, not what they gained.
 _THIRD_PERSON = re.compile(
-    r"(?:^|[,;:]\s+|\b(?:and|so|that)\s+)(?-i:he|she|He|She)\s+"
+    r"(?:^|[,;:]\s+|\b(?:and|so|that|says|said|now)\s+)(?-i:he|she|He|She)\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|can|could|was able to|is able to)\s+)*)"
     r"(?P<verb>stopped|slept|sleeps|sleep|moves|move|walks|walk|breathes|breathe|copes|cope|get|gets|went back"
     r"|goes back|returned|manage|manages|managed to|can)\s+(?P<rest>[^.;:]+)")
@@ -132,14 +132,44 @@ _THIRD_PERSON_BASES = {"stopped": "stop", "slept": "sleep", "went back": "go bac
                        "returned": "return", "managed to": "manage to"}
 
 
+_THIRD_PERSON_IS = re.compile(r"\b(?-i:he|she|He|She)(?:'s|’s|\s+is)\s+(?P<how>(?:much\s+|far\s+)?(?:more|less)\s+"
+                              r"[a-z]+|calmer|happier|stronger|steadier|brighter|fitter)\s+(?:again|now)\b")
+# "Nan has gone back to knitting", "he is back at work": back to what the condition took away
+_GONE_BACK = re.compile(r"\b(?:he|she|they|I|we|you|He|She|They|We|You|[A-Z][a-z]+)\s+"
+                        r"(?:has|have|had|is|are|was|’s|'s)\s+(?:now\s+|finally\s+)?(?:gone\s+|got\s+|going\s+)?"
+                        r"back\s+(?:to|at)\s+(?P<what>(?!(?:square|the start|normal\s+size)\b)[a-z][^,.;:]{2,50})")
+
+
+# "over time you become less frightened of the physical symptoms": how the reader changes.
+_YOU_BECOME = re.compile(r"(?:^|,\s+|\band\s+)(?:(?:over time|soon|gradually|slowly)\s+)?"
+                         r"you\s+(?:become|feel|get|grow)\s+"
+                         r"(?P<how>(?:much\s+|far\s+)?(?:less\s+[a-z]+|more\s+(?:confident|relaxed|settled|independent|"
+                         r"in control|at ease)))(?P<rest>[^,.;:]*)")
+
+
+def _you_become(text: str) -> list[str]:
+    found = _YOU_BECOME.search(text)
+    if not found or re.search(r"\b(?:if|may|might|not)\b", text[:found.start()]):
+        return []
+    return [_trim(f"makes you {found['how']}{found['rest']}")]
+
+
 def _third_person_outcome(text: str) -> list[str]:
-    """"she stopped dropping things" -> "helps you stop dropping things"."""
+    """"she stopped dropping things" -> "helps you stop dropping things"; "She's more independent again" -> "helps
+    you feel more independent"; "Nan has gone back to knitting" -> "gets you back to knitting"."""
+    state = _THIRD_PERSON_IS.search(text)
+    if state:
+        return [_trim(f"helps you feel {state['how']}")]
+    back = _GONE_BACK.search(text)
+    if back and not re.search(r"\b(?:pain|ache|symptoms?|stiffness|swelling|not|never)\b", text[:back.start()]):
+        return [_trim(f"gets you back to {_CLAUSE_END_NO_COMMA.split(back['what'], maxsplit=1)[0].strip()}")]
     found = _THIRD_PERSON.search(text)
     if not found or re.search(r"\b(?:not|never|worse|hardly)\b", found["rest"]):
         return []
     verb = found["verb"]
     base = _THIRD_PERSON_BASES.get(verb) or _base_form(verb)
-    lived = base in ("sleep", "move", "walk", "breathe", "cope") and _OUTCOME.search(found["rest"])
+    lived = base in ("sleep", "move", "walk", "breathe", "cope") and (
+        _OUTCOME.search(found["rest"]) or re.match(r"(?:right\s+)?through\b", found["rest"]))
     again = re.search(r"\b(?:again|any more|anymore)\b", found["rest"])
     # "she stopped dropping things" is a gain; "he stopped going to the allotment" is the decline before treatment
     stopped_bad = base == "stop" and re.match(r"(?:dropping|waking|limping|falling|tripping|crying|worrying|wincing|"
@@ -260,6 +290,7 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     what = re.sub(r"^(?:(?:at|in|on|by|after|during)\s+\w+\s+|(?:told|tell|tells|say|says|said)\s+(?:me\s+|us\s+)?)?"
                   r"(?:\w+ly,?\s+)?(?:the|their|your|his|her|any)\s+", "",
                   match["what"].strip(), flags=re.IGNORECASE)  # "At work the fog …" -> "fog"
+    what = re.split(r",\s+(?:so|and|but|which|as)\s+", what)[-1]  # "… lymph nodes, so swelling goes down" -> swelling
     what = re.sub(r"[\"“”]", "", what[:1].lower() + what[1:])  # 'the "fibro fog" lifts' -> 'lifts the fibro fog'
     if re.search(r"less (?:often|frequently)$", verb):  # "their migraines come less often" keeps its words
         return [_trim(f"makes {what} {_base_form(verb)}{match['rest']}".strip())]
@@ -324,6 +355,19 @@ def _becomes(text: str) -> list[str]:
     return [_trim(f"makes {what[:1].lower()}{what[1:]} {feel}{match['adj']}{match['rest']}".strip())]
 
 
+_GAVE_THEM = re.compile(r"\b(?:has|have|had)\s+given\s+(?:her|him|them|me|you|us)\s+(?P<what>[^.;:]+)")
+
+
+def _gave_them(text: str) -> list[str]:
+    """"hand therapy had given her less pain in her knuckles, shorter morning stiffness, a stronger grip …": one
+    point per gain."""
+    found = _GAVE_THEM.search(text)
+    if not found:
+        return []
+    # ", most importantly for her," is an aside inside the list
+    return _reported_list(re.sub(r",\s+(?:most\s+)?[a-z]+ly\s+for\s+(?:her|him|them|me),", "", found["what"]))
+
+
 def _people_gain(text: str) -> list[str]:
     """"Most athletes report lighter, looser legs" -> "brings lighter, looser legs"; "Athletes use cupping to recover
     between sessions" -> "helps you recover between sessions"."""
@@ -372,7 +416,7 @@ def _people_gain(text: str) -> list[str]:
 
 def _reported_list(what: str) -> list[str]:
     """"fewer headache days, shorter headaches, looser muscles and better concentration": one point per gain."""
-    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=(?:far\s+|much\s+)?(?:less|fewer|more|better)\s)",
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=(?:far\s+|much\s+)?(?:less|fewer|more|better)\s|the ability to\b)",
                      re.split(r"[;:]", what, maxsplit=1)[0])
     # "a jaw that no longer ached when I woke up" keeps its clause: it is the gain
     items = [(item if _NO_LONGER.search(item) else _CLAUSE_END_NO_COMMA.split(item, maxsplit=1)[0]).strip()
@@ -380,7 +424,8 @@ def _reported_list(what: str) -> list[str]:
     items = [re.split(r"\s+than\s+(?:those|people|patients|women|men|the)\b", item)[0] for item in items]
     if len(items) < 3:
         return []
-    points = [_point_from_item(item) for item in items]
+    points = [_trim(f"helps you {item[len('the ability to '):]}") if item.startswith("the ability to ")
+              else _point_from_item(item) for item in items]  # "the ability to do up her own buttons again"
     return [point for point in points if point] if all(points) else []
 
 
@@ -441,6 +486,7 @@ def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
             or _first_person_outcome(text) or _third_person_outcome(text) or _narrative_change(text) or _no_more(text)
             or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
+            or _gave_them(text) or _you_become(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
                 or _possessed_does_better(text)
                 or _stops_feeling(_after_so(text) or text)

@@ -145,7 +145,7 @@ def _points_from_cue(
         if (
             subjects is not None
             and not subjects & set(re.findall(r"[a-z]+", before.lower()))
-            and not re.search(r"\b(?:it|they)\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
+            and not re.search(r"\b(?:it|they|this)\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
             and not _CLINIC_GIVES.match(before)
             # "Releasing a tight piriformis also takes …": a gerund subject is the treatment's own action
             and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into)\b[^,;]*$",
@@ -493,5 +493,13 @@ def _tidy(point: str) -> str | None:
     point = re.sub(r"^(gives|helps|lets|gets|leaves|makes|keeps) (?:her|him|them)\b", r"\1 you", point)
     if not re.search(r"\b(?:baby|babies|child|children|son|daughter|partner|wife|husband)\b", point):
         point = re.sub(r"\b(?:her|his)\b(?=\s+[a-z])", "your", point)
+    if re.search(r"\bfeel(?:ing)?\s+(?:much\s+|even\s+)?more\s+(?:trapped|anxious|tired|dizzy|sick|sore|breathless|"
+                 r"panicky|stressed|nervous|unwell|light-headed|achy)\b", point):
+        return None  # "the long hold makes some people feel more trapped": a drawback
+    gerund = re.match(r"^helps you (\w+)ing\b", point)
+    if gerund:  # "get you comfortable and moving again" -> "helps you move again", not "helps you moving again"
+        stem = gerund[1]
+        verb = next((v for v in (stem, stem + "e", stem[:-1]) if v in _PEOPLE_GERUND_VERBS or v in _BASE), None)
+        point = f"helps you {verb}{point[gerund.end():]}" if verb else point
     repaired = re.sub(r"^helps you (?:are|is)\b", "helps you be", re.sub(r"^(\w+ you) also\b", r"\1", point))
     return re.sub(r"^helps you (?=(?:a|an)\s)", "gives you ", repaired)

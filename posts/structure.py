@@ -26,6 +26,8 @@ def _section(headings: tuple[str, ...]) -> str | None:
     for heading in reversed(headings):
         if _benefit_question(heading):  # "Can it ease the physical symptoms?" asks what it does for them
             return "benefit"
+        if re.match(r"^why\b", heading, re.IGNORECASE) and _BENEFIT_HEADING.search(heading):
+            return "benefit"  # "Why book MLD after your operation?": the reasons, though it says "after your"
         if _EXCLUDED_HEADING.search(heading):
             return "excluded"
         if _BENEFIT_HEADING.search(heading) or _benefit_question(heading):

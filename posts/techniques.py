@@ -109,7 +109,8 @@ _VERB = re.compile(r"\b(?:is|are|was|were|be|can|may|will|should|do|does|has|hav
 _NOT_A_TECHNIQUE = re.compile(
     r"[£$€\d%]|\b(?:book|call|contact|visit|appointments?|consultation|assessment|check|beforehand|gp|"
     r"physiotherapists?|therapists?|practitioners?|teachers?|doctors?|patients?|clients?|people|pain|symptoms?|"
-    r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|muscles?(?! energy)|"
+    r"condition|injury|nerve|sciatic|sciatica|fracture|sprain|strain|\w+itis|syndrome|disease|disorder|area|"
+    r"muscles?(?! energy)|"
     r"morning|evening|lunchtime|weekend|sessions?|lessons?|course|minutes|hours|weeks|(?<!hot )water bottles?|"
     r"warm-ups?|cool-downs?|paracetamol|ibuprofen|painkillers?|tablets?|shin splints|system|"
     r"\w+-(?:minute|hour|week|day|session)\b(?!.*\bscale$))\b|"

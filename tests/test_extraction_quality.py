@@ -425,12 +425,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r30_heat_wraps_neck.txt 61b2787c5a61fa9e / .labels.toml d6ca8d8235e179d5
 #   r30_lymphatic_drainage_surgery.html 8aac52d870e81f7d / .labels.toml 8a780a9f860c9f58
 #   r30_vestibular_migraine.md 61bd6e47856834bf / .labels.toml 2a707bdbc7292d72
-# Twenty-six blind rounds (5-30) score P 0.63-0.96 and R 0.26-0.75; rounds 12-30 together: P 0.83 R 0.50 (640
-# matched, 774 predicted, 1282 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-30: 0.35-0.62): each writer brings
+# Round 31 (8 new, written blind like rounds 23-30; scored once at 1f517e9): P 0.89 R 0.46 (34 matched, 38
+# predicted, 74 labelled); named types P 0.66 R 0.50. It is the current held-out set.
+#   r31_acupuncture_anxiety.md 03ad59fdf28b511d / .labels.toml e0a1eaeb4a3ceabd
+#   r31_aqua_fibromyalgia.txt a6197d979ec906a0 / .labels.toml a92ff6e083a28f07
+#   r31_bunion_physio.md 036449fa895c3868 / .labels.toml 9790b00e72edd385
+#   r31_craniosacral_tinnitus.md 82069e4039465a3c / .labels.toml d7cf45c40696fc1e
+#   r31_desk_stretching.txt 8a4c51fa51a381f0 / .labels.toml 2de08fbaf4e170c8
+#   r31_graston_it_band.md 2010fbf9d9e4d7e3 / .labels.toml d41f16b8bf223c8d
+#   r31_rowing_sports_massage.md 1c8b4c3d0eaf5163 / .labels.toml d77765c3d7795d59
+#   r31_wisdom_teeth_cold_compress.html afb5ebcdff9a9083 / .labels.toml cd5c228d8b5a5f6f
+# Twenty-seven blind rounds (5-31) score P 0.63-0.96 and R 0.26-0.75; rounds 12-31 together: P 0.83 R 0.50 (674
+# matched, 812 predicted, 1356 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-31: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 30: P 0.84, R 0.35); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 31: P 0.89, R 0.46); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -253,6 +253,7 @@ def _item_head_points(text: str) -> list[str]:
     adverb = re.match(r"^[A-Z][a-z]+ly\s+(?P<verb>[a-z]+s)\s", text)
     if adverb:  # "Gently reconnects you with your deep abdominal muscles"
         text = adverb["verb"].capitalize() + text[adverb.end("verb"):]
+    text = re.sub(r"^(?:Far|Much|A lot)\s+(?=(?:less|fewer|better)\s)", "", text)  # "Far fewer episodes of …"
     if re.match(r"^(?:less|fewer|better|stronger|reduced|improved)\s", text, re.IGNORECASE):
         # "Stronger quadriceps and hip muscles to support the joint": the item's head is the benefit
         point = _point_from_item(text)
@@ -274,7 +275,8 @@ def _item_head_points(text: str) -> list[str]:
         point = _phrase(first.lower()[:-1], " " + rest, conjugated=first.lower())
         return [point] if point else []
     point = _point_from_item(text)
-    return [point] if point else []
+    # "The tension in his neck and shoulders has eased", "He feels calmer for a day or two after each session"
+    return [point] if point else _outcome_points(text, in_benefit_section=True)
 
 
 def _benefits_in(

@@ -277,7 +277,7 @@ _BENEFIT_HEADING = re.compile(
     r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|"
     r"pros\b|goals?\b|results\b|outcomes?\b|gains?\b|good for\b|"
     r"(?:notice|report|enjoy|love|tell us about|get(?:ting)? out of|got out of)\b|"
-    r"what\b.*\b(?:offers?|can do|does|do for|gives?|brings?|changes?|"
+    r"what\b.*\b(?:offers?|can do|does|do for|did for|has done|have done|gives?|gave|brings?|changes?|"
     r"achieves?|can achieve)\b|"
     r"what\b(?!\s+to\b).*\bdo\s*$|how\b.*\b(?:helps?|can help|works? for)\b)",
     re.IGNORECASE,

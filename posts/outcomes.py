@@ -71,7 +71,7 @@ def _people_outcome(text: str) -> list[str]:
 # A patient's own account: "The talks mean I now know the difference …", "I've dropped half a stone", "I can finally
 # kneel to garden again".
 _FIRST_PERSON = re.compile(
-    r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that)\s+(?:that\s+)?|"
+    r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that|noticed|notice|find|found)\s+(?:that\s+)?|"
     r"\b(?:month|week|weeks|months|days|session|course|night|evening|morning|year|time)\s+)"
     r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|always|usually|can|could|am able to|was able to|"
@@ -86,7 +86,8 @@ _CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "
 
 # "I felt calmer walking home", "I was far less snappy with the wife": how the writer felt, said as a comparison.
 _I_FELT = re.compile(
-    r"(?:^|[,;:]\s+|\b(?:that|and|so)\s+)(?-i:I)\s+(?:felt|feel|was|am|’m|'m)\s+(?P<how>(?:far\s+|much\s+|a lot\s+)?"
+    r"(?:^|[,;:]\s+|\b(?:that|and|so)\s+)(?-i:I)\s*(?:felt|feel|was|am|’m|'m)\s+(?:\w+ly\s+)?"
+    r"(?P<how>(?:far\s+|much\s+|a lot\s+)?"
     r"(?:less\s+(?!than\b)[a-z]+|more\s+(?:relaxed|settled|confident|positive|energetic|rested)|calmer|happier|"
     r"lighter|stronger|steadier|looser|freer|brighter|fitter|sharper|better|healthier|clearer))\b"
     r"(?P<rest>[^,.;:]*)")
@@ -104,7 +105,8 @@ def _first_person_outcome(text: str) -> list[str]:
     marked = re.search(r"\b(?:now|finally|no longer)\b", found["adverbs"], re.IGNORECASE)
     # the clinician writes "I" too ("I spend less time on the heel"): only a change the writer lived through counts
     # a patient's own "I always sleep better on class nights"; a clinician's "I spend less time on …" is not one
-    lived = verb in ("sleep", "feel", "move", "walk", "breathe", "cope") and _OUTCOME.search(rest)
+    lived = verb in ("sleep", "feel", "move", "walk", "breathe", "cope", "concentrate", "focus", "sit", "stand",
+                     "think") and _OUTCOME.search(rest)
     again = re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)
     rest = re.split(r",\s+which\b", rest)[0]  # "I slept right through, which I had not done for a long while"
     if not (marked or lived or again or verb in _CHANGE_VERBS) or re.search(r"\b(?:not|never|worse|count)\b", rest):
@@ -126,12 +128,15 @@ def _first_person_outcome(text: str) -> list[str]:
 _THIRD_PERSON = re.compile(
     r"(?:^|[,;:]\s+|\b(?:and|so|that|says|said|now)\s+)(?-i:he|she|He|She)\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|can|could|was able to|is able to)\s+)*)"
-    r"(?P<verb>stopped|slept|sleeps|sleep|moves|move|walks|walk|breathes|breathe|copes|cope|get|gets|went back"
-    r"|goes back|returned|manage|manages|managed to|can)\s+(?P<rest>[^.;:]+)")
+    r"(?P<verb>stopped|slept|sleeps|sleep|moves|move|walks|walk|breathes|breathe|copes|cope|feels|feel|get|gets"
+    r"|went back|goes back|returned|manage|manages|managed to|can)\s+(?P<rest>[^.;:]+)")
 _THIRD_PERSON_BASES = {"stopped": "stop", "slept": "sleep", "went back": "go back", "goes back": "go back",
                        "returned": "return", "managed to": "manage to"}
 
 
+# "he's cut down on the sleeping tablets", "He's driving to see his grandchildren again"
+_THIRD_PERSON_HAS = re.compile(r"\b(?:he|she|He|She)(?:'s|’s|\s+has|\s+is)\s+(?:now\s+|finally\s+)?"
+                               r"(?P<verb>cut down|cut back|given up|(?P<doing>[a-z]+ing))\s+(?P<rest>[^,.;:]+)")
 _THIRD_PERSON_IS = re.compile(r"\b(?-i:he|she|He|She)(?:'s|’s|\s+is)\s+(?P<how>(?:much\s+|far\s+)?(?:more|less)\s+"
                               r"[a-z]+|calmer|happier|stronger|steadier|brighter|fitter)\s+(?:again|now)\b")
 # "Nan has gone back to knitting", "he is back at work": back to what the condition took away
@@ -157,6 +162,13 @@ def _you_become(text: str) -> list[str]:
 def _third_person_outcome(text: str) -> list[str]:
     """"she stopped dropping things" -> "helps you stop dropping things"; "She's more independent again" -> "helps
     you feel more independent"; "Nan has gone back to knitting" -> "gets you back to knitting"."""
+    has = _THIRD_PERSON_HAS.search(text)
+    if has and (not has["doing"] or re.search(r"\b(?:again|now)\b", has["rest"])) and not re.search(
+            r"\b(?:not|never|worse)\b", has["rest"]):
+        verb = _ungerund(has["doing"]) if has["doing"] else has["verb"]
+        point = _phrase(verb, " " + has["rest"], conjugated=f"helps you {verb}") if verb else None
+        if point:
+            return [point]
     state = _THIRD_PERSON_IS.search(text)
     if state:
         return [_trim(f"helps you feel {state['how']}")]
@@ -168,7 +180,7 @@ def _third_person_outcome(text: str) -> list[str]:
         return []
     verb = found["verb"]
     base = _THIRD_PERSON_BASES.get(verb) or _base_form(verb)
-    lived = base in ("sleep", "move", "walk", "breathe", "cope") and (
+    lived = base in ("sleep", "move", "walk", "breathe", "cope", "feel") and (
         _OUTCOME.search(found["rest"]) or re.match(r"(?:right\s+)?through\b", found["rest"]))
     again = re.search(r"\b(?:again|any more|anymore)\b", found["rest"])
     # "she stopped dropping things" is a gain; "he stopped going to the allotment" is the decline before treatment

@@ -57,7 +57,7 @@ _PLAIN = _VAGUE | _words_of("""hands-on massage therapy yoga treatment exercise 
     heat occupational""")
 # Words that end a noun phrase when walking left from its head: function words, verbs, pronouns, numbers.
 _NOT_MODIFIER = _words_of("""a an the this that these those our your their his her its my we you they it i of and or but
-    alongside besides me him us felt feel feels
+    alongside besides me him us felt feel feels claim claims
     with without for to in on at by from into over under after before during between about as than then is are was
     were be been being has have had do does did can could may might will would should must use uses combine combines
     blend blends include includes including offer offers add adds try prefer teach practise practice receive book get
@@ -73,7 +73,8 @@ _ING_MODIFIER = _words_of("""singing running walking swimming rolling cycling jo
     strengthening hamstring spring string gliding""")
 # Alone, these name no technique.
 _GENERIC = _words_of("""treatment treatments therapy massage session class exercise exercises technique techniques
-    method methods approach care support advice poses pose stretches movements moves holds strokes needles""")
+    method methods approach care support advice poses pose stretches movements moves holds strokes needles form
+    forms""")
 # "We use …", "Our therapists combine …", "Treatment may include …": a list of what the clinic practises.
 _WEAK_CUE = re.compile(
     r"\b(?:we|i(?:'ll|’ll)?|our\s+[\w-]+(?:\s+[\w-]+s)?|the\s+(?:therapist|practitioner|physio\w*|teacher|clinic)s?|"

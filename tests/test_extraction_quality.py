@@ -435,12 +435,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r31_graston_it_band.md 2010fbf9d9e4d7e3 / .labels.toml d41f16b8bf223c8d
 #   r31_rowing_sports_massage.md 1c8b4c3d0eaf5163 / .labels.toml d77765c3d7795d59
 #   r31_wisdom_teeth_cold_compress.html afb5ebcdff9a9083 / .labels.toml cd5c228d8b5a5f6f
-# Twenty-seven blind rounds (5-31) score P 0.63-0.96 and R 0.26-0.75; rounds 12-31 together: P 0.83 R 0.50 (674
-# matched, 812 predicted, 1356 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-31: 0.35-0.62): each writer brings
+# Round 32 (8 new, written blind like rounds 23-31; scored once at 2c0cfb0): P 0.91 R 0.53 (39 matched, 43
+# predicted, 73 labelled); named types P 0.76 R 0.43. It is the current held-out set.
+#   r32_baby_reflux_osteopathy.txt f1ef1164fa0c2b12 / .labels.toml 290fe9fa7b7174b7
+#   r32_hand_arthritis_heat.txt 63971786813dc462 / .labels.toml a6aa7223aba412e2
+#   r32_lymphoedema_massage.md 932c91c5876b4a61 / .labels.toml cca10eae9c6067c2
+#   r32_parkinsons_freezing.md 4a456bba26fb4609 / .labels.toml 7d72053692e96cb4
+#   r32_pilates_golfers.md 4a515b910efce1d8 / .labels.toml 77a13e9cfa775a96
+#   r32_reflexology_fertility.md ad9d252d9e7e925d / .labels.toml aca2b626725d7951
+#   r32_runners_knee_chiropractic.html 89d3b2903bb5b9d8 / .labels.toml c8d35a01f6607557
+#   r32_yoga_ibs.md 156cc2775944c4b0 / .labels.toml 06ffbc0c83b467a6
+# Twenty-eight blind rounds (5-32) score P 0.63-0.96 and R 0.26-0.75; rounds 12-32 together: P 0.83 R 0.50 (713
+# matched, 855 predicted, 1429 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-32: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 31: P 0.89, R 0.46); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 32: P 0.91, R 0.53); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

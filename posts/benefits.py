@@ -110,7 +110,8 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
         return [_benefit(sentence, point) for sentence, points in found for point in points]
     if claim and not _NOT_A_BENEFIT.search(evidence.text):
         return [_benefit(evidence, claim)]
-    label_words = content_words(label)
+    # "Fewer injuries …" and "miss fewer rounds" share only the comparison, not the thing compared
+    label_words = content_words(label) - content_words("fewer less more better extra lower greater")
     for sentence, points in found:
         named = [point for point in points if label_words & content_words(point)]
         if named and re.search(r"\band\b", label):  # "Fewer and milder attacks" names two
@@ -124,6 +125,10 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
     if found and headline and len(found[0][1]) == 1 and found[0][1][0].split()[0] != headline.split()[0]:
         # "Less puffiness. … a fan strip can help fluid drain away": the headline, then how
         return [_benefit(evidence, f"{headline}, as it {found[0][1][0]}")]
+    if found and not _point_from_label(label) and len(found) > 1:
+        # "**Priya:** Because of how I feel. … I feel calmer … I also sleep right through …": a speaker, not a
+        # benefit, labels the paragraph, and each of its claims is a point
+        return [_benefit(sentence, point) for sentence, points in found for point in points]
     if found:
         return [_benefit(evidence, point) for point in found[0][1]]
     point = _point_from_label(label)
@@ -179,8 +184,8 @@ _ITEM_NOT_A_CLAIM = frozenset("includes involves costs lasts requires needs uses
                               "has does is was gets puts sets looks".split())
 _SELF_RELIEF = re.compile(rf"\b(?:ease|relieve|calm|settle|manage|soothe)\s+(?:[\w-]+\s+){{0,2}}?{_SYMPTOM}",
                           re.IGNORECASE)
-_COMPARATIVE_LABEL = re.compile(r"^(?:an?\s+)?(?:less|fewer|better|more|lower|reduced|improved|[a-z]{3,}(?<!oth)er)\s",
-                                re.IGNORECASE)
+_COMPARATIVE_LABEL = re.compile(
+    r"^(?:an?\s+)?(?:less|fewer|better|more|extra|lower|reduced|improved|[a-z]{3,}(?<!oth)er)\s", re.IGNORECASE)
 
 
 def _benefits_of_item(sentence: Sentence) -> list[Benefit]:

@@ -29,6 +29,8 @@ _VERBS = _VERB_WORDS + (
     # "build grip and upper back strength", not "build a plan around your strength"
     r"|build(?=s?\s+(?:up\s+)?(?:(?!(?:around|on|into|with|for|to|in|from|of)\b)[\w-]+\s+){0,4}?"
     r"(?:strength|muscles?|stamina|endurance|confidence|resilience|bone)\b)"
+    # "it gave us a calmer baby and calmer parents"
+    r"|give(?=s?\s+(?:you|us|them|her|him|me)\s+(?:a\s+)?(?:calmer|happier|better|more\s+settled|more\s+relaxed)\b)"
     r"|give(?=s?\s+(?:\w+\s+){0,8}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence|"
     r"(?:a\s+)?(?:sense|feeling)\s+of|purpose|hope|time|an hour|space|a break)\b)"
     r"|bring(?=s?\s+(?:back|relief|down)\b)"
@@ -78,7 +80,7 @@ _VERBS = _VERB_WORDS + (
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
     rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also| gradually| often| quickly| really)?|may(?: also)?|"
-    rf"also|often|will|"
+    rf"also|often|will|(?:really\s+)?did|"
     rf"(?:tends?|seems?|starts?|begins?|is likely|are likely|(?:has|have) been shown|"
     rf"(?:is|are) (?:also )?known) to)\s+{_VERB_FORM}\b"
     # "a regular dip has eased their symptoms"
@@ -162,7 +164,8 @@ _COMPARATIVE = (rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|(?:much\
                 rf"(?:possible|manageable|comfortable|easy|enjoyable)\s+again))")
 _BECOMES = re.compile(
     rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
-    rf"(?P<verb>becomes?|becoming|feels?|felt|gets?|getting|grows?|growing|turns?|looks?|is|are)\s+"
+    rf"(?P<verb>(?:has\s+|have\s+)?become|becomes|becoming|feels?|felt|gets?|getting|grows?|growing|turns?|looks?|is|"
+    rf"are)\s+"
     rf"(?P<adj>{_COMPARATIVE}(?:(?:,\s*|\s+and\s+){_COMPARATIVE})*)\b(?P<rest>[^,;:]*)",
     re.IGNORECASE)
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
@@ -301,7 +304,7 @@ _ADJECTIVE_VERBS = {
     "better": "improves", "improved": "improves", "enhanced": "enhances", "less": "reduces", "fewer": "reduces",
     "lower": "lowers", "reduced": "reduces", "decreased": "reduces", "stronger": "strengthens",
     "faster": "speeds up", "quicker": "speeds up", "more": "increases", "greater": "increases",
-    "increased": "increases", "deeper": "deepens", "calmer": "calms",
+    "increased": "increases", "deeper": "deepens", "calmer": "calms", "extra": "increases",
 }
 _BENEFIT_NOUN = re.compile(
     r"\b(?:relief|recovery|healing|relaxation|mobility|flexibility|strength|balance|sleep|circulation|confidence|"

@@ -86,7 +86,8 @@ _CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "
 
 # "I felt calmer walking home", "I was far less snappy with the wife": how the writer felt, said as a comparison.
 _I_FELT = re.compile(
-    r"(?:^|[,;:]\s+|\b(?:that|and|so)\s+)(?-i:I)\s*(?:felt|feel|was|am|’m|'m)\s+(?:\w+ly\s+)?"
+    r"(?:^|[,;:]\s+|\b(?:that|and|so|session|class|treatment|night|evening|week|now)\s+)(?-i:I)\s*"
+    r"(?:felt|feel|was|am|’m|'m)\s+(?:\w+ly\s+)?"
     r"(?P<how>(?:far\s+|much\s+|a lot\s+)?"
     r"(?:less\s+(?!than\b)[a-z]+|more\s+(?:relaxed|settled|confident|positive|energetic|rested)|calmer|happier|"
     r"lighter|stronger|steadier|looser|freer|brighter|fitter|sharper|better|healthier|clearer))\b"
@@ -106,7 +107,7 @@ def _first_person_outcome(text: str) -> list[str]:
     # the clinician writes "I" too ("I spend less time on the heel"): only a change the writer lived through counts
     # a patient's own "I always sleep better on class nights"; a clinician's "I spend less time on …" is not one
     lived = verb in ("sleep", "feel", "move", "walk", "breathe", "cope", "concentrate", "focus", "sit", "stand",
-                     "think") and _OUTCOME.search(rest)
+                     "think") and (_OUTCOME.search(rest) or re.match(r"(?:right\s+)?through\b", rest))
     again = re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)
     rest = re.split(r",\s+which\b", rest)[0]  # "I slept right through, which I had not done for a long while"
     if not (marked or lived or again or verb in _CHANGE_VERBS) or re.search(r"\b(?:not|never|worse|count)\b", rest):
@@ -137,8 +138,11 @@ _THIRD_PERSON_BASES = {"stopped": "stop", "slept": "sleep", "went back": "go bac
 # "he's cut down on the sleeping tablets", "He's driving to see his grandchildren again"
 _THIRD_PERSON_HAS = re.compile(r"\b(?:he|she|He|She)(?:'s|’s|\s+has|\s+is)\s+(?:now\s+|finally\s+)?"
                                r"(?P<verb>cut down|cut back|given up|(?P<doing>[a-z]+ing))\s+(?P<rest>[^,.;:]+)")
-_THIRD_PERSON_IS = re.compile(r"\b(?-i:he|she|He|She)(?:'s|’s|\s+is)\s+(?P<how>(?:much\s+|far\s+)?(?:more|less)\s+"
-                              r"[a-z]+|calmer|happier|stronger|steadier|brighter|fitter)\s+(?:again|now)\b")
+_THIRD_PERSON_IS = re.compile(
+    r"\b(?-i:he|she|He|She)(?:(?:'s|’s|\s+is)\s+(?P<how>(?:much\s+|far\s+)?(?:more|less)\s+[a-z]+|calmer|happier|"
+    r"stronger|steadier|brighter|fitter)\s+(?:again|now)\b"
+    # "She seemed much more comfortable after feeds", "she was far less windy": a marked change
+    r"|\s+(?:seemed|seems|was|became)\s+(?P<marked>(?:much|far|a lot)\s+(?:more|less)\s+[a-z]+(?:\s+after\s+\w+)?))")
 # "Nan has gone back to knitting", "he is back at work": back to what the condition took away
 _GONE_BACK = re.compile(r"\b(?:he|she|they|I|we|you|He|She|They|We|You|[A-Z][a-z]+)\s+"
                         r"(?:has|have|had|is|are|was|’s|'s)\s+(?:now\s+|finally\s+)?(?:gone\s+|got\s+|going\s+)?"
@@ -171,7 +175,7 @@ def _third_person_outcome(text: str) -> list[str]:
             return [point]
     state = _THIRD_PERSON_IS.search(text)
     if state:
-        return [_trim(f"helps you feel {state['how']}")]
+        return [_trim(f"helps you feel {state['how'] or state['marked']}")]
     back = _GONE_BACK.search(text)
     if back and not re.search(r"\b(?:pain|ache|symptoms?|stiffness|swelling|not|never)\b", text[:back.start()]):
         return [_trim(f"gets you back to {_CLAUSE_END_NO_COMMA.split(back['what'], maxsplit=1)[0].strip()}")]
@@ -328,6 +332,10 @@ def _people_find_good(text: str) -> list[str]:
     # "…, which matters to those who never tolerated ibuprofen": a later clause's "never" is not the finding's
     if re.search(r"\b(?:if|unless|worse|not|never)\b", re.split(r",\s+(?:which|who)\b", rest)[0], re.IGNORECASE):
         return []
+    easier = re.match(r"^it\s+(?:is|gets|becomes|feels)\s+(?P<how>(?:much\s+)?(?:easier|less painful))\s+to\s+"
+                      r"(?P<what>[a-z][^.;:]+)", rest)
+    if easier:  # "People often notice it is easier to grip a cup, turn a key or do up buttons"
+        return [_trim(f"makes it {easier['how']} to {_CLAUSE_END_NO_COMMA.split(easier['what'], maxsplit=1)[0]}")]
     less = _HURTS_LESS.match(rest)
     if less and less["need"]:  # "Many find they need fewer painkillers" -> "reduces the need for painkillers"
         return [_trim(f"reduces the need for {less['need']}")]
@@ -570,8 +578,8 @@ def _base_form(verb: str) -> str:
 def _symptom_milder(text: str, anywhere: bool) -> list[str]:
     """"the attacks they do have are less intense" -> "makes the attacks less intense" (said by people, or under a
     benefit heading)."""
-    if not anywhere and not _PEOPLE_FIND.search(text):
-        return []
+    if not anywhere and not _PEOPLE_FIND.search(text) and not re.match(r"^(?:\w+\s+){0,8}?my\s", text, re.IGNORECASE):
+        return []  # "my period pain is much milder than it was": the writer's own complaint
     match = _SYMPTOM_MILDER.search(text)
     if not match or re.search(r"\b(?:more|worse)\b", match["adj"], re.IGNORECASE):
         return []

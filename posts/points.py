@@ -490,7 +490,7 @@ def _tidy(point: str) -> str | None:
     # and so does one about a patient ("gives her the confidence", "eases the stiffness in his hip")
     if re.match(r"^(?:gives|helps|lets|gets|leaves|makes|keeps) (?:them|you)\b", point):  # "helps you keep their …"
         point = re.sub(r"\btheir\b", "your", point)
-    point = re.sub(r"^(gives|helps|lets|gets|leaves|makes|keeps) (?:her|him|them)\b", r"\1 you", point)
+    point = re.sub(r"^(gives|helps|lets|gets|leaves|makes|keeps) (?:her|him|them|us)\b", r"\1 you", point)
     if not re.search(r"\b(?:baby|babies|child|children|son|daughter|partner|wife|husband)\b", point):
         point = re.sub(r"\b(?:her|his)\b(?=\s+[a-z])", "your", point)
     if re.search(r"\bfeel(?:ing)?\s+(?:much\s+|even\s+)?more\s+(?:trapped|anxious|tired|dizzy|sick|sore|breathless|"

@@ -445,12 +445,23 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r32_reflexology_fertility.md ad9d252d9e7e925d / .labels.toml aca2b626725d7951
 #   r32_runners_knee_chiropractic.html 89d3b2903bb5b9d8 / .labels.toml c8d35a01f6607557
 #   r32_yoga_ibs.md 156cc2775944c4b0 / .labels.toml 06ffbc0c83b467a6
-# Twenty-eight blind rounds (5-32) score P 0.63-0.96 and R 0.26-0.75; rounds 12-32 together: P 0.83 R 0.50 (713
-# matched, 855 predicted, 1429 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-32: 0.35-0.62): each writer brings
+# Round 33 (8 new, written blind like rounds 23-32; scored once at 15ef078; hyphens in the file names became
+# underscores): P 0.95 R 0.51 (42 matched, 44 predicted, 82 labelled); named types P 0.62 R 0.52. It is the current
+# held-out set.
+#   r33_alexander_technique_musicians.txt 39316f8633bd0106 / .labels.toml b411d1f6343b382f
+#   r33_dry_needling_calf.md 129bdc5edba69850 / .labels.toml 995ea2794f6b6940
+#   r33_hydrotherapy_juvenile_arthritis.html 72cfd5032caaee28 / .labels.toml b9933398ed50b0fc
+#   r33_ice_massage_tendon.md 2ce80df70203335a / .labels.toml c1a3905b450c050d
+#   r33_pelvic_physio_pregnancy.md 8f0517b01fb01928 / .labels.toml 723151a087767486
+#   r33_sports_massage_climbers.txt 6158f2a6b0fd9385 / .labels.toml 40af5e1f1b103c24
+#   r33_tui_na_digestion.md dbdc2272f63fbe47 / .labels.toml 7b50e9614a708dbb
+#   r33_vestibular_rehab_concussion.md ff066671c209421d / .labels.toml fa95b51717f30b7d
+# Twenty-nine blind rounds (5-33) score P 0.63-0.96 and R 0.26-0.75; rounds 12-33 together: P 0.84 R 0.50 (755
+# matched, 899 predicted, 1511 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-33: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 32: P 0.91, R 0.53); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 33: P 0.95, R 0.51); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -64,7 +64,8 @@ _VERBS = _VERB_WORDS + (
     r"loose|calm)\b)"
     r"|mean(?=s?\s+(?:a\s+)?(?:far\s+|much\s+)?(?:fewer|less|more|better|faster|quicker|shorter|lower|easier|calmer|"
     r"deeper)\b)"
-    r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance|disability)\b)"
+    r"|cut(?=s?\s+(?:down\s+)?(?:the\s+|your\s+)?(?:risk|pain|recovery|time|swelling|number|chance|disability|"
+    r"nausea|dizziness|headaches?)\b)"
     r"|get(?=s?\s+(?:(?:most|many)\s+)?(?:you|people|patients|them|athletes|runners|clients|me|him|her)\s+"
     r"(?:back|moving|walking|"
     r"sleeping|closer)\b)"
@@ -164,8 +165,8 @@ _COMPARATIVE = (rf"(?:(?:\w+ly\s+)?(?:{_ER}|more\s+[a-z]+|less\s+[a-z]+|(?:much\
                 rf"(?:possible|manageable|comfortable|easy|enjoyable)\s+again))")
 _BECOMES = re.compile(
     rf"^(?P<what>[^;:]{{3,70}}?)\s+(?:(?:often|usually|soon|quickly|also|can|will|should)\s+)*"
-    rf"(?P<verb>(?:has\s+|have\s+)?become|becomes|becoming|feels?|felt|gets?|getting|grows?|growing|turns?|looks?|is|"
-    rf"are)\s+"
+    rf"(?P<verb>(?:has\s+|have\s+|had\s+)?become|becomes|became|becoming|feels?|felt|gets?|got|getting|grows?|growing|"
+    rf"turns?|looks?|is|are|was|were)\s+"
     rf"(?P<adj>{_COMPARATIVE}(?:(?:,\s*|\s+and\s+){_COMPARATIVE})*)\b(?P<rest>[^,;:]*)",
     re.IGNORECASE)
 # "Most athletes report lighter, looser legs", "clients enjoy deeper sleep": people name what they gain.
@@ -272,7 +273,8 @@ _TYPE_ITEM_STOP = re.compile(
 _NEXT_VERB = re.compile(
     # "… and makes bending less painful" says how, not a further benefit: make/mean do not start one.
     rf"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+(?!mean)(?!make(?!s?\s+(?:[\w-]+\s+){{1,3}}feel\b)))"
-    rf"(?:(?:can|may|will|also|often)\s+)?(?=(?:{_VERBS})(?:s|es)?\b)"  # "… and can help stop them drifting"
+    # "… and can help stop them drifting"; "steadied" became "steadies", which -es does not reach
+    rf"(?:(?:can|may|will|also|often)\s+)?(?=(?:{_VERBS})(?:s|es)?\b|steadies\b)"
     r"(?!lower\s+(?:back|legs?|body|limbs?)\b)",
     re.IGNORECASE,
 )

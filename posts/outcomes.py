@@ -156,6 +156,15 @@ _YOU_BECOME = re.compile(r"(?:^|,\s+|\band\s+)(?:(?:over time|soon|gradually|slo
                          r"in control|at ease)))(?P<rest>[^,.;:]*)")
 
 
+def _my_thing_becomes(text: str) -> list[str]:
+    """"Without the clenching my bow arm was freer, and my tone became rounder": a writer's own body or craft
+    changing, said in plain prose ("makes your bow arm freer", "makes your tone rounder …")."""
+    points: list[str] = []
+    for mine in re.finditer(r"(?:^|,\s+|\b(?:and|so|then|clenching|time|weeks|months)\s+)(?=my\s)", text):
+        points += [p for p in _becomes(text[mine.end():]) if p not in points]
+    return points
+
+
 def _you_become(text: str) -> list[str]:
     found = _YOU_BECOME.search(text)
     if not found or re.search(r"\b(?:if|may|might|not)\b", text[:found.start()]):
@@ -506,7 +515,7 @@ def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
             or _first_person_outcome(text) or _third_person_outcome(text) or _narrative_change(text) or _no_more(text)
             or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
-            or _gave_them(text) or _you_become(text)
+            or _gave_them(text) or _you_become(text) or _my_thing_becomes(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
                 or _possessed_does_better(text)
                 or _stops_feeling(_after_so(text) or text)

@@ -78,7 +78,8 @@ def _past_form(verb: str) -> str:
 
 # A testimonial tells it in the past: "the warm water eased the stiffness in her hip, took the weight off the joint
 # … and gave her the confidence to walk". Read as the present, which is also how a post states it.
-_PAST_SUBJECTS = _THERAPY_WORDS | {"it", "they", "this", "that", "sessions", "pool", "course", "programme", "tape"}
+_PAST_SUBJECTS = _THERAPY_WORDS | {"it", "they", "this", "that", "sessions", "pool", "course", "programme", "tape",
+                                   "rehab", "rehabilitation", "technique", "treatment", "exercises", "training"}
 _IRREGULAR_PAST = {"gave": "gives", "took": "takes", "brought": "brings", "kept": "keeps", "made": "makes",
                    "built": "builds", "left": "leaves"}
 
@@ -100,8 +101,10 @@ def _presentified(text: str) -> str:
     ("…, took the weight off the joint … and gave her the confidence"), in the present; "a trained therapist" or
     "feeling relaxed" stay as they are."""
     pattern, to_present = _past_tense()
-    if re.search(r"\b(?:has|have)\s+(?:\w+ly\s+)?\w+ed\b", text):
-        return text  # "has lowered …, brought … and left …": a perfect list, read by _perfect_list
+    perfect = re.search(r"\b(?:has|have)\s+(?:\w+ly\s+)?(\w+ed)\b", text)
+    if perfect and perfect[1].lower() in to_present:
+        # "has lowered …, brought … and left …": a perfect list, read by _perfect_list ("have worked" is not one)
+        return text
     out, last, chain_end = [], 0, -1
     for found in pattern.finditer(text):
         before = text[last:found.start()]

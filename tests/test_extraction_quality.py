@@ -446,8 +446,8 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r32_runners_knee_chiropractic.html 89d3b2903bb5b9d8 / .labels.toml c8d35a01f6607557
 #   r32_yoga_ibs.md 156cc2775944c4b0 / .labels.toml 06ffbc0c83b467a6
 # Round 33 (8 new, written blind like rounds 23-32; scored once at 15ef078; hyphens in the file names became
-# underscores): P 0.95 R 0.51 (42 matched, 44 predicted, 82 labelled); named types P 0.62 R 0.52. It is the current
-# held-out set.
+# underscores): P 0.95 R 0.51 (42 matched, 44 predicted, 82 labelled); named types P 0.62 R 0.52. Then moved to
+# tuning.
 #   r33_alexander_technique_musicians.txt 39316f8633bd0106 / .labels.toml b411d1f6343b382f
 #   r33_dry_needling_calf.md 129bdc5edba69850 / .labels.toml 995ea2794f6b6940
 #   r33_hydrotherapy_juvenile_arthritis.html 72cfd5032caaee28 / .labels.toml b9933398ed50b0fc
@@ -480,9 +480,10 @@ def test_held_out_precision_and_recall():
 # (floor 0.70; tuning P 0.87 R 0.71 at the round-29 freeze); round 29 at R 0.46, tuned to 0.73 (floor 0.70; tuning
 # P 0.87 R 0.71 at the round-30 freeze); round 30 at R 0.35, tuned to 0.68 (floor 0.70; tuning P 0.87 R 0.71 at
 # the round-31 freeze); round 31 at R 0.46, tuned to 0.55 (floor 0.70; tuning P 0.87 R 0.71 at the round-32
-# freeze); round 32 at R 0.53, tuned to 0.66 (floor 0.70; tuning P 0.87 R 0.70 at the round-33 freeze). A rule
-# change that costs more than noise on articles already read fails here.
-TUNING_FLOOR = 0.70
+# freeze); round 32 at R 0.53, tuned to 0.66 (floor 0.70; tuning P 0.87 R 0.70 at the round-33 freeze); round 33
+# at R 0.51, tuned to 0.61 (floor 0.69; tuning P 0.87 R 0.70 at the round-34 freeze). A rule change that costs
+# more than noise on articles already read fails here.
+TUNING_FLOOR = 0.69
 
 
 def test_tuning_precision_and_recall():
@@ -494,12 +495,13 @@ def test_tuning_precision_and_recall():
 # finder in posts/techniques.py was written on rounds 1-13 (P 0.92 R 0.89 there; before it, P 0.83 R 0.26); blind,
 # it found P 0.68 R 0.60 on round 13 (read before it was tuned there), then P 0.71 R 0.65, P 0.65 R 0.71 and
 # P 0.76 R 0.66 on rounds 14-16, P 0.45 R 0.36 on round 17, P 0.52 R 0.56 on round 18, P 0.63 R 0.41 on round 19,
-# P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23 and
-# P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25, P 0.65 R 0.42 on round 26, P 0.67 R 0.32 on round 27 and
-# P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31
-# and P 0.76 R 0.43 on round 32. On rounds 1-32 it scores P 0.80 R 0.67 (rounds 19-32 took the floor from 0.83 to
-# 0.66: each writer names equipment and moves, "float belt", "toe spreading", "seated cat-cow", "laser cane", that
-# no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
+# P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23,
+# P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25, P 0.65 R 0.42 on round 26, P 0.67 R 0.32 on round 27,
+# P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
+# P 0.76 R 0.43 on round 32 and P 0.62 R 0.52 on round 33. On rounds 1-33 it scores P 0.80 R 0.66 (rounds 19-33
+# took the floor from 0.83 to 0.66: each writer names equipment and moves, "float belt", "toe spreading", "seated
+# cat-cow", "laser cane", that no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a
+# floor.
 TYPES_TUNING_FLOOR = 0.66
 
 

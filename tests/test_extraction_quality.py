@@ -456,12 +456,23 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r33_sports_massage_climbers.txt 6158f2a6b0fd9385 / .labels.toml 40af5e1f1b103c24
 #   r33_tui_na_digestion.md dbdc2272f63fbe47 / .labels.toml 7b50e9614a708dbb
 #   r33_vestibular_rehab_concussion.md ff066671c209421d / .labels.toml fa95b51717f30b7d
-# Twenty-nine blind rounds (5-33) score P 0.63-0.96 and R 0.26-0.75; rounds 12-33 together: P 0.84 R 0.50 (755
-# matched, 899 predicted, 1511 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-33: 0.35-0.62): each writer brings
+# Round 34 (8 new, written blind like rounds 23-33; scored once at bfbc02a; hyphens in the file names became
+# underscores): P 0.88 R 0.52 (43 matched, 49 predicted, 83 labelled); named types P 0.74 R 0.49. It is the current
+# held-out set.
+#   r34_acupuncture_restless_legs.txt 727074e1ec741e22 / .labels.toml 35a56b808da0a3d2
+#   r34_cold_therapy_gout.md 2c1926fcd6f76573 / .labels.toml d88cbf1af4e6caef
+#   r34_hydrotherapy_cp_adults.html 04165ceeff45e55e / .labels.toml 35ea73ac8e86caf7
+#   r34_massage_fibromyalgia.md 1e05add5df4a31ba / .labels.toml b64d6158336c7741
+#   r34_osteopathy_plantar_fasciitis.txt 6a78d97001384cc9 / .labels.toml 3e538467312b4806
+#   r34_physio_tennis_shoulder.md 05a2a9087fc1feaa / .labels.toml 0b5196d280ca39b2
+#   r34_pilates_sciatica.md b999ee46efe9fa06 / .labels.toml 8e42b502c82858b5
+#   r34_yoga_teen_anxiety.md 445b9690e5d4a3a0 / .labels.toml 8c98cf4355951687
+# Thirty blind rounds (5-34) score P 0.63-0.96 and R 0.26-0.75; rounds 12-34 together: P 0.84 R 0.50 (798
+# matched, 948 predicted, 1594 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-34: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 33: P 0.95, R 0.51); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 34: P 0.88, R 0.52); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

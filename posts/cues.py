@@ -28,7 +28,7 @@ _VERB_WORDS = (
 _VERBS = _VERB_WORDS + (
     # "build grip and upper back strength", not "build a plan around your strength"
     r"|build(?=s?\s+(?:up\s+)?(?:(?!(?:around|on|into|with|for|to|in|from|of)\b)[\w-]+\s+){0,4}?"
-    r"(?:strength|muscles?|stamina|endurance|confidence|resilience|bone)\b)"
+    r"(?:strength|muscles?|stamina|endurance|confidence|resilience|bone|concentration|focus|fitness)\b)"
     # "it gave us a calmer baby and calmer parents"
     r"|give(?=s?\s+(?:you|us|them|her|him|me)\s+(?:a\s+)?(?:calmer|happier|better|more\s+settled|more\s+relaxed)\b)"
     r"|give(?=s?\s+(?:\w+\s+){0,8}?(?:confidence|relief|back|freedom|energy|strength|power|control|independence|"
@@ -102,7 +102,7 @@ _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
             r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|"
             r"urges?|itch(?:es)?|agitation|tenderness|burning|grinding|clenching|fullness|full feeling|heavy feeling|"
-            r"tight feeling|tug|tugging|twinges?|niggles?)")
+            r"tight feeling|tug|tugging|twinges?|niggles?|twitching|twitches)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?"
     rf"(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
@@ -204,7 +204,8 @@ _SYMPTOM_MILDER = re.compile(
     rf"(?P<what>\b(?:(?!(?:is|was|that|find|finds|say|says|notice|report|tell)\b)[\w'-]+\s+){{0,3}}?{_SYMPTOM})\s+"
     rf"(?:[a-z]+\s+){{0,3}}?"
     rf"(?:are|is|become|becomes|get|gets|feel|feels)\s+"
-    r"(?P<adj>(?:much\s+|far\s+)?(?:less\s+\w+|milder|shorter|weaker|rarer|fewer|easier to \w+))", re.IGNORECASE)
+    r"(?P<adj>(?:much\s+|far\s+|\w+ly\s+)?(?:less\s+\w+|milder|shorter|weaker|rarer|fewer|looser|easier to \w+))",
+    re.IGNORECASE)
 # A benefit verb in its bare form, for a plural or compound subject ("steady breathing calm …").
 _BARE_VERB = re.compile(rf"\b(?P<verb>{_VERB_WORDS})\b(?!\s+(?:of|to|and|or)\b)", re.IGNORECASE)
 # "Many people sleep better …", "Patients who … learn to move again", "you can … go back to work the same day":

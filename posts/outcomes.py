@@ -86,7 +86,7 @@ _CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "
 
 # "I felt calmer walking home", "I was far less snappy with the wife": how the writer felt, said as a comparison.
 _I_FELT = re.compile(
-    r"(?:^|[,;:]\s+|\b(?:that|and|so|session|class|treatment|night|evening|week|now)\s+)(?-i:I)\s*"
+    r"(?:^|[,;:]\s+|\b(?:that|and|so|session|class|treatment|night|evening|week|now|noticed|found)\s+)(?-i:I)\s*"
     r"(?:felt|feel|was|am|’m|'m)\s+(?:\w+ly\s+)?"
     r"(?P<how>(?:far\s+|much\s+|a lot\s+)?"
     r"(?:less\s+(?!than\b)[a-z]+|more\s+(?:relaxed|settled|confident|positive|energetic|rested)|calmer|happier|"
@@ -117,8 +117,9 @@ def _first_person_outcome(text: str) -> list[str]:
         point = _phrase("stop", f" {_gerund(stopped)} {rest}", conjugated="helps you stop")
         return [point] if point else []
     base = _CHANGE_VERBS.get(verb) or (verb if verb.endswith("ed") is False else None)
-    if base is None:
-        return []
+    if base is None or (base in ("go", "come", "attend", "book", "pay", "visit", "see", "try") and not re.search(
+            r"^(?:back|out|up)\b|\bagain\b", rest)):
+        return []  # "I now go once a month as a top-up": how they attend, not what they gained
     point = _phrase(base, " " + rest, conjugated=f"helps you {base}")
     return [point] if point else []
 
@@ -249,7 +250,9 @@ def _narrative_change(text: str) -> list[str]:
     for part in parts:
         gerund, _, rest = part.partition(" ")
         verb = _ungerund(gerund.lower())
-        if not verb or not rest or verb in _BAD_DOINGS or re.search(r"\b(?:not|never|worse)\b", part):
+        # "falling asleep more quickly" is no fall
+        bad = verb in _BAD_DOINGS and not (verb == "fall" and rest.startswith("asleep"))
+        if not verb or not rest or bad or re.search(r"\b(?:not|never|worse)\b", part):
             return points
         point = _phrase(verb, " " + rest, conjugated=f"helps you {verb}")
         if point:
@@ -334,14 +337,14 @@ _HURTS_LESS = re.compile(
 def _people_find_good(text: str) -> list[str]:
     """"Clients often tell us their sleep improves" -> "improves sleep"; "most clients find a session deeply
     relaxing" -> "is deeply relaxing"."""
-    found = _PEOPLE_FIND.search(text)
+    found = _PEOPLE_FIND.search(text) or re.search(r"\b(?-i:I)\s+(?:\w+ly\s+)?(?:find|found)\s+(?=it\s+easier\b)", text)
     if not found:
         return []
     rest = text[found.end():]
     # "…, which matters to those who never tolerated ibuprofen": a later clause's "never" is not the finding's
     if re.search(r"\b(?:if|unless|worse|not|never)\b", re.split(r",\s+(?:which|who)\b", rest)[0], re.IGNORECASE):
         return []
-    easier = re.match(r"^it\s+(?:is|gets|becomes|feels)\s+(?P<how>(?:much\s+)?(?:easier|less painful))\s+to\s+"
+    easier = re.match(r"^it\s+(?:is|gets|becomes|feels)?\s*(?P<how>(?:much\s+)?(?:easier|less painful))\s+to\s+"
                       r"(?P<what>[a-z][^.;:]+)", rest)
     if easier:  # "People often notice it is easier to grip a cup, turn a key or do up buttons"
         return [_trim(f"makes it {easier['how']} to {_CLAUSE_END_NO_COMMA.split(easier['what'], maxsplit=1)[0]}")]

@@ -499,6 +499,8 @@ def _tidy(point: str) -> str | None:
     if re.search(r"\bfeel(?:ing)?\s+(?:much\s+|even\s+)?more\s+(?:trapped|anxious|tired|dizzy|sick|sore|breathless|"
                  r"panicky|stressed|nervous|unwell|light-headed|achy)\b", point):
         return None  # "the long hold makes some people feel more trapped": a drawback
+    if re.search(r"\b(?:welcome to (?:contact|call|get in touch|book)|contact (?:us|the)|get in touch)\b", point):
+        return None  # "Parents who would like to know more are very welcome to contact …": a call to action
     gerund = re.match(r"^helps you (\w+)ing\b", point)
     if gerund:  # "get you comfortable and moving again" -> "helps you move again", not "helps you moving again"
         stem = gerund[1]

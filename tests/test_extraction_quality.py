@@ -457,8 +457,8 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r33_tui_na_digestion.md dbdc2272f63fbe47 / .labels.toml 7b50e9614a708dbb
 #   r33_vestibular_rehab_concussion.md ff066671c209421d / .labels.toml fa95b51717f30b7d
 # Round 34 (8 new, written blind like rounds 23-33; scored once at bfbc02a; hyphens in the file names became
-# underscores): P 0.88 R 0.52 (43 matched, 49 predicted, 83 labelled); named types P 0.74 R 0.49. It is the current
-# held-out set.
+# underscores): P 0.88 R 0.52 (43 matched, 49 predicted, 83 labelled); named types P 0.74 R 0.49. Then moved to
+# tuning.
 #   r34_acupuncture_restless_legs.txt 727074e1ec741e22 / .labels.toml 35a56b808da0a3d2
 #   r34_cold_therapy_gout.md 2c1926fcd6f76573 / .labels.toml d88cbf1af4e6caef
 #   r34_hydrotherapy_cp_adults.html 04165ceeff45e55e / .labels.toml 35ea73ac8e86caf7
@@ -492,8 +492,9 @@ def test_held_out_precision_and_recall():
 # P 0.87 R 0.71 at the round-30 freeze); round 30 at R 0.35, tuned to 0.68 (floor 0.70; tuning P 0.87 R 0.71 at
 # the round-31 freeze); round 31 at R 0.46, tuned to 0.55 (floor 0.70; tuning P 0.87 R 0.71 at the round-32
 # freeze); round 32 at R 0.53, tuned to 0.66 (floor 0.70; tuning P 0.87 R 0.70 at the round-33 freeze); round 33
-# at R 0.51, tuned to 0.61 (floor 0.69; tuning P 0.87 R 0.70 at the round-34 freeze). A rule change that costs
-# more than noise on articles already read fails here.
+# at R 0.51, tuned to 0.61 (floor 0.69; tuning P 0.87 R 0.70 at the round-34 freeze); round 34 at R 0.52, tuned to
+# 0.57 (floor 0.69; tuning P 0.88 R 0.70 at the round-35 freeze). A rule change that costs more than noise on
+# articles already read fails here.
 TUNING_FLOOR = 0.69
 
 
@@ -509,11 +510,11 @@ def test_tuning_precision_and_recall():
 # P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23,
 # P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25, P 0.65 R 0.42 on round 26, P 0.67 R 0.32 on round 27,
 # P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
-# P 0.76 R 0.43 on round 32 and P 0.62 R 0.52 on round 33. On rounds 1-33 it scores P 0.80 R 0.66 (rounds 19-33
-# took the floor from 0.83 to 0.66: each writer names equipment and moves, "float belt", "toe spreading", "seated
-# cat-cow", "laser cane", that no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a
-# floor.
-TYPES_TUNING_FLOOR = 0.66
+# P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33 and P 0.74 R 0.49 on round 34. On rounds 1-34 it scores
+# P 0.80 R 0.66 (rounds 19-34 took the floor from 0.83 to 0.65: each writer names equipment and moves, "float
+# belt", "toe spreading", "seated cat-cow", "laser cane", that no rule can tell from ordinary nouns). Like the
+# benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.65
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():

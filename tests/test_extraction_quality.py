@@ -467,12 +467,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r34_physio_tennis_shoulder.md 05a2a9087fc1feaa / .labels.toml 0b5196d280ca39b2
 #   r34_pilates_sciatica.md b999ee46efe9fa06 / .labels.toml 8e42b502c82858b5
 #   r34_yoga_teen_anxiety.md 445b9690e5d4a3a0 / .labels.toml 8c98cf4355951687
-# Thirty blind rounds (5-34) score P 0.63-0.96 and R 0.26-0.75; rounds 12-34 together: P 0.84 R 0.50 (798
-# matched, 948 predicted, 1594 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-34: 0.35-0.62): each writer brings
+# Round 35 (8 new, written blind like rounds 23-34; scored once at f8d72bc): P 0.73 R 0.51 (35 matched, 48
+# predicted, 68 labelled); named types P 0.79 R 0.69. It is the current held-out set.
+#   r35_aquatic_spinal_surgery.html 92e095ac5380f415 / .labels.toml 10ae395fb778c447
+#   r35_dupuytrens_hand_therapy.md 03d49d44f664b420 / .labels.toml e69ea202c59196ae
+#   r35_hockey_sports_massage.md 3623b9c04b72efff / .labels.toml 389f21ce72198407
+#   r35_long_covid_breathing.md 89bf4a994b3c0688 / .labels.toml 38fd31d3eb8265d5
+#   r35_pregnancy_chiropractic.txt da2ccb9bf3f5a2c7 / .labels.toml 4c038c579dd1e9c0
+#   r35_reflexology_menopause.md 2edbd2da2d4b3412 / .labels.toml d524a7e5feb1fcc4
+#   r35_tai_chi_blood_pressure.md 03cc0cb77abbb728 / .labels.toml 3d648a51c7678d37
+#   r35_trigger_point_headaches.txt c58d278bb1fd9d61 / .labels.toml 22dafe9d7555f024
+# Thirty-one blind rounds (5-35) score P 0.63-0.96 and R 0.26-0.75; rounds 12-35 together: P 0.84 R 0.50 (833
+# matched, 996 predicted, 1662 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-35: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 34: P 0.88, R 0.52); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 35: P 0.73, R 0.51); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -30,9 +30,10 @@ from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _NOT_A_BENEFIT
                         _PEOPLE_FIND, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
                         _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
-from posts.outcomes import (_after_so, _becomes, _stops_feeling, _CLAUSES, _outcome_points, _people_outcome,
-                            _point_from_item, _possessed_does_better, _so_you_can, _symptom_eases,
-                            _third_person_outcome, _first_person_outcome)
+from posts.accounts import _first_person_outcome, _possessed_does_better, _third_person_outcome
+from posts.clauses import _CLAUSES, _outcome_points
+from posts.outcomes import (_after_so, _becomes, _people_outcome, _point_from_item, _so_you_can, _stops_feeling,
+                            _symptom_eases)
 from posts.points import (_trim, _base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label,
                           _point_from_noun, _points_from_bare_verb, _points_from_cue, _tidy, _which_points)
 from posts.techniques import find_techniques

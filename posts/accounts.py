@@ -1,0 +1,217 @@
+"""What a patient, a relative or a diarist says changed, told about a person rather than the therapy: "I felt
+calmer walking home", "she stopped dropping things", "by the end of that summer he was sleeping through the night",
+"hand therapy had given her less pain …". Each function turns one such clause into points that read after the
+therapy's name ("helps you feel calmer")."""
+
+from __future__ import annotations
+
+import re
+
+from posts.cues import _CLAUSE_END_NO_COMMA, _OUTCOME
+from posts.outcomes import _base_form, _becomes, _gerund, _reported_list, _ungerund
+from posts.points import _phrase, _trim
+
+
+# A patient's own account: "The talks mean I now know the difference …", "I've dropped half a stone", "I can finally
+# kneel to garden again".
+_FIRST_PERSON = re.compile(
+    r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that|noticed|notice|find|found)\s+(?:that\s+)?|"
+    r"\b(?:month|week|weeks|months|days|session|course|night|evening|morning|year|time)\s+)"
+    r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
+    r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|always|usually|can|could|am able to|was able to|"
+    r"no longer)\s+)*)"
+    r"(?P<verb>(?!(?:was|were|had|have|has|am|is|did|do|think|thought|felt|wasn't|didn't|don't|can't|couldn't|would|"
+    r"will|"
+    r"nearly|turned|managed|went|got|been|be|fewer|less|more|better|a|an|the|no|some|to)\b)[a-z]+)\s+(?P<rest>[^.;:]+)",
+    re.IGNORECASE)
+_CHANGE_VERBS = {"stopped": "stop", "dropped": "drop", "lost": "lose", "shed": "shed", "slept": "sleep",
+                 "started": "start", "returned": "return", "gone back": "go back"}
+
+
+# "I felt calmer walking home", "I was far less snappy with the wife": how the writer felt, said as a comparison.
+_I_FELT = re.compile(
+    r"(?:^|[,;:]\s+|\b(?:that|and|so|session|class|treatment|night|evening|week|now|noticed|found)\s+)(?-i:I)\s*"
+    r"(?:felt|feel|was|am|’m|'m)\s+(?:\w+ly\s+)?"
+    r"(?P<how>(?:far\s+|much\s+|a lot\s+)?"
+    r"(?:less\s+(?!than\b)[a-z]+|more\s+(?:relaxed|settled|confident|positive|energetic|rested)|calmer|happier|"
+    r"lighter|stronger|steadier|looser|freer|brighter|fitter|sharper|better|healthier|clearer))\b"
+    r"(?P<rest>[^,.;:]*)")
+
+
+def _first_person_outcome(text: str) -> list[str]:
+    """What the writer says they can now do: "helps you know the difference …", "helps you drop half a stone"."""
+    found = _FIRST_PERSON.search(text)
+    felt = _I_FELT.search(text)
+    if felt and not re.search(r"\b(?:not|never|worse|if)\b", text[:felt.start()] + felt["rest"]):
+        return [_trim(f"helps you feel {felt['how']}{_CLAUSE_END_NO_COMMA.split(felt['rest'], maxsplit=1)[0]}")]
+    if not found:
+        return []
+    verb, rest = found["verb"].lower(), found["rest"]
+    marked = re.search(r"\b(?:now|finally|no longer)\b", found["adverbs"], re.IGNORECASE)
+    # the clinician writes "I" too ("I spend less time on the heel"): only a change the writer lived through counts
+    # a patient's own "I always sleep better on class nights"; a clinician's "I spend less time on …" is not one
+    lived = verb in ("sleep", "feel", "move", "walk", "breathe", "cope", "concentrate", "focus", "sit", "stand",
+                     "think") and (_OUTCOME.search(rest) or re.match(r"(?:right\s+)?through\b", rest))
+    again = re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)
+    rest = re.split(r",\s+which\b", rest)[0]  # "I slept right through, which I had not done for a long while"
+    if not (marked or lived or again or verb in _CHANGE_VERBS) or re.search(r"\b(?:not|never|worse|count)\b", rest):
+        return []
+    if re.search(r"\bno longer\b", found["adverbs"], re.IGNORECASE):  # "I no longer clenched my jaw"
+        stopped = re.sub(r"(?:ed|d|s)$", "", verb)
+        point = _phrase("stop", f" {_gerund(stopped)} {rest}", conjugated="helps you stop")
+        return [point] if point else []
+    base = _CHANGE_VERBS.get(verb) or (verb if verb.endswith("ed") is False else None)
+    if base is None or (base in ("go", "come", "attend", "book", "pay", "visit", "see", "try") and not re.search(
+            r"^(?:back|out|up)\b|\bagain\b", rest)):
+        return []  # "I now go once a month as a top-up": how they attend, not what they gained
+    point = _phrase(base, " " + rest, conjugated=f"helps you {base}")
+    return [point] if point else []
+
+
+# A relative's account: "she stopped dropping things", "he sleeps much better that night too", "she could get
+# through a full rehearsal again". Only a change (a change verb, "again", or sleeping or moving better) counts: "she
+# now teaches the class" says what someone does, not what they gained.
+_THIRD_PERSON = re.compile(
+    r"(?:^|[,;:]\s+|\b(?:and|so|that|says|said|now)\s+)(?-i:he|she|He|She)\s+"
+    r"(?P<adverbs>(?:(?:now|finally|also|even|can|could|was able to|is able to)\s+)*)"
+    r"(?P<verb>stopped|slept|sleeps|sleep|moves|move|walks|walk|breathes|breathe|copes|cope|feels|feel|get|gets"
+    r"|went back|goes back|returned|manage|manages|managed to|can)\s+(?P<rest>[^.;:]+)")
+_THIRD_PERSON_BASES = {"stopped": "stop", "slept": "sleep", "went back": "go back", "goes back": "go back",
+                       "returned": "return", "managed to": "manage to"}
+
+
+# "he's cut down on the sleeping tablets", "He's driving to see his grandchildren again"
+_THIRD_PERSON_HAS = re.compile(r"\b(?:he|she|He|She)(?:'s|’s|\s+has|\s+is)\s+(?:now\s+|finally\s+)?"
+                               r"(?P<verb>cut down|cut back|given up|(?P<doing>[a-z]+ing))\s+(?P<rest>[^,.;:]+)")
+_THIRD_PERSON_IS = re.compile(
+    r"\b(?-i:he|she|He|She)(?:(?:'s|’s|\s+is)\s+(?P<how>(?:much\s+|far\s+)?(?:more|less)\s+[a-z]+|calmer|happier|"
+    r"stronger|steadier|brighter|fitter)\s+(?:again|now)\b"
+    # "She seemed much more comfortable after feeds", "she was far less windy": a marked change
+    r"|\s+(?:seemed|seems|was|became)\s+(?P<marked>(?:much|far|a lot)\s+(?:more|less)\s+[a-z]+(?:\s+after\s+\w+)?))")
+# "Nan has gone back to knitting", "he is back at work": back to what the condition took away
+_GONE_BACK = re.compile(r"\b(?:he|she|they|I|we|you|He|She|They|We|You|[A-Z][a-z]+)\s+"
+                        r"(?:has|have|had|is|are|was|’s|'s)\s+(?:now\s+|finally\s+)?(?:gone\s+|got\s+|going\s+)?"
+                        r"back\s+(?:to|at)\s+(?P<what>(?!(?:square|the start|normal\s+size)\b)[a-z][^,.;:]{2,50})")
+
+
+# "over time you become less frightened of the physical symptoms": how the reader changes.
+_YOU_BECOME = re.compile(r"(?:^|,\s+|\band\s+)(?:(?:over time|soon|gradually|slowly)\s+)?"
+                         r"you\s+(?:become|feel|get|grow)\s+"
+                         r"(?P<how>(?:much\s+|far\s+)?(?:less\s+[a-z]+|more\s+(?:confident|relaxed|settled|independent|"
+                         r"in control|at ease)))(?P<rest>[^,.;:]*)")
+
+
+def _my_thing_becomes(text: str) -> list[str]:
+    """"Without the clenching my bow arm was freer, and my tone became rounder": a writer's own body or craft
+    changing, said in plain prose ("makes your bow arm freer", "makes your tone rounder …")."""
+    points: list[str] = []
+    for mine in re.finditer(r"(?:^|,\s+|\b(?:and|so|then|clenching|time|weeks|months)\s+)(?=my\s)", text):
+        points += [p for p in _becomes(text[mine.end():]) if p not in points]
+    return points
+
+
+def _you_become(text: str) -> list[str]:
+    found = _YOU_BECOME.search(text)
+    if not found or re.search(r"\b(?:if|may|might|not)\b", text[:found.start()]):
+        return []
+    return [_trim(f"makes you {found['how']}{found['rest']}")]
+
+
+def _third_person_outcome(text: str) -> list[str]:
+    """"she stopped dropping things" -> "helps you stop dropping things"; "She's more independent again" -> "helps
+    you feel more independent"; "Nan has gone back to knitting" -> "gets you back to knitting"."""
+    has = _THIRD_PERSON_HAS.search(text)
+    if has and (not has["doing"] or re.search(r"\b(?:again|now)\b", has["rest"])) and not re.search(
+            r"\b(?:not|never|worse)\b", has["rest"]):
+        verb = _ungerund(has["doing"]) if has["doing"] else has["verb"]
+        point = _phrase(verb, " " + has["rest"], conjugated=f"helps you {verb}") if verb else None
+        if point:
+            return [point]
+    state = _THIRD_PERSON_IS.search(text)
+    if state:
+        return [_trim(f"helps you feel {state['how'] or state['marked']}")]
+    back = _GONE_BACK.search(text)
+    if back and not re.search(r"\b(?:pain|ache|symptoms?|stiffness|swelling|not|never)\b", text[:back.start()]):
+        return [_trim(f"gets you back to {_CLAUSE_END_NO_COMMA.split(back['what'], maxsplit=1)[0].strip()}")]
+    found = _THIRD_PERSON.search(text)
+    if not found or re.search(r"\b(?:not|never|worse|hardly)\b", found["rest"]):
+        return []
+    verb = found["verb"]
+    base = _THIRD_PERSON_BASES.get(verb) or _base_form(verb)
+    lived = base in ("sleep", "move", "walk", "breathe", "cope", "feel") and (
+        _OUTCOME.search(found["rest"]) or re.match(r"(?:right\s+)?through\b", found["rest"]))
+    again = re.search(r"\b(?:again|any more|anymore)\b", found["rest"])
+    # "she stopped dropping things" is a gain; "he stopped going to the allotment" is the decline before treatment
+    stopped_bad = base == "stop" and re.match(r"(?:dropping|waking|limping|falling|tripping|crying|worrying|wincing|"
+                                              r"needing|clenching|grinding|shaking|freezing|getting (?:headaches|"
+                                              r"migraines|pins and needles))\b", found["rest"])
+    if not (lived or again or stopped_bad) or base == "can":
+        return []
+    point = _phrase(base, " " + found["rest"], conjugated=f"helps you {base}")
+    return [point] if point else []
+
+
+# "Her hand opens more easily.", "Her physio exercises go further.": what someone's body or routine now does better.
+_POSSESSED_DOES_BETTER = re.compile(
+    r"^(?:her|his|your|their|my)\s+(?P<what>[\w' -]{2,30}?)\s+"
+    r"(?P<verb>(?!(?:is|was|has|does|feels|looks)\b)[a-z]+s|go)\s+"
+    r"(?P<how>(?:much\s+|far\s+|a lot\s+)?(?:more easily|better|further|faster|more freely|more smoothly|easier|"
+    r"quicker|longer|less))\b(?P<rest>[^,.;:]*)", re.IGNORECASE)
+
+
+def _possessed_does_better(text: str) -> list[str]:
+    """"Her hand opens more easily" -> "helps your hand open more easily"."""
+    found = _POSSESSED_DOES_BETTER.match(text.strip())
+    if not found:
+        return []
+    return [_trim(f"helps your {found['what']} {_base_form(found['verb'].lower())} {found['how']}{found['rest']}")]
+
+
+# "But by the end of that first summer he was sleeping through the night, eating a proper dinner and …": the change
+# a relative or patient saw, told as what someone was doing by then.
+_NARRATIVE_CHANGE = re.compile(
+    r"\b(?i:by the end of|by (?:the|his|her|my|their|our) (?:\w+ )?(?:week|month|visit|session|class|summer|winter|"
+    r"spring|autumn|course|appointment)|within (?:about\s+|around\s+)?(?:a|two|three|four|five|six|\d+) \w+|these days|"
+    r"since then|now|"
+    r"instead of)\b"
+    r"[^.;:]*?\b(?:he|she|they|I|we|[A-Z][a-z]+)\s+(?:was|were|is|are)\s+(?:now\s+|finally\s+|already\s+|back\s+)?"
+    r"(?P<what>[a-z]+ing\b[^.;:]*)")
+_I_WAS = re.compile(r"^(?:(?:and|but|so)\s+)?(?-i:I)\s+was\s+(?:now\s+|finally\s+)?(?P<what>[a-z]+ing\b[^.;:]*)")
+_BAD_DOINGS = frozenset("struggle cry worry limp hurt suffer wake lie ache fall miss dread avoid".split())
+
+
+def _narrative_change(text: str) -> list[str]:
+    """"by the end of that first summer he was sleeping through the night, eating a proper dinner and shaving every
+    morning" -> one "helps you …" point per thing."""
+    found = _NARRATIVE_CHANGE.search(text)
+    if not found:  # "I was sleeping more deeply on treatment nights": no time marker, but the change is said
+        found = _I_WAS.match(text)
+        if not found or not _OUTCOME.search(_CLAUSE_END_NO_COMMA.split(found["what"], maxsplit=1)[0]):
+            return []
+    head = _CLAUSE_END_NO_COMMA.split(found["what"], maxsplit=1)[0]
+    parts = [part.strip() for part in re.split(r",\s+(?:and\s+)?|\s+and\s+(?=[a-z]+ing\b)", head) if part.strip()]
+    points = []
+    for part in parts:
+        gerund, _, rest = part.partition(" ")
+        verb = _ungerund(gerund.lower())
+        # "falling asleep more quickly" is no fall
+        bad = verb in _BAD_DOINGS and not (verb == "fall" and rest.startswith("asleep"))
+        if not verb or not rest or bad or re.search(r"\b(?:not|never|worse)\b", part):
+            return points
+        point = _phrase(verb, " " + rest, conjugated=f"helps you {verb}")
+        if point:
+            points.append(point)
+    return points
+
+
+_GAVE_THEM = re.compile(r"\b(?:has|have|had)\s+given\s+(?:her|him|them|me|you|us)\s+(?P<what>[^.;:]+)")
+
+
+def _gave_them(text: str) -> list[str]:
+    """"hand therapy had given her less pain in her knuckles, shorter morning stiffness, a stronger grip …": one
+    point per gain."""
+    found = _GAVE_THEM.search(text)
+    if not found:
+        return []
+    # ", most importantly for her," is an aside inside the list
+    return _reported_list(re.sub(r",\s+(?:most\s+)?[a-z]+ly\s+for\s+(?:her|him|them|me),", "", found["what"]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from datetime import datetime, timezone
 from typing import Callable, Sequence
@@ -43,7 +44,13 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
         settings = load_settings(env_file=args.env_file)
-        return handlers[args.command](args, settings, clock)
+        code = handlers[args.command](args, settings, clock)
+        sys.stdout.flush()  # a reader that went away shows here, not as a traceback at exit
+        return code
+    except BrokenPipeError:
+        # "extract … --json | head": the reader stopped reading; what was done is done, and nothing more is printed
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
     except (ConfigError, ContentError, NotFoundError, InvalidState) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

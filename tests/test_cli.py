@@ -255,3 +255,12 @@ def test_every_command_has_help_via_python_m(command):
     argv = [sys.executable, "-m", "scheduler", *([command] if command else []), "--help"]
     result = subprocess.run(argv, capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 0 and "usage: hashtag-scheduler" in result.stdout
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback():
+    # "hashtag-scheduler extract article.md --json | head -c 100": the pipe closes before the output is written
+    argv = [sys.executable, "-m", "scheduler", "extract", str(SAMPLE_ARTICLE), "--json"]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1 and b"Traceback" not in err and b"BrokenPipeError" not in err, err.decode()[-500:]

@@ -9,7 +9,8 @@ import re
 
 from posts.cues import _CLAUSE_END_NO_COMMA, _OUTCOME
 from posts.outcomes import _base_form, _becomes, _gerund, _reported_list, _ungerund
-from posts.points import _phrase, _trim
+from posts.points import _phrase
+from posts.wording import _trim
 
 
 # A patient's own account: "The talks mean I now know the difference …", "I've dropped half a stone", "I can finally

@@ -25,19 +25,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from posts.accounts import _first_person_outcome, _possessed_does_better, _third_person_outcome
 from posts.article import Article, Sentence
+from posts.clauses import _CLAUSES, _outcome_points
 from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _NOT_A_BENEFIT, _OUTCOME,
                         _PEOPLE_FIND, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
                         _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
-from posts.accounts import _first_person_outcome, _possessed_does_better, _third_person_outcome
-from posts.clauses import _CLAUSES, _outcome_points
 from posts.outcomes import (_after_so, _becomes, _people_outcome, _point_from_item, _so_you_can, _stops_feeling,
                             _symptom_eases)
-from posts.points import (_trim, _base_verb, _gerund_claim, _participle_points, _phrase, _point_from_label,
-                          _point_from_noun, _points_from_bare_verb, _points_from_cue, _tidy, _which_points)
-from posts.techniques import find_techniques
+from posts.points import _participle_points, _phrase, _points_from_bare_verb, _points_from_cue, _which_points
 from posts.structure import _label_only, _Unit, _units
+from posts.techniques import find_techniques
+from posts.wording import _base_verb, _gerund_claim, _point_from_label, _point_from_noun, _tidy, _trim
 
 
 @dataclass(frozen=True)

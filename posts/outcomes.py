@@ -9,7 +9,8 @@ import re
 from posts.cues import (_BECOMES, _BODY_SETTLES, _CLAUSE_END, _CLAUSE_END_NO_COMMA, _CUE, _EASES_AS, _ER,
                         _EVIDENCE_FINDS, _FINDS_IT, _FINITE, _GOOD_DOES, _GOOD_IMPROVES, _OUTCOME, _PEOPLE_FIND,
                         _PEOPLE_OUTCOME, _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN, _SYMPTOM_EASES, _SYMPTOM_MILDER)
-from posts.points import _phrase, _points_from_cue, _point_from_label, _third_person, _trim
+from posts.points import _phrase, _points_from_cue
+from posts.wording import _point_from_label, _third_person, _trim
 
 
 def _people_outcome(text: str) -> list[str]:

@@ -55,6 +55,8 @@ def _first_person_outcome(text: str) -> list[str]:
                      "think") and (_OUTCOME.search(rest) or re.match(r"(?:right\s+)?through\b", rest))
     again = re.search(r"\b(?:again|now|no longer|any more|anymore)\b", rest)
     rest = re.split(r",\s+which\b", rest)[0]  # "I slept right through, which I had not done for a long while"
+    if re.match(r"(?:was|is|were|had)\b", rest):
+        return []  # "the shooting pain that I now know was sciatica": what the writer knows, not a gain
     if not (marked or lived or again or verb in _CHANGE_VERBS) or re.search(r"\b(?:not|never|worse|count)\b", rest):
         return []
     if re.search(r"\bno longer\b", found["adverbs"], re.IGNORECASE):  # "I no longer clenched my jaw"
@@ -178,7 +180,8 @@ _NARRATIVE_CHANGE = re.compile(
     r"[^.;:]*?\b(?:he|she|they|I|we|[A-Z][a-z]+)\s+(?:was|were|is|are)\s+(?:now\s+|finally\s+|already\s+|back\s+)?"
     r"(?P<what>[a-z]+ing\b[^.;:]*)")
 _I_WAS = re.compile(r"^(?:(?:and|but|so)\s+)?(?-i:I)\s+was\s+(?:now\s+|finally\s+)?(?P<what>[a-z]+ing\b[^.;:]*)")
-_BAD_DOINGS = frozenset("struggle cry worry limp hurt suffer wake lie ache fall miss dread avoid".split())
+_BAD_DOINGS = frozenset("struggle cry worry limp hurt suffer wake lie ache fall miss dread avoid shuffle grit hobble "
+                         "wince crawl drag clutch".split())
 
 
 def _narrative_change(text: str) -> list[str]:

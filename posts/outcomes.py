@@ -157,6 +157,10 @@ def _people_find_good(text: str) -> list[str]:
                       r"(?P<what>[a-z][^.;:]+)", rest)
     if easier:  # "People often notice it is easier to grip a cup, turn a key or do up buttons"
         return [_trim(f"makes it {easier['how']} to {_CLAUSE_END_NO_COMMA.split(easier['what'], maxsplit=1)[0]}")]
+    more = re.match(r"^(?:they|you)\s+(?:have|get)\s+(?P<what>(?:a\s+(?:little|lot|bit)\s+)?more\s+[^,.;:]+?)"
+                    r"(?=\s+and\s+|[,.;:]|$)", rest)
+    if more:  # "Many patients find they have a little more energy through the day"
+        return [_trim(f"gives you {more['what']}")]
     less = _HURTS_LESS.match(rest)
     if less and less["need"]:  # "Many find they need fewer painkillers" -> "reduces the need for painkillers"
         return [_trim(f"reduces the need for {less['need']}")]

@@ -128,7 +128,7 @@ def _points_from_cue(
 # Verbs that also say a thing changes by itself: "the irritability … often softens as well".
 _CHANGES_BY_ITSELF = frozenset("ease settle soften calm loosen improve lift clear quieten quiet deepen lighten lessen "
                                "steady relax heal sharpen fade drain melt shrink flatten smooth straighten".split())
-_NO_OBJECT = re.compile(r"^\s*(?:(?:as well|too|again|over time|with time|\w+ly)\b\s*)*(?:[,.;!]|$|and\b|within\b|"
+_NO_OBJECT = re.compile(r"^\s*(?:(?:as well|too|again|off|over time|with time|\w+ly)\b\s*)*(?:[,.;!]|$|and\b|within\b|"
                         r"after\b|in the\b|by\b)", re.IGNORECASE)
 _SUBJECT_PHRASE = re.compile(r"(?:^|[:;,]\s*)(?:the|your|their|his|her|my)\s+(?P<what>[^:;,]{3,70}?)\s*$",
                              re.IGNORECASE)
@@ -138,8 +138,9 @@ def _subject_changes(verb: str, before: str, after: str) -> list[str]:
     """"The irritability and low mood … often soften as well" -> "softens the irritability and low mood …": a
     verb with no object says its subject, a complaint, changes ("the curve in your back deepens" is no benefit)."""
     subject = _SUBJECT_PHRASE.search(before)
-    if verb not in _CHANGES_BY_ITSELF or not subject or not _NO_OBJECT.match(after) or not re.search(
-            rf"\b(?:{_SYMPTOM}|mood|irritability|low|poor)\b", subject["what"], re.IGNORECASE) or _FINITE.search(
+    complaint = subject and re.search(rf"\b(?:{_SYMPTOM}|mood|irritability|low|poor|feeling)\b", subject["what"],
+                                      re.IGNORECASE)
+    if verb not in _CHANGES_BY_ITSELF or not complaint or not _NO_OBJECT.match(after) or _FINITE.search(
             subject["what"]) or len(subject["what"].split()) > 12:
         return []
     return [_trim(f"{_third_person(verb)} {subject['what']}")]
@@ -235,7 +236,13 @@ _NOT_A_VERB = frozenset("the a an your their this that these those its his her o
 def _help_list(rest: str) -> list[str]:
     """"help them manage stress, sleep more soundly, settle irregular cycles and feel more positive": one
     "helps you …" point per thing it helps them do."""
-    listed = re.match(r"^\s+(?:(?:you|them|people|patients|clients|us)\s+)?(?:to\s+)?(?P<list>[^.;:]+)", rest)
+    with_list = re.match(r"^\s+with\s+(?P<list>[^.;:]+)", rest)
+    if with_list:  # "has helped with their hot flushes, their night sweats, their sleep …": one point each
+        items = [item.strip() for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", with_list["list"]) if item.strip()]
+        items = [re.sub(r"^(?:their|her|his|my)\s+", "your ", _CLAUSE_END.split(item, maxsplit=1)[0]) for item in items]
+        return [_trim(f"helps with {item}") for item in items] if len(items) >= 3 else []
+    listed = re.match(r"^\s+(?:(?:the\s+)?(?:you|them|people|patients|clients|us|players|athletes|runners|members)\s+)?"
+                      r"(?:to\s+)?(?P<list>[^.;:]+)", rest)
     if not listed:
         return []
     head = re.split(r",\s+(?:which|so|but|because)\b", listed["list"], maxsplit=1)[0]
@@ -298,7 +305,7 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
     if re.search(r"\b(?:since (?:roman|ancient|medieval|victorian) times|for (?:centuries|thousands of years))\b",
                  phrase, re.IGNORECASE):
         return None  # history, not a claim about today's treatment
-    if conjugated is None and re.match(r"^(?:as well|too|again)\b", phrase, re.IGNORECASE):
+    if conjugated is None and re.match(r"^(?:as well|too|again|off)\b", phrase, re.IGNORECASE):
         return None  # "… often soften as well": the verb has no object here
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
                                        r"under|within|after|to|without|than|noticeably|quickly|gradually|"

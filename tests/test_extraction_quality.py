@@ -477,12 +477,23 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r35_reflexology_menopause.md 2edbd2da2d4b3412 / .labels.toml d524a7e5feb1fcc4
 #   r35_tai_chi_blood_pressure.md 03cc0cb77abbb728 / .labels.toml 3d648a51c7678d37
 #   r35_trigger_point_headaches.txt c58d278bb1fd9d61 / .labels.toml 22dafe9d7555f024
-# Thirty-one blind rounds (5-35) score P 0.63-0.96 and R 0.26-0.75; rounds 12-35 together: P 0.84 R 0.50 (833
-# matched, 996 predicted, 1662 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-35: 0.35-0.62): each writer brings
+# Round 36 (8 new, written blind like rounds 23-35; scored once at ca9cd94; hyphens in the file names became
+# underscores): P 0.88 R 0.59 (45 matched, 51 predicted, 76 labelled); named types P 0.76 R 0.55. It is the current
+# held-out set.
+#   r36_acupuncture_runners_knee.md bb76bf32d09944b3 / .labels.toml d21aa9e32e25a7d9
+#   r36_aqua_aerobics_osteoarthritis.html 58d623350f29eeec / .labels.toml 38f9dd9bbc179d58
+#   r36_ice_baths_footballers.md aed358c2ac9f3815 / .labels.toml a2a5c9e710b058f7
+#   r36_massage_carers_stress.md 0da54a83ee9c2f0c / .labels.toml e5b5957c7d5972f9
+#   r36_physio_hip_bursitis.txt 1031400d0d2ecd1a / .labels.toml 46bc872d323a2d6c
+#   r36_pilates_pelvic_girdle_pain.txt 5ae2370b1bb3b179 / .labels.toml 871b5c04e70313e5
+#   r36_shiatsu_insomnia.md d12e247d825e2be4 / .labels.toml e0593e68fb09dfec
+#   r36_vestibular_dizziness.md 1151dedc4b6c2518 / .labels.toml a683356253056b00
+# Thirty-two blind rounds (5-36) score P 0.63-0.96 and R 0.26-0.75; rounds 12-36 together: P 0.84 R 0.51 (878
+# matched, 1047 predicted, 1738 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-36: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 35: P 0.73, R 0.51); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 36: P 0.88, R 0.59); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -17,7 +17,8 @@ from posts.wording import _trim
 # kneel to garden again".
 _FIRST_PERSON = re.compile(
     r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that|noticed|notice|find|found)\s+(?:that\s+)?|"
-    r"\b(?:month|week|weeks|months|days|session|course|night|evening|morning|year|time)\s+)"
+    r"\b(?:month|week|weeks|months|days|session|course|night|evening|morning|year|time)\s+"
+    r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+)\s+)?)"
     r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|always|usually|can|could|am able to|was able to|"
     r"no longer)\s+)*)"
@@ -39,7 +40,7 @@ _I_FELT = re.compile(
     r"(?P<rest>[^,.;:]*)")
 
 
-def _first_person_outcome(text: str) -> list[str]:
+def _first_person_outcome(text: str, in_benefit_section: bool = False) -> list[str]:
     """What the writer says they can now do: "helps you know the difference …", "helps you drop half a stone"."""
     found = _FIRST_PERSON.search(text)
     felt = _I_FELT.search(text)
@@ -49,6 +50,17 @@ def _first_person_outcome(text: str) -> list[str]:
         return []
     verb, rest = found["verb"].lower(), found["rest"]
     marked = re.search(r"\b(?:now|finally|no longer)\b", found["adverbs"], re.IGNORECASE)
+    # "By week eight I could go up the stairs …", "Everyday life: I can walk to the park and back, lift the car
+    # seat …": what the writer became able to do, dated or under a benefit label
+    able = re.search(r"\b(?:can|could|am able to|was able to)\b", found["adverbs"], re.IGNORECASE) and (
+        in_benefit_section or re.search(r"\b(?:by|within|after)\s+(?:week|month|session|the end)\b",
+                                        text[:found.start("adverbs")], re.IGNORECASE))
+    purpose = re.search(r"\bso\s+(?:that\s+)?I\s+$", text[:found.start("adverbs")])  # "so I can plan the space"
+    if able and not purpose and not re.search(r"\b(?:not|never|worse|if|book|pay|see you)\b", found["rest"]):
+        listed = _ability_list(f"{found['verb']} {found['rest']}")
+        if listed:
+            return listed
+        marked = marked or able
     # the clinician writes "I" too ("I spend less time on the heel"): only a change the writer lived through counts
     # a patient's own "I always sleep better on class nights"; a clinician's "I spend less time on …" is not one
     lived = verb in ("sleep", "feel", "move", "walk", "breathe", "cope", "concentrate", "focus", "sit", "stand",
@@ -69,6 +81,22 @@ def _first_person_outcome(text: str) -> list[str]:
         return []  # "I now go once a month as a top-up": how they attend, not what they gained
     point = _phrase(base, " " + rest, conjugated=f"helps you {base}")
     return [point] if point else []
+
+
+def _ability_list(rest: str) -> list[str]:
+    """"walk to the park and back, lift the car seat and get on the floor to play": one point per thing done."""
+    head = _CLAUSE_END_NO_COMMA.split(rest, maxsplit=1)[0] if not re.search(r",", rest) else rest
+    parts = [part.strip() for part in re.split(r",\s*(?:and\s+)?", head.rstrip(".!")) if part.strip()]
+    if len(parts) < 2:
+        return []
+    parts[-1:] = re.split(r"\s+and\s+(?=[a-z]+\s)", parts[-1], maxsplit=1)
+    if len(parts) < 3 or any(re.match(r"^(?:the|a|an|my|your|it|they|which|but|so|as|because|when)\b|^[a-z]+ing\b",
+                                      part, re.IGNORECASE) for part in parts):
+        return []  # nouns or a new clause, not things the writer can do
+    verbs = [part.split()[0].lower() for part in parts]
+    points = [_phrase(verb, " " + part.partition(" ")[2], conjugated=f"helps you {verb}")
+              for verb, part in zip(verbs, parts) if len(part.split()) > 1]
+    return [point for point in points if point] if all(points) and len(points) >= 3 else []
 
 
 # A relative's account: "she stopped dropping things", "he sleeps much better that night too", "she could get
@@ -108,16 +136,39 @@ def _my_thing_becomes(text: str) -> list[str]:
     """"Without the clenching my bow arm was freer, and my tone became rounder": a writer's own body or craft
     changing, said in plain prose ("makes your bow arm freer", "makes your tone rounder …")."""
     points: list[str] = []
-    for mine in re.finditer(r"(?:^|,\s+|\b(?:and|so|then|clenching|time|weeks|months)\s+)(?=my\s)", text):
+    for mine in re.finditer(r"(?:^|,\s+|\b(?:and|so|then|clenching|time|weeks|months|course|programme)\s+)(?=my\s)",
+                            text):
         points += [p for p in _becomes(text[mine.end():]) if p not in points]
     return points
 
 
+# "you're moving better in the recovery session", "I was sleeping more soundly": a doing, said as it goes on
+_DOING_BETTER = re.compile(r"(?:^|,\s+|\band\s+)(?:you|they|(?-i:I))"
+                           r"(?:'re|’re|\s+are|'m|’m|\s+am|\s+was|\s+were)\s+"
+                           r"(?:now\s+|already\s+)?(?P<doing>[a-z]+ing)\s+(?P<rest>(?:much\s+|far\s+|a lot\s+)?"
+                           r"(?:better|more (?:freely|easily|soundly|deeply)|further|faster|for longer)\b[^,.;:]*)")
+# "I got my deep core muscles working again": what the writer got going again
+_GOT_WORKING = re.compile(r"\b(?:got|get|gets|getting)\s+(?:my|your|her|his|their)\s+"
+                          r"(?P<what>(?:[\w-]+\s+){0,3}?[\w-]+)\s+"
+                          r"(?P<doing>working|moving|firing|going)\s+(?:properly\s+)?again\b")
+
+
 def _you_become(text: str) -> list[str]:
+    """"over time you become less frightened …", "you're moving better …", "I got my deep core muscles working
+    again"."""
     found = _YOU_BECOME.search(text)
-    if not found or re.search(r"\b(?:if|may|might|not)\b", text[:found.start()]):
+    doing = _DOING_BETTER.search(text)
+    working = _GOT_WORKING.search(text)
+    before = text[:(found or doing or working).start()] if (found or doing or working) else ""
+    if re.search(r"\b(?:if|may|might|not)\b", before):
         return []
-    return [_trim(f"makes you {found['how']}{found['rest']}")]
+    if found:
+        return [_trim(f"makes you {found['how']}{found['rest']}")]
+    verb = _ungerund(doing["doing"].lower()) if doing else None
+    if verb:
+        point = _phrase(verb, " " + doing["rest"], conjugated=f"helps you {verb}")
+        return [point] if point else []
+    return [_trim(f"gets your {working['what']} {working['doing']} again")] if working else []
 
 
 def _third_person_outcome(text: str) -> list[str]:

@@ -102,6 +102,11 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
     strong = _label_as_clause(label)
     if strong and _label_only(sentences[0], label):  # "**It cuts your risk of falls.** Most fractures …"
         return [] if _NOT_A_BENEFIT.search(label) else [_benefit(sentences[0], strong)]
+    if strong and heading and found and not _NOT_A_BENEFIT.search(evidence.text):
+        # "### It encourages deeper sleep" over "… sleep more soundly and wake less often …": the heading, then
+        # each further claim of its paragraph
+        return [_benefit(evidence, strong)] + [_benefit(sentence, point) for sentence, points in found
+                                               for point in points]
     if strong:  # "Bruises fade faster.", "Swelling settles sooner": the label is itself the claim
         return [] if _NOT_A_BENEFIT.search(evidence.text) else [_benefit(evidence, strong)]
     claim = _heading_claim(label) if heading else None
@@ -118,7 +123,8 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
         if named and re.search(r"\band\b", label):  # "Fewer and milder attacks" names two
             return [_benefit(sentence, point) for point in points]
         if named:  # "Quick pain relief: cold numbs the nerve endings, which dulls sharp pain": the pain part
-            return [_benefit(sentence, point) for point in named]
+            later = [_benefit(s, p) for s, ps in found if s is not sentence for p in ps]
+            return [_benefit(sentence, point) for point in named] + later
     gerund = _gerund_claim(label) if not re.search(r"\band\s+[a-z]+ing\b", label) else None
     if gerund:  # "Settling night pain" over "… calm the deep, gnawing ache": the label names the benefit
         return [] if _NOT_A_BENEFIT.search(evidence.text) else [_benefit(evidence, gerund)]
@@ -131,7 +137,7 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
         # benefit, labels the paragraph, and each of its claims is a point
         return [_benefit(sentence, point) for sentence, points in found for point in points]
     if found:
-        return [_benefit(evidence, point) for point in found[0][1]]
+        return [_benefit(sentence, point) for sentence, points in found for point in points]
     point = _point_from_label(label)
     return [_benefit(evidence, point)] if point and not _NOT_A_BENEFIT.search(evidence.text) else []
 
@@ -260,6 +266,15 @@ def _item_head_points(text: str) -> list[str]:
     if adverb:  # "Gently reconnects you with your deep abdominal muscles"
         text = adverb["verb"].capitalize() + text[adverb.end("verb"):]
     text = re.sub(r"^(?:Far|Much|A lot)\s+(?=(?:less|fewer|better)\s)", "", text)  # "Far fewer episodes of …"
+    gains = re.split(r",?\s+and\s+(?=(?:more|less|better|fewer|improved|reduced|greater|lower|the chance to)\s)", text,
+                     maxsplit=1)
+    if len(gains) == 2 and re.match(r"^(?:an?\s+)?(?:less|fewer|better|stronger|reduced|improved|more|boost)\b", text,
+                                    re.IGNORECASE):
+        # "Improved balance and more confidence on their feet", "A boost in mood, and the chance to make friends": two
+        points = [_trim(f"gives you {gain}") if gain.startswith("the chance to") else _point_from_item(gain)
+                  for gain in gains]
+        if all(points):
+            return [point for point in points if point]
     if re.match(r"^(?:less|fewer|better|stronger|reduced|improved)\s", text, re.IGNORECASE):
         # "Stronger quadriceps and hip muscles to support the joint": the item's head is the benefit
         point = _point_from_item(text)

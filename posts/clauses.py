@@ -8,15 +8,20 @@ import re
 from posts.accounts import (_first_person_outcome, _gave_them, _my_thing_becomes, _narrative_change,
                             _possessed_does_better, _third_person_outcome, _you_become)
 from posts.cues import _PEOPLE_FIND
-from posts.outcomes import (_after_comma, _after_means, _after_so, _becomes, _body_settles, _no_more,
-                            _people_find_good, _people_gain, _people_outcome, _so_you_can, _stops_feeling,
-                            _symptom_eases, _symptom_milder, _this_does)
+from posts.outcomes import (_after_comma, _after_means, _after_so, _becomes, _better_mood, _body_settles,
+                            _good_way_to, _no_more, _people_find_good, _people_gain, _people_outcome, _so_you_can,
+                            _stops_feeling, _symptom_eases, _symptom_milder, _this_does)
 
 
 def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
     """What people gain, said without the therapy as the subject; each clause of "…, and many people …"
     on its own."""
     points: list[str] = []
+    # "By the end of the course my hip felt stronger, I could go up the stairs …": a dated account of change
+    dated = bool(re.match(r"^(?:by|within|after)\s+(?:the end of\s+|week\s+|about\s+|a\s+|the\s+)*"
+                          r"(?:course|programme|block|week|weeks|month|months|session|sessions|\w+ weeks|\w+ months)\b",
+                          text, re.IGNORECASE))
+    in_benefit_section = in_benefit_section or dated
     for clause in _CLAUSES.split(text):
         if clause and clause.strip():
             # "Patients tell us they feel calmer, and that the worry … begins to fade": later clauses are reported too
@@ -25,15 +30,24 @@ def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
     return points
 
 
-_CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+")
+_CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+|,\s+(?=(?-i:I)\s+(?:could|can|was able to)\s)|"
+                      # "… stand taller and my upper back ache has pretty much gone": a second clause of its own
+                      r"\s+and\s+(?=(?-i:I)\s+(?:came|come|feel|felt|sleep|slept|can|could|am|was|now|no longer)\b|"
+                      r"(?:my|your)\s+(?:[\w-]+\s+){0,4}?(?:has|have|had|is|was)\s+(?:\w+\s+){0,2}?"
+                      r"(?:gone|eased|settled|disappeared|vanished|faded|improved|better)\b|"
+                      # "A cold dip brings the heart rate down and a lot of players say they sleep better"
+                      r"(?:many|most|some|a lot of|lots of|plenty of)\s+(?:[a-z-]+\s+){0,2}?"
+                      r"(?:say|find|report|tell|notice)\b)")
 
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
     return (_this_does(text) or _people_outcome(text) or _people_outcome(_after_means(text))
-            or _first_person_outcome(text) or _third_person_outcome(text) or _narrative_change(text) or _no_more(text)
+            or _first_person_outcome(text, in_benefit_section) or _third_person_outcome(text)
+            or _narrative_change(text) or _no_more(text)
             or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
-            or _gave_them(text) or _you_become(text) or _my_thing_becomes(text)
+            or _gave_them(text) or _you_become(text) or _my_thing_becomes(text) or _better_mood(text)
+            or _good_way_to(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
                 or _possessed_does_better(text)
                 or _stops_feeling(_after_so(text) or text)

@@ -111,8 +111,8 @@ _SYMPTOM_EASES = re.compile(
     # "the knot that had lived between my shoulder blades for years finally loosened"
     r"(?P<relative>\s+(?:that|which)\s+(?:used to|had|has)\b[^,.;:]{1,60}?)?\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
-    r"tends to|can|will|should|has|have|had)\s+)*"
-    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? down|"
+    r"tends to|can|will|should|has|have|had|pretty much|all but|almost|nearly)\s+)*"
+    r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? (?:right )?down|"
     r"loosen|drop|lessen|"
     r"clear|melt(?:s|ed)? away|quieten|gone|is the first thing to (?:go|ease|settle)|ease(?:s|d)? off|melt|shrink|"
     r"die(?:s|d)? down|wear(?:s)? off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?"
@@ -222,7 +222,7 @@ _PEOPLE_OUTCOME = re.compile(
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|" + _DOERS + r"|"
-    r"(?:many|most|some|several|others|quite a few|a few|a (?:good|large) number)"
+    r"(?:many|most|some|several|others|quite a few|a few|a (?:good|large) number|they)"
     r"(?=\s+(?:also\s+|\w+ly\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
     r"tell|told|mention)))\b"
     r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+"
@@ -241,7 +241,8 @@ _PEOPLE_OUTCOME = re.compile(
     r"can|could|would|"
     r"often|usually|"
     r"(?:\w+ly\s+|also\s+)?(?:find|say|tell|report|notice|mention|describe))\b)"
-    r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:" + _ER + r"|more|less|relaxed|rested|refreshed|energi[sz]ed|confident)\b))"
+    r"(?!feels?\s+(?!(?:\w+ly\s+)?(?:a (?:bit|little|lot)\s+)?(?:" + _ER
+    + r"|more|less|relaxed|rested|refreshed|energi[sz]ed|confident)\b))"
     r"[a-z][^.;:]*)",
     re.IGNORECASE,
 )
@@ -316,6 +317,10 @@ _BENEFIT_NOUN = re.compile(
 _CLAUSE_END = re.compile(
     # "… and the buoyancy of the pool takes weight off": a new subject and its verb start a new clause
     r"\sand\s+(?=(?:the|a|an|your|its|their)\s+[\w-]+(?:\s+[\w-]+){0,4}\s+[a-z]+s\b(?!\s+(?:and|or)\b))|"
+    # "… stand taller and my upper back ache has pretty much gone", "… and I came out of every class …"
+    r"\sand\s+(?=(?-i:I)\s+(?:came|come|feel|felt|sleep|slept|can|could|am|was|now|no longer)\b|"
+    r"(?:my|your)\s+(?:[\w-]+\s+){0,4}?(?:has|have|had|is|was)\s+(?:\w+\s+){0,2}?"
+    r"(?:gone|eased|settled|disappeared|vanished|faded|improved|better)\b)|"
     r",|;|:|\s[-–—]\s|\s(?:which|by|while|because|so that|in the area|thereby|as well as)\s|"
     # "without that horrible pulling feeling": after a preposition "that" points at a thing
     r"(?<!\boff)(?<!\bwithout)(?<!\bwith)(?<!\bfrom)(?<!\bof)(?<!\bfor)\sthat\s|"

@@ -65,6 +65,8 @@ def _people_outcome(text: str) -> list[str]:
             and len(parts[0].split()) > 1):  # "turn and tilt the head further" keeps both verbs
         rest = parts[-1]
     verb, _, rest = rest.partition(" ")
+    if verb.lower() in ("said", "say", "says", "told", "tell", "reported", "report", "reports"):
+        return []  # "our rowers said the final 500 metres felt …": what they said is read as such
     point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
     return [point] if point else []
 
@@ -88,6 +90,55 @@ def _outcome_list(rest: str) -> list[str]:
             if point:
                 points.append(point)
     return points if len(points) >= 2 else []
+
+
+_BETTER_MOOD = re.compile(r"\b(?:came|come|comes|walked|walk|walks|left|leave|leaves|went|go|goes|got|get|gets)\s+"
+                          r"(?:out|away|home|back)\b[^,.;:]{0,40}?\bin\s+a\s+(?P<how>(?:much\s+|far\s+)?"
+                          r"(?:better|brighter|happier|calmer|lighter)\s+(?:mood|frame of mind|place))\b")
+
+
+_CAME_OUT_FEELING = re.compile(r"\b(?:came|come|comes|walked|walk|walks|left|leave|leaves|went|go|goes)\s+"
+                               r"(?:out|away|home|back)\b[^,.;:]{0,40}?\bfeeling\s+(?P<how>(?:far\s+|much\s+|a lot\s+)?"
+                               r"(?:less|more)\s+[a-z][\w -]*?|calmer|lighter|looser|brighter|happier|taller)"
+                               r"(?=\s+(?:than|and|but)\b|[,.;:]|$)")
+
+
+def _better_mood(text: str) -> list[str]:
+    """"I came out of every class in a better mood" -> "puts you in a better mood"; "came out feeling less wound up
+    about the whole injury thing" -> "leaves you feeling less wound up about the whole injury thing"."""
+    found = _BETTER_MOOD.search(text)
+    feeling = _CAME_OUT_FEELING.search(text)
+    if feeling and not re.search(r"\b(?:if|unless|not|never|worse|sore)\b", text[:feeling.end()], re.IGNORECASE):
+        return [_trim(f"leaves you feeling {feeling['how']}")]
+    if not found or re.search(r"\b(?:if|unless|not|never)\b", text[:found.start()], re.IGNORECASE):
+        return []
+    return [f"puts you in a {found['how']}"]
+
+
+_GOOD_WAY = re.compile(r"\b(?:is|are|'s|’s|makes?|offers?)\s+(?:also\s+)?(?:just\s+)?(?:a|an)\s+"
+                       r"(?:really\s+|very\s+)?"
+                       r"(?:good|great|gentle|safe|simple|brilliant|lovely|effective|easy|useful|quick)\s+way\s+to\s+"
+                       r"(?P<what>[a-z][^.;:]+)", re.IGNORECASE)
+
+
+def _good_way_to(text: str) -> list[str]:
+    """"Ten minutes of cold is a good way to clear your head … and get your focus back": one "helps you …"
+    each."""
+    found = _GOOD_WAY.search(text)
+    if not found or re.search(r"\b(?:not|never|if)\b", text[:found.start()], re.IGNORECASE):
+        return []
+    head = _CLAUSE_END_NO_COMMA.split(found["what"], maxsplit=1)[0]
+    parts = re.split(r"\s+and\s+(?=(?:get|keep|help|feel|build|ease|stay|meet|make|boost|clear|improve|reduce)\b)",
+                     re.split(r",", head, maxsplit=1)[0])
+    points = []
+    for part in parts:
+        verb, _, rest = part.strip().partition(" ")
+        conjugated = None if verb.lower() == "help" else f"helps you {verb.lower()}"  # "a good way to help manage …"
+        idiom = re.match(r"tick\s+(?:\w+\s+){1,2}box", part.strip())  # "a way to tick the last box": done as advised
+        point = _phrase(verb.lower(), " " + rest, conjugated=conjugated) if rest and not idiom else None
+        if point:
+            points.append(point)
+    return points
 
 
 _AFTERCARE = re.compile(
@@ -121,10 +172,12 @@ def _symptom_eases(text: str, anywhere: bool = False) -> list[str]:
     if not match or (not found and not anywhere and match.start() > 0
                      and not re.match(opening, text[: match.start()], re.IGNORECASE)):
         return []
-    verb = " ".join(match["verb"].lower().split())
+    verb = re.sub(r"\s+right\s+", " ", " ".join(match["verb"].lower().split()))  # "calmed right down"
     verb = re.sub(r"^(?:goes|went) down$", "go down", verb)  # "calms down", "wears off": the phrase's base form
     verb = re.sub(r"^(calm|melt|wear|die|ease)(?:e?s|e?d)\s", r"\1 ", verb)
-    what = re.sub(r"^(?:(?:at|in|on|by|after|during)\s+\w+\s+|(?:told|tell|tells|say|says|said)\s+(?:me\s+|us\s+)?)?"
+    what = re.sub(r"^(?:(?:(?:within|by|after|in|over)\s+)?(?:about\s+|around\s+|a\s+|the\s+)?(?:\w+\s+)?"
+                  r"(?:days?|weeks?|months?|sessions?|treatments?|classes)\s+(?=the\b|my\b|her\b|his\b)|"
+                  r"(?:at|in|on|by|after|during)\s+\w+\s+|(?:told|tell|tells|say|says|said)\s+(?:me\s+|us\s+)?)?"
                   r"(?:\w+ly,?\s+)?(?:the|their|your|his|her|any)\s+", "",
                   match["what"].strip(), flags=re.IGNORECASE)  # "At work the fog …" -> "fog"
     what = re.split(r",\s+(?:so|and|but|which|as)\s+", what)[-1]  # "… lymph nodes, so swelling goes down" -> swelling
@@ -146,7 +199,9 @@ _HURTS_LESS = re.compile(
 def _people_find_good(text: str) -> list[str]:
     """"Clients often tell us their sleep improves" -> "improves sleep"; "most clients find a session deeply
     relaxing" -> "is deeply relaxing"."""
-    found = _PEOPLE_FIND.search(text) or re.search(r"\b(?-i:I)\s+(?:\w+ly\s+)?(?:find|found)\s+(?=it\s+easier\b)", text)
+    found = _PEOPLE_FIND.search(text) or re.search(
+        r"\b(?-i:I)\s+(?:\w+ly\s+)?(?:find|found)\s+"
+        r"(?=it\s+(?:easier|(?:\w+ly\s+)?(?:relaxing|calming|soothing)))", text)
     if not found:
         return []
     rest = text[found.end():]
@@ -175,8 +230,9 @@ def _people_find_good(text: str) -> list[str]:
         verbs = " and ".join(_base_form(verb.strip()) for verb in said.split(" and "))
         return [_trim(f"helps your {good['what']} {verbs}{good['rest']}")]
     finds = _FINDS_IT.match(rest)
-    if finds:
-        return [_trim(f"is {finds['how']}{finds['rest']}")]
+    if finds:  # "found it weirdly relaxing and came out feeling less wound up": two gains
+        came_out = re.split(r"\s+and\s+(?=(?:came|come|walked|left|went)\s)", finds["rest"], maxsplit=1)
+        return [_trim(f"is {finds['how']}{came_out[0]}")] + (_better_mood(came_out[1]) if len(came_out) == 2 else [])
     return _becomes(rest)  # "members notice that their legs feel stronger"
 
 
@@ -184,7 +240,8 @@ def _becomes(text: str) -> list[str]:
     """"Tight, heavy limbs feel lighter" -> "makes tight, heavy limbs feel lighter"; "Turning your head becomes
     easier" -> "makes turning your head easier"."""
     match = _BECOMES.match(text.rstrip(".!"))
-    if not match or re.match(r"^(?:it|this|that|they|there|you|over|in|after|within|during|for|by|at|on|with)\b",
+    if not match or re.match(r"^(?:it|this|that|they|there|you|over|in|after|within|during|for|by|at|on|with|because|"
+                             r"although|since|if|when)\b",
                              match["what"], re.IGNORECASE) or re.search(r"\bthat\s+(?:they|you|he|she|it|we)\b",
                                                                         match["what"], re.IGNORECASE) or re.search(
             r"\b(?:say|says|said|tell|tells|told|find|finds|report|reports|notice|notices|noticed|seen|watched|"

@@ -44,7 +44,9 @@ def _presentified(text: str) -> str:
     out, last, chain_end = [], 0, -1
     for found in pattern.finditer(text):
         before = text[last:found.start()]
-        previous = re.findall(r"[a-z]+", text[:found.start()].lower())[-1:] or [""]
+        # "it also helped me …": an adverb may stand between the subject and its verb
+        previous = [w for w in re.findall(r"[a-z]+", text[:found.start()].lower())[-3:]
+                    if w not in ("also", "really", "actually", "definitely", "even", "just", "genuinely")][-1:] or [""]
         chained = chain_end >= 0 and re.fullmatch(r"[^.;:]*?(?:,\s*(?:and\s+)?|\s+and\s+)",
                                                   text[chain_end:found.start()])
         subject = previous[0] in _PAST_SUBJECTS and re.search(r"[a-z]\s+$", text[:found.start()], re.IGNORECASE)
@@ -281,6 +283,8 @@ def _coordinated(rest: str) -> list[str]:
 
 def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
     rest = re.sub(r"^\s+to\s+", " ", rest) if verb == "help" else rest
+    if verb in ("loosen", "ease", "free", "calm"):  # "loosened off my tight quads" -> "loosens your tight quads"
+        rest = re.sub(r"^\s*off\s+(?=(?:my|your|the|their|his|her|those|tight|stiff)\b)", " ", rest)
     if verb in _ENABLERS:  # "allows them to avoid surgery" -> "lets you avoid surgery"
         enabled = _ENABLED_OBJECT.match(rest)
         if not enabled:

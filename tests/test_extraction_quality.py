@@ -478,8 +478,8 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r35_tai_chi_blood_pressure.md 03cc0cb77abbb728 / .labels.toml 3d648a51c7678d37
 #   r35_trigger_point_headaches.txt c58d278bb1fd9d61 / .labels.toml 22dafe9d7555f024
 # Round 36 (8 new, written blind like rounds 23-35; scored once at ca9cd94; hyphens in the file names became
-# underscores): P 0.88 R 0.59 (45 matched, 51 predicted, 76 labelled); named types P 0.76 R 0.55. It is the current
-# held-out set.
+# underscores): P 0.88 R 0.59 (45 matched, 51 predicted, 76 labelled); named types P 0.76 R 0.55. Then moved to
+# tuning.
 #   r36_acupuncture_runners_knee.md bb76bf32d09944b3 / .labels.toml d21aa9e32e25a7d9
 #   r36_aqua_aerobics_osteoarthritis.html 58d623350f29eeec / .labels.toml 38f9dd9bbc179d58
 #   r36_ice_baths_footballers.md aed358c2ac9f3815 / .labels.toml a2a5c9e710b058f7
@@ -515,8 +515,8 @@ def test_held_out_precision_and_recall():
 # freeze); round 32 at R 0.53, tuned to 0.66 (floor 0.70; tuning P 0.87 R 0.70 at the round-33 freeze); round 33
 # at R 0.51, tuned to 0.61 (floor 0.69; tuning P 0.87 R 0.70 at the round-34 freeze); round 34 at R 0.52, tuned to
 # 0.57 (floor 0.69; tuning P 0.88 R 0.70 at the round-35 freeze); round 35 at R 0.51, tuned to 0.60 (floor 0.69;
-# tuning P 0.87 R 0.69 at the round-36 freeze). A rule change that costs more than noise on articles already read
-# fails here.
+# tuning P 0.87 R 0.69 at the round-36 freeze); round 36 at R 0.59, tuned to 0.86 (floor 0.69; tuning P 0.87
+# R 0.70 at the round-37 freeze). A rule change that costs more than noise on articles already read fails here.
 TUNING_FLOOR = 0.69
 
 
@@ -532,10 +532,10 @@ def test_tuning_precision_and_recall():
 # P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23,
 # P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25, P 0.65 R 0.42 on round 26, P 0.67 R 0.32 on round 27,
 # P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
-# P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34 and P 0.79 R 0.69 on round 35.
-# On rounds 1-35 it scores P 0.80 R 0.66 (rounds 19-34 took the floor from 0.83 to 0.65: each writer names
-# equipment and moves, "float belt", "toe spreading", "seated cat-cow", "laser cane", that no rule can tell from
-# ordinary nouns). Like the benefits, the tuning figure is a floor.
+# P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34, P 0.79 R 0.69 on round 35
+# and P 0.76 R 0.55 on round 36. On rounds 1-36 it scores P 0.79 R 0.65 (rounds 19-34 took the floor from 0.83 to
+# 0.65: each writer names equipment and moves, "float belt", "toe spreading", "seated cat-cow", "laser cane", that
+# no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
 TYPES_TUNING_FLOOR = 0.65
 
 
@@ -647,3 +647,24 @@ def test_procedure_and_price_sections_give_no_points():
     text = ("# Cupping\n\n## Benefits\n\n- Cupping eases tight calves.\n\n## What happens in a session\n\n"
             "The cups may stretch the skin and relax the muscle.\n\n## Prices\n\nA session reduces your wallet by £40.\n")
     assert _extracted(text) == ["eases tight calves"]
+
+
+def test_what_the_writer_can_now_do_under_a_benefit_label_gives_one_point_each():
+    text = ("Hydrotherapy diary\n\n"
+            "Daily life: I can carry the shopping home, climb the stairs and kneel in the garden.\n\n"
+            "Booking: Ring the pool on a Monday so I can plan the lanes.\n")
+    assert _extracted(text, "probe.txt") == [
+        "helps you carry the shopping home", "helps you climb the stairs", "helps you kneel in the garden"]
+
+
+def test_a_good_way_to_and_came_out_feeling_are_outcomes():
+    text = ("Cold Dips\n\nA short dip is a good way to reset your mind after a hard shift and get your energy back. "
+            "I came out of the water feeling far less wound up.")
+    assert _extracted(text, "probe.txt") == [
+        "helps you reset your mind after a hard shift", "helps you get your energy back",
+        "leaves you feeling far less wound up"]
+
+
+def test_an_item_naming_two_gains_gives_two_points():
+    text = "# Aqua Classes\n\n## What members gain\n\n- Better balance and more confidence on the stairs\n"
+    assert _extracted(text) == ["improves balance", "increases confidence on the stairs"]

@@ -488,12 +488,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r36_pilates_pelvic_girdle_pain.txt 5ae2370b1bb3b179 / .labels.toml 871b5c04e70313e5
 #   r36_shiatsu_insomnia.md d12e247d825e2be4 / .labels.toml e0593e68fb09dfec
 #   r36_vestibular_dizziness.md 1151dedc4b6c2518 / .labels.toml a683356253056b00
-# Thirty-two blind rounds (5-36) score P 0.63-0.96 and R 0.26-0.75; rounds 12-36 together: P 0.84 R 0.51 (878
-# matched, 1047 predicted, 1738 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-36: 0.35-0.62): each writer brings
+# Round 37 (8 new, written blind like rounds 23-36; scored once at 35aa18a): P 0.81 R 0.45 (29 matched, 36
+# predicted, 64 labelled); named types P 0.77 R 0.56. It is the current held-out set.
+#   r37_acupuncture_tennis_elbow.txt fb5422a428fd2a63 / .labels.toml 1537e3601420c37e
+#   r37_aquatic_therapy_autistic_children.txt 9e7606eea874078f / .labels.toml d3a309a9cadd4898
+#   r37_chair_yoga_care_home.md ae5cbdf5c6f4ba77 / .labels.toml 6031a3645ceec703
+#   r37_myofascial_release_endometriosis.html dc83052f95ddeaaf / .labels.toml 7109905d6ab94cde
+#   r37_osteopathy_shin_splints.md 705a8162e8de17d1 / .labels.toml 542a57422206a550
+#   r37_physiotherapy_stroke_arm.md 662272ccfb90d3a8 / .labels.toml 9527e2fd93bca10c
+#   r37_sports_massage_ballet_dancers.md 5eb3ae7808d51ee8 / .labels.toml da15704169f1042b
+#   r37_water_walking_knee_replacement.md ec4f2f9d477d9835 / .labels.toml 76071d9e8abde748
+# Thirty-three blind rounds (5-37) score P 0.63-0.96 and R 0.26-0.75; rounds 12-37 together: P 0.84 R 0.50 (907
+# matched, 1083 predicted, 1802 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-37: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 36: P 0.88, R 0.59); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 37: P 0.81, R 0.45); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -18,7 +18,10 @@ from posts.wording import _trim
 _FIRST_PERSON = re.compile(
     r"(?:^|[,;:]\s+|\b(?:means?|meant|and|so|that|noticed|notice|find|found)\s+(?:that\s+)?|"
     r"\b(?:month|week|weeks|months|days|session|course|night|evening|morning|year|time)\s+"
-    r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+)\s+)?)"
+    r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+)\s+)?|"
+    # "and by the sixth I could lift the kettle"
+    r"\b(?:by|after|within)\s+(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|[a-z]+th|end)\s+"
+    r"(?:(?:session|week|month|class|visit)\s+)?)"
     r"(?-i:I)(?:'ve|’ve|'d|’d|\s+have|\s+had)?\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|actually|honestly|always|usually|can|could|am able to|was able to|"
     r"no longer)\s+)*)"
@@ -53,7 +56,8 @@ def _first_person_outcome(text: str, in_benefit_section: bool = False) -> list[s
     # "By week eight I could go up the stairs …", "Everyday life: I can walk to the park and back, lift the car
     # seat …": what the writer became able to do, dated or under a benefit label
     able = re.search(r"\b(?:can|could|am able to|was able to)\b", found["adverbs"], re.IGNORECASE) and (
-        in_benefit_section or re.search(r"\b(?:by|within|after)\s+(?:week|month|session|the end)\b",
+        in_benefit_section or re.search(r"\b(?:by|within|after)\s+(?:week|month|session|the end|"
+                                        r"the (?:first|second|third|fourth|fifth|sixth|[a-z]+th))\b",
                                         text[:found.start("adverbs")], re.IGNORECASE))
     purpose = re.search(r"\bso\s+(?:that\s+)?I\s+$", text[:found.start("adverbs")])  # "so I can plan the space"
     if able and not purpose and not re.search(r"\b(?:not|never|worse|if|book|pay|see you)\b", found["rest"]):
@@ -145,7 +149,7 @@ def _my_thing_becomes(text: str) -> list[str]:
 # "you're moving better in the recovery session", "I was sleeping more soundly": a doing, said as it goes on
 _DOING_BETTER = re.compile(r"(?:^|,\s+|\band\s+)(?:you|they|(?-i:I))"
                            r"(?:'re|’re|\s+are|'m|’m|\s+am|\s+was|\s+were)\s+"
-                           r"(?:now\s+|already\s+)?(?P<doing>[a-z]+ing)\s+(?P<rest>(?:much\s+|far\s+|a lot\s+)?"
+                           r"(?:now\s+|already\s+|also\s+)?(?P<doing>[a-z]+ing)\s+(?P<rest>(?:much\s+|far\s+|a lot\s+)?"
                            r"(?:better|more (?:freely|easily|soundly|deeply)|further|faster|for longer)\b[^,.;:]*)")
 # "I got my deep core muscles working again": what the writer got going again
 _GOT_WORKING = re.compile(r"\b(?:got|get|gets|getting)\s+(?:my|your|her|his|their)\s+"
@@ -174,6 +178,11 @@ def _you_become(text: str) -> list[str]:
 def _third_person_outcome(text: str) -> list[str]:
     """"she stopped dropping things" -> "helps you stop dropping things"; "She's more independent again" -> "helps
     you feel more independent"; "Nan has gone back to knitting" -> "gets you back to knitting"."""
+    able = re.search(r"(?<!once )(?<!when )(?<!if )\b(?-i:he|she)\s+(?:can|could)\s+(?:now\s+|finally\s+|also\s+)?"
+                     r"(?P<rest>[a-z][^.;]+)", text)
+    listed = _ability_list(able["rest"]) if able and not re.search(r"\b(?:not|never|if)\b", able["rest"]) else []
+    if listed:  # "he can lift his arm to shoulder height, open his hand …, feed himself … and wash his own face"
+        return listed
     has = _THIRD_PERSON_HAS.search(text)
     if has and (not has["doing"] or re.search(r"\b(?:again|now)\b", has["rest"])) and not re.search(
             r"\b(?:not|never|worse)\b", has["rest"]):

@@ -32,8 +32,8 @@ from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _NOT_A_BENEFIT
                         _PEOPLE_FIND, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
                         _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
-from posts.outcomes import (_after_so, _becomes, _people_outcome, _point_from_item, _so_you_can, _stops_feeling,
-                            _symptom_eases)
+from posts.outcomes import _after_so, _becomes, _people_outcome, _point_from_item, _so_you_can, _symptom_eases
+from posts.phrases import _so_they_are, _stops_feeling
 from posts.points import _participle_points, _phrase, _points_from_bare_verb, _points_from_cue, _which_points
 from posts.structure import _label_only, _Unit, _units
 from posts.techniques import find_techniques
@@ -248,6 +248,11 @@ def _item_head_points(text: str) -> list[str]:
     text = text.rstrip(".!")
     if _NOT_A_BENEFIT.search(text):
         return []
+    if re.match(r"^(?:(?:[\w'’]+\s+){1,5})?(?-i:He|She|They|I|We|he|she|they)(?:'s|’s|'ve|’ve|'d|’d)?\s", text):
+        # "- He sleeps through to six most nights": a person's account, read as one
+        told = _outcome_points(text, in_benefit_section=True)
+        if told:
+            return told
     parts = re.split(r"\s+and\s+(?=[a-z]+ing\s)", text)  # "keeping weight steady and staying better hydrated"
     gerunds = [_gerund_claim(part) for part in parts]
     if len(parts) > 1 and all(gerunds):
@@ -341,7 +346,7 @@ def _benefits_in(
         # routine, so you can ease a flare-up yourself": what the person can now do is the benefit
         points = points + [p for p in _so_you_can(text) if p not in points]
     elif points and _after_so(text):  # "…, so crowded stations stop feeling like a blur"
-        points = points + [p for p in _stops_feeling(_after_so(text)) if p not in points]
+        points = points + [p for p in _stops_feeling(_after_so(text)) or _so_they_are(text) if p not in points]
     if in_benefit_section:
         points = _with_participles(points, text)
     return [_benefit(sentence, _resolved(point, text)) for point in points]

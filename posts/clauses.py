@@ -8,9 +8,9 @@ import re
 from posts.accounts import (_first_person_outcome, _gave_them, _my_thing_becomes, _narrative_change,
                             _possessed_does_better, _third_person_outcome, _you_become)
 from posts.cues import _PEOPLE_FIND
-from posts.outcomes import (_after_comma, _after_means, _after_so, _becomes, _better_mood, _body_settles,
-                            _good_way_to, _no_more, _people_find_good, _people_gain, _people_outcome, _so_you_can,
-                            _stops_feeling, _symptom_eases, _symptom_milder, _this_does)
+from posts.outcomes import (_after_comma, _after_means, _after_so, _becomes, _body_settles, _people_find_good,
+                            _people_gain, _people_outcome, _so_you_can, _symptom_eases, _symptom_milder, _this_does)
+from posts.phrases import _better_mood, _good_way_to, _no_more, _so_they_are, _stops_feeling
 
 
 def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
@@ -47,7 +47,7 @@ def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:
             or _symptom_eases(text, in_benefit_section)
             or _symptom_milder(text, in_benefit_section) or _people_find_good(text) or _people_gain(text)
             or _gave_them(text) or _you_become(text) or _my_thing_becomes(text) or _better_mood(text)
-            or _good_way_to(text)
+            or _good_way_to(text) or _so_they_are(text)
             or (_body_settles(text) or _becomes(_after_comma(text)) or _becomes(_after_so(text)) or _so_you_can(text)
                 or _possessed_does_better(text)
                 or _stops_feeling(_after_so(text) or text)

@@ -107,14 +107,17 @@ _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?"
     rf"(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
     r"(?:\s+(?:after|in|around|from|of|on|at|down|across|along|through|into|to|about|during|behind|under|near)\s+"
-    r"(?:[\w'-]+\s+){0,2}?[\w'-]+){0,2})"
+    r"(?:[\w'-]+\s+){0,2}?[\w'-]+){0,2}"
+    r"(?:\s+when\s+(?-i:I|you|he|she|they)\s+[a-z]+(?:\s+(?:things|it|them|anything|something))?)?)"
     # "the knot that had lived between my shoulder blades for years finally loosened"
-    r"(?P<relative>\s+(?:that|which)\s+(?:used to|had|has)\b[^,.;:]{1,60}?)?\s+"
+    r"(?P<relative>\s+(?:(?:that|which)\s+(?:used to|had|has)|(?-i:he|she|I|they|you)\s+(?:had|used to have))\b"
+    r"[^,.;:]{1,60}?)?\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
     r"tends to|can|will|should|has|have|had|pretty much|all but|almost|nearly)\s+)*"
     r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? (?:right )?down|"
     r"loosen|drop|lessen|"
     r"clear|melt(?:s|ed)? away|quieten|gone|is the first thing to (?:go|ease|settle)|ease(?:s|d)? off|melt|shrink|"
+    r"(?:is|are|was|were)\s+(?:much\s+|a lot\s+|far\s+)?better|"
     r"die(?:s|d)? down|wear(?:s)? off|(?:come|happen|occur|return|flare up|strike)s?\s+(?:along\s+|on\s+)?"
     r"(?:far\s+|much\s+)?"
     r"less\s+(?:often|frequently))(?:s|es|ed|d)?\b(?P<rest>[^,.;:]*)",
@@ -132,9 +135,10 @@ _PEOPLE_FIND = re.compile(
     r"\b(?:people|patients|clients|mothers|parents|women|men|members|attendees|pupils|athletes|runners|regulars|"
     r"participants|students|learners|users|sufferers|mums|mums-to-be|some|you|many|most|they|residents|children|kids|"
     r"(?-i:a few|A few)|several|"
-    r"families|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
-    # "the first thing most patients notice is that …"
-    r"(?:find|notice|report|say|feel|tell us|tell me|told (?:us|me)|mention)\s+(?:\([^)]{1,30}\)\s+)?"
+    r"families|staff|carers|nurses|teachers|" + _DOERS + r")\s+(?:\w+\s+){0,6}?"
+    # "the first thing most patients notice is that …"; "our care staff have commented that …"
+    r"(?:find|notice|noticed|report|say|feel|tell us|tell me|told (?:us|me)|mention|commented|observed)\s+"
+    r"(?:\([^)]{1,30}\)\s+)?"
     r"(?:(?:is|was)\s+)?(?:that\s+)?",
     re.IGNORECASE)
 # "studies of older dancers have found fewer falls": evidence the article cites for an outcome.
@@ -154,7 +158,7 @@ _GOOD_IMPROVES = re.compile(
 _GOOD_DOES = re.compile(
     r"(?:(?:after|within|over|by)\s+[^,]{1,30}?,?\s+)?(?:their|your)\s+(?P<what>baby|child|children|little one|toddler|"
     r"dog|partner|jaw|neck|back|knees?|hips?|shoulders?|legs|joints|muscles|body|skin|bowels|stomach)\s+"
-    r"(?P<verb>[a-z]+s(?:\s+and\s+[a-z]+s)?)\b"
+    r"(?P<verb>[a-z]+s(?:\s+and\s+[a-z]+s)?(?:\s+(?:asleep|off|through))?)\b"
     r"(?P<rest>\s+(?:more|less|better|far|much)\b(?![^,.;:]*\b(?:un[a-z]+|worse|fussier)\b)[^,.;:]*)", re.IGNORECASE)
 _FINDS_IT = re.compile(
     r"(?:a|each|every|the|their|our|this)?\s*(?:session|treatment|massage|class|it)s?\s+(?P<how>(?:\w+ly\s+)?"
@@ -189,7 +193,7 @@ _PEOPLE_USE_TO = re.compile(
 # "…, so you can keep training while you recover": what the therapy lets people do.
 _SO_YOU_CAN = re.compile(
     r"\b(?:so|means?)\s+(?:that\s+)?(?:over\s+[\w ]{1,20}?,?\s+)?"
-    r"(?:(?P<you>you)\s+(?:can\s+|could\s+|are able to\s+)?|"
+    r"(?:(?P<you>you)\s+(?:can\s+|could\s+|are able to\s+|(?:may|might) be able to\s+)?|"
     r"(?P<who>[\w-]+(?:\s+[\w-]+){0,7}?)\s+(?:can|could|are able to)\s+)"
     r"(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
 # "your breathing tends to slow", "your heart rate comes down": the body settling, said of a session.
@@ -283,7 +287,7 @@ _NEXT_VERB = re.compile(
 _BENEFIT_HEADING = re.compile(
     r"\b(?:benefits?|advantages?|reasons?|why\b(?!.*\b(?:hurts?|aches?|pain|happens?|gets?|causes?|stiff|sore)\b)|"
     r"pros\b|goals?\b|results\b|outcomes?\b|gains?\b|good for\b|"
-    r"(?:notice|report|enjoy|love|tell us about|get(?:ting)? out of|got out of)\b|"
+    r"(?:notice|noticed|noticing|report|enjoy|love|tell us about|get(?:ting)? out of|got out of)\b|"
     r"what\b.*\b(?:offers?|can do|does|do for|did for|has done|have done|gives?|gave|brings?|changes?|"
     r"achieves?|can achieve)\b|"
     r"what\b(?!\s+to\b).*\bdo\s*$|how\b.*\b(?:helps?|can help|works? for)\b)",

@@ -37,6 +37,11 @@ def _presentified(text: str) -> str:
     ("…, took the weight off the joint … and gave her the confidence"), in the present; "a trained therapist" or
     "feeling relaxed" stay as they are."""
     pattern, to_present = _past_tense()
+    # "it's helping with loneliness", "the sessions are easing his stiffness": the therapy's doing, as it goes on
+    text = re.sub(r"\b(it|this|they|these|that)(?:'s|’s|\s+is|'re|’re|\s+are)\s+"
+                  r"(?:really\s+|also\s+|definitely\s+)?"
+                  r"(help|eas|reduc|improv|build|lift|calm|loosen|strengthen)ing\b",
+                  lambda m: f"{m[1]} {_third_person(m[2] if m[2] in _BASE else m[2] + 'e')}", text)
     perfect = re.search(r"\b(?:has|have)\s+(?:\w+ly\s+)?(\w+ed)\b", text)
     if perfect and perfect[1].lower() in to_present:
         # "has lowered …, brought … and left …": a perfect list, read by _perfect_list ("have worked" is not one)
@@ -208,7 +213,8 @@ def _which_points(rest: str) -> list[str]:
     return [point] if point else []
 
 
-_PEOPLE_BEFORE = (r"\b(?:people|patients|clients|pupils|mothers|mums|women|men|athletes|runners|you|they)\s+"
+_PEOPLE_BEFORE = (r"\b(?:people|patients|clients|pupils|mothers|mums|women|men|athletes|runners|you|they|"
+                  r"(?-i:he|she))\s+"
                   r"(?:(?:can|could|may|will|often|usually|also|soon|then)\s+)*$")
 
 
@@ -309,8 +315,13 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
     if re.search(r"\b(?:since (?:roman|ancient|medieval|victorian) times|for (?:centuries|thousands of years))\b",
                  phrase, re.IGNORECASE):
         return None  # history, not a claim about today's treatment
+    if re.fullmatch(r"(?:a lot|a bit|a little|a great deal|so much|loads)(?:\s+(?:\w+ly|too|already|now))?", phrase):
+        return None  # "the shoulder pain … has eased a lot": how much, not an object
     if conjugated is None and re.match(r"^(?:as well|too|again|off)\b", phrase, re.IGNORECASE):
         return None  # "… often soften as well": the verb has no object here
+    if verb == "help" and conjugated is None and re.match(
+            r"^with\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+ness|anxiety|stress|pain|sleep|isolation|mood|recovery)\b", phrase):
+        return _trim(f"helps {phrase}")  # "it's helping with loneliness"
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
                                        r"under|within|after|to|without|than|noticeably|quickly|gradually|"
                                        r"\w+ly\s+(?:within|after|over))\b",

@@ -59,6 +59,7 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             lines.setdefault(sentence.line, []).append(sentence)
     subsections: dict[tuple[str, ...], list[Sentence]] = {}
     gain_lists = _gain_shaped_lists(list(lines.values()))
+    gain_parents = _gain_shaped_parents(sentences)
     for group in lines.values():
         first = group[0]
         # a list's lead ("What our floaters notice:") sets the section, but is not a sub-heading of its own
@@ -71,7 +72,7 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
             continue
         if (
             len(first.headings) >= 2
-            and _section(first.headings[:-1]) == "benefit"
+            and (_section(first.headings[:-1]) == "benefit" or first.headings[:-1] in gain_parents)
             and _section(first.headings[-1:]) is None
             and len(first.headings[-1].split()) <= 8
         ):
@@ -104,6 +105,25 @@ def _gain_shaped_lists(groups: list[list[Sentence]]) -> set[int]:
         if len(run) >= 3 and shaped * 3 >= len(run) * 2:
             lines.update(item.line for item in run)
     return lines
+
+
+def _gain_shaped_parents(sentences: list[Sentence]) -> set[tuple[str, ...]]:
+    """Headings whose sub-headings (three or more) mostly read as gains, whatever the heading says: "## How it
+    went" over "### Looser shoulders", "### Steadier on their feet", "### Sleeping better"."""
+    children: dict[tuple[str, ...], set[str]] = {}
+    for sentence in sentences:
+        if len(sentence.headings) >= 2:
+            children.setdefault(sentence.headings[:-1], set()).add(sentence.headings[-1])
+    return {parent for parent, names in children.items()
+            if _section(parent) != "excluded" and len(names) >= 3
+            and sum(bool(_GAIN_SHAPED.match(name) or _GAIN_HEADING.match(name)) for name in names) * 3
+            >= len(names) * 2}
+
+
+# A sub-heading shaped like a gain that _GAIN_SHAPED (made for list items) does not take: "Sleeping better",
+# "Moving more easily", "Back on the pitch sooner".
+_GAIN_HEADING = re.compile(r"^[A-Z][a-z]+ing\s+(?:[a-z]+\s+)?(?:better|more|less|further|easier|again)\b|"
+                           r"^back\s+(?:to|on|in)\b", re.IGNORECASE)
 
 
 def _opens_benefits(text: str) -> bool:

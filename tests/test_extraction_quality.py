@@ -489,7 +489,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r36_shiatsu_insomnia.md d12e247d825e2be4 / .labels.toml e0593e68fb09dfec
 #   r36_vestibular_dizziness.md 1151dedc4b6c2518 / .labels.toml a683356253056b00
 # Round 37 (8 new, written blind like rounds 23-36; scored once at 35aa18a): P 0.81 R 0.45 (29 matched, 36
-# predicted, 64 labelled); named types P 0.77 R 0.56. It is the current held-out set.
+# predicted, 64 labelled); named types P 0.77 R 0.56. Then moved to tuning.
 #   r37_acupuncture_tennis_elbow.txt fb5422a428fd2a63 / .labels.toml 1537e3601420c37e
 #   r37_aquatic_therapy_autistic_children.txt 9e7606eea874078f / .labels.toml d3a309a9cadd4898
 #   r37_chair_yoga_care_home.md ae5cbdf5c6f4ba77 / .labels.toml 6031a3645ceec703
@@ -526,7 +526,8 @@ def test_held_out_precision_and_recall():
 # at R 0.51, tuned to 0.61 (floor 0.69; tuning P 0.87 R 0.70 at the round-34 freeze); round 34 at R 0.52, tuned to
 # 0.57 (floor 0.69; tuning P 0.88 R 0.70 at the round-35 freeze); round 35 at R 0.51, tuned to 0.60 (floor 0.69;
 # tuning P 0.87 R 0.69 at the round-36 freeze); round 36 at R 0.59, tuned to 0.86 (floor 0.69; tuning P 0.87
-# R 0.70 at the round-37 freeze). A rule change that costs more than noise on articles already read fails here.
+# R 0.70 at the round-37 freeze); round 37 at R 0.45, tuned to 0.66 (floor 0.69; tuning P 0.87 R 0.70 at the
+# round-38 freeze). A rule change that costs more than noise on articles already read fails here.
 TUNING_FLOOR = 0.69
 
 
@@ -542,10 +543,10 @@ def test_tuning_precision_and_recall():
 # P 0.64 R 0.23 on round 20, P 0.47 R 0.22 on round 21, P 0.62 R 0.48 on round 22, P 0.62 R 0.30 on round 23,
 # P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25, P 0.65 R 0.42 on round 26, P 0.67 R 0.32 on round 27,
 # P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
-# P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34, P 0.79 R 0.69 on round 35
-# and P 0.76 R 0.55 on round 36. On rounds 1-36 it scores P 0.79 R 0.65 (rounds 19-34 took the floor from 0.83 to
-# 0.65: each writer names equipment and moves, "float belt", "toe spreading", "seated cat-cow", "laser cane", that
-# no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
+# P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34, P 0.79 R 0.69 on round 35,
+# P 0.76 R 0.55 on round 36 and P 0.77 R 0.56 on round 37. On rounds 1-37 it scores P 0.79 R 0.65 (rounds 19-34
+# took the floor from 0.83 to 0.65: each writer names equipment and moves, "float belt", "toe spreading", "seated
+# cat-cow", "laser cane", that no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
 TYPES_TUNING_FLOOR = 0.65
 
 
@@ -678,3 +679,25 @@ def test_a_good_way_to_and_came_out_feeling_are_outcomes():
 def test_an_item_naming_two_gains_gives_two_points():
     text = "# Aqua Classes\n\n## What members gain\n\n- Better balance and more confidence on the stairs\n"
     assert _extracted(text) == ["improves balance", "increases confidence on the stairs"]
+
+
+def test_sub_headings_shaped_like_gains_make_their_section_a_benefit_section():
+    text = ("# Chair Yoga\n\nOur residents started chair yoga in March.\n\n## How the first term went\n\n"
+            "### Looser shoulders\n\nThe slow rolls keep stiff joints moving.\n\n### Steadier on their feet\n\n"
+            "The standing poses train balance.\n\n### Sleeping better\n\nMost residents sleep more soundly on class days.\n\n"
+            "## Prices\n\nThe class costs nothing.\n")
+    assert _extracted(text) == ["brings looser shoulders", "trains balance", "helps you sleep more soundly on class days"]
+
+
+def test_a_relatives_account_of_what_he_can_now_do_gives_one_point_each():
+    text = ("Dad's Physio\n\nAfter the stroke, physio has given Dad a lot back: he can comb his hair, "
+            "button his coat and pour his own tea. The clinic is on the second floor.")
+    assert _extracted(text, "probe.txt") == [
+        "helps you comb your hair", "helps you button your coat", "helps you pour your own tea"]
+
+
+def test_a_therapy_helping_as_it_goes_on_and_so_people_are_less_sore():
+    text = ("# Pool Classes\n\n## Benefits\n\nHonestly, it's helping with stress as much as anything.\n\n"
+            "The warm water relaxes the calves, so swimmers are less stiff the next morning.\n")
+    assert _extracted(text) == [
+        "helps with stress as much as anything", "relaxes the calves", "leaves you less stiff the next morning"]

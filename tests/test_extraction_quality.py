@@ -498,12 +498,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r37_physiotherapy_stroke_arm.md 662272ccfb90d3a8 / .labels.toml 9527e2fd93bca10c
 #   r37_sports_massage_ballet_dancers.md 5eb3ae7808d51ee8 / .labels.toml da15704169f1042b
 #   r37_water_walking_knee_replacement.md ec4f2f9d477d9835 / .labels.toml 76071d9e8abde748
-# Thirty-three blind rounds (5-37) score P 0.63-0.96 and R 0.26-0.75; rounds 12-37 together: P 0.84 R 0.50 (907
-# matched, 1083 predicted, 1802 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-37: 0.35-0.62): each writer brings
+# Round 38 (8 new, written blind like rounds 23-37; scored once at 5e48bb0): P 0.85 R 0.47 (34 matched, 40
+# predicted, 72 labelled); named types P 0.70 R 0.55. It is the current held-out set.
+#   r38_acupuncture_carpal_tunnel_pregnancy.md da023e1e5f8819a4 / .labels.toml 5d3ee1bc05763a79
+#   r38_cold_therapy_hand_oa.html c8bc477952702242 / .labels.toml 24b88b0e1381fb32
+#   r38_gait_retraining_runners_knee.md c4b71261489183e2 / .labels.toml dc4804a2f5a18d6c
+#   r38_heat_period_cramps.md ff07a9f81f9b328f / .labels.toml c59c6eaf21eeab88
+#   r38_lymphatic_drainage_ankles.txt 354406ed55eaa48b / .labels.toml 73a0d704b2987384
+#   r38_sports_massage_front_row.txt 292547257b6d9fda / .labels.toml 13022edc837e7300
+#   r38_tmj_physio.md af093d01f19fbe90 / .labels.toml 3401ce58b1bc36ae
+#   r38_yoga_ms.md 84ffe9377a4e7d4f / .labels.toml 4a7d449ba18bb6dd
+# Thirty-four blind rounds (5-38) score P 0.63-0.96 and R 0.26-0.75; rounds 12-38 together: P 0.84 R 0.50 (941
+# matched, 1123 predicted, 1874 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-38: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 37: P 0.81, R 0.45); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 38: P 0.85, R 0.47); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

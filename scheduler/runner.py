@@ -32,7 +32,7 @@ from scheduler.errors import (ConfigError, LeaseLost, NeedsAttention, PublishErr
 from scheduler.notify import Notifier
 from scheduler.publishers import Published, Publisher, publisher_class
 from scheduler.redact import excerpt, redact, secret_values
-from scheduler.store import Outcome, Post, Store
+from scheduler.store import Outcome, Post, Store, iso_utc
 
 if TYPE_CHECKING:
     import requests
@@ -263,7 +263,7 @@ class Runner:
             return Outcome("failed", error=str(error), excerpt=str(error))
         except PublishError as error:
             return replace(self._after_failure(post, error, proven_absent), http_status=error.status, excerpt=error.reason)
-        return Outcome("published", remote_id=published.remote_id, remote_url=published.remote_url)
+        return _published(published)
 
     def _too_late(self, post: Post, now: datetime) -> str | None:
         """Why ``post`` is too late to publish under its policy, or None."""
@@ -275,12 +275,14 @@ class Runner:
 
     def _redacted(self, outcome: Outcome) -> Outcome:
         """No credential value reaches the database, whatever an adapter put in its message."""
-        if outcome.error is None and outcome.excerpt is None and outcome.channel_attention is None:
+        if (outcome.error is None and outcome.excerpt is None and outcome.channel_attention is None
+                and outcome.hold_reason is None):
             return outcome  # nothing to redact (a post published)
         secrets = self._secrets
         return replace(outcome, error=redact(outcome.error, secrets) if outcome.error else None,
                        excerpt=excerpt(outcome.excerpt, secrets),
-                       channel_attention=redact(outcome.channel_attention, secrets) if outcome.channel_attention else None)
+                       channel_attention=redact(outcome.channel_attention, secrets) if outcome.channel_attention else None,
+                       hold_reason=redact(outcome.hold_reason, secrets) if outcome.hold_reason else None)
 
     def _settle(self, publisher: Publisher, post: Post, now: datetime) -> reconcile.Verdict:
         """reconcile.settle, with an adapter bug turned into 'cannot tell' rather than a crashed run."""
@@ -413,6 +415,17 @@ class _Run:
     def add(self, post: Post) -> None:
         with self._lock:
             self.report.touched.append(post)
+
+
+def _published(published: Published) -> Outcome:
+    """A post that went out; with the adapter's pacing hint, the channel is held in the same transaction (a hold that
+    lives in the queue, not in the adapter, so the next cron run respects it too)."""
+    outcome = Outcome("published", remote_id=published.remote_id, remote_url=published.remote_url)
+    if published.hold_channel_until is None:
+        return outcome
+    reason = published.hold_reason or "the network asked for a pause after this post"
+    return replace(outcome, hold_channel_until=published.hold_channel_until, hold_reason=reason,
+                   excerpt=f"published; channel held until {iso_utc(published.hold_channel_until)}: {reason}")
 
 
 def _duration(seconds: float) -> str:

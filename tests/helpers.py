@@ -63,6 +63,17 @@ def fail_updates_of(db_path: Path, post_id: int) -> None:
     db.close()
 
 
+def fail_channel_writes(db_path: Path) -> None:
+    """From now on, any write to the channels table of the SQLite queue at ``db_path`` fails ('injected failure')."""
+    import sqlite3
+
+    with sqlite3.connect(db_path) as db:
+        for event in ("INSERT", "UPDATE"):
+            db.execute(f"CREATE TRIGGER fail_channels_{event.lower()} BEFORE {event} ON channels "
+                       "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")
+    db.close()
+
+
 def closed_port_url() -> str:
     """``http://127.0.0.1:PORT`` where nothing listens: a connection there is really refused."""
     with socket.socket() as probe:

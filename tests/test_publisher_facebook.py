@@ -91,13 +91,14 @@ def test_ok_without_a_post_id_is_an_unknown_outcome(mock, publisher, post):
         publisher.publish(post, NOW)
 
 
-def test_a_success_records_the_highest_usage_for_the_runner(mock, publisher, post):
+def test_a_success_reads_the_highest_usage_figure_of_either_header(mock, settings_with, post):
+    settings = settings_with(FACEBOOK_PAGE_ID=PAGE, FACEBOOK_PAGE_ACCESS_TOKEN=TOKEN, FACEBOOK_USAGE_THRESHOLD="60")
     mock.post(FEED, status=200, json={"id": f"{PAGE}_2"},
               headers={"X-App-Usage": json.dumps({"call_count": 12, "total_time": 30, "total_cputime": 7}), **buc(0, 64)})
 
-    publisher.publish(post, NOW)
+    published = FacebookPublisher("facebook", settings, requests.Session()).publish(post, NOW)
 
-    assert publisher.last_usage == 64.0
+    assert published.hold_reason is not None and "64%" in published.hold_reason
 
 
 def test_duplicate_post_is_rejected(mock, publisher, post):
@@ -329,62 +330,57 @@ def app_usage(call_count: int, total_time: int = 5) -> dict[str, str]:
     return {"X-App-Usage": json.dumps({"call_count": call_count, "total_cputime": 3, "total_time": total_time})}
 
 
-def test_usage_below_the_threshold_keeps_posting(mock, publisher, make_post):
+def test_usage_below_the_threshold_gives_no_hold(mock, publisher, make_post):
     mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(89))
-    mock.post(FEED, json={"id": f"{PAGE}_2"}, headers=app_usage(10))
+    mock.post(FEED, json={"id": f"{PAGE}_2"})  # no usage headers at all
 
-    publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
-    assert publisher.last_usage == 89 and publisher.paused_until is None
-    second = make_post(TEXT, channel="facebook", id=2)
-    assert publisher.publish(second, NOW + timedelta(seconds=1)).remote_id == f"{PAGE}_2"
+    first = publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
+    second = publisher.publish(make_post(TEXT, channel="facebook", id=2), NOW + timedelta(seconds=1))
+
+    assert (first.hold_channel_until, first.hold_reason) == (None, None)
+    assert second.remote_id == f"{PAGE}_2" and second.hold_channel_until is None
 
 
-def test_usage_at_the_threshold_holds_the_next_post_before_it_is_sent(mock, publisher, make_post, caplog):
+def test_usage_at_the_threshold_gives_a_success_with_a_channel_hold(mock, publisher, make_post, caplog):
     mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(95))
 
     with caplog.at_level("WARNING", logger="scheduler.publishers.facebook"):
-        publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
-    # 95 % with the default threshold of 90: half way from 5 minutes to an hour.
-    expected = NOW + timedelta(minutes=5) + timedelta(minutes=55) * (5 / 10)
-    assert publisher.paused_until == expected
+        published = publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
 
-    with pytest.raises(RetryAt) as caught:
-        publisher.publish(make_post(TEXT, channel="facebook", id=2), NOW + timedelta(minutes=1))
-
-    assert caught.value.at == expected and "95%" in caught.value.reason and "90%" in caught.value.reason
-    assert len(mock.calls) == 1  # the second post was never sent
+    # 95 % with the default threshold of 90: half way from 5 minutes to an hour, counted from the answer.
+    assert published.remote_id == f"{PAGE}_1"
+    assert published.hold_channel_until == NOW + timedelta(minutes=5) + timedelta(minutes=55) * (5 / 10)
+    assert published.hold_reason.startswith("Facebook usage 95% >= 90%")
     assert "95%" in caplog.text and "facebook" in caplog.text and TOKEN not in caplog.text
-    assert TOKEN not in caught.value.reason
+    assert TOKEN not in published.hold_reason
 
 
-def test_the_business_use_case_estimate_sets_the_pause_when_longer(mock, publisher, make_post):
-    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=buc(minutes=90, call_count=92))
-
-    publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
-
-    assert publisher.last_usage == 92
-    assert publisher.paused_until == NOW + timedelta(minutes=90)
-    with pytest.raises(RetryAt) as caught:
-        publisher.publish(make_post(TEXT, channel="facebook", id=2), NOW + timedelta(minutes=30))
-    assert caught.value.at == NOW + timedelta(minutes=90)
-
-
-def test_usage_at_100_percent_pauses_for_meta_s_rolling_hour(mock, publisher, make_post):
-    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(40, total_time=100))
-
-    publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
-
-    assert publisher.paused_until == NOW + timedelta(hours=1)
-
-
-def test_after_the_pause_the_next_post_is_sent(mock, publisher, make_post):
+def test_the_hold_is_not_kept_in_the_publisher(mock, publisher, make_post):
+    """The store holds the channel; this object sends whatever the runner gives it (one mechanism, in the queue)."""
     mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(95))
     mock.post(FEED, json={"id": f"{PAGE}_2"}, headers=app_usage(20))
     publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
 
-    later = publisher.paused_until + timedelta(seconds=1)
-    assert publisher.publish(make_post(TEXT, channel="facebook", id=2), later).remote_id == f"{PAGE}_2"
-    assert publisher.paused_until is None and publisher.last_usage == 20
+    second = publisher.publish(make_post(TEXT, channel="facebook", id=2), NOW + timedelta(minutes=1))
+
+    assert second.remote_id == f"{PAGE}_2" and second.hold_channel_until is None
+
+
+def test_the_business_use_case_estimate_sets_the_hold_when_longer(mock, publisher, make_post):
+    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=buc(minutes=90, call_count=92))
+
+    published = publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
+
+    assert published.hold_channel_until == NOW + timedelta(minutes=90)
+    assert "92%" in published.hold_reason
+
+
+def test_usage_at_100_percent_holds_for_meta_s_rolling_hour(mock, publisher, make_post):
+    mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(40, total_time=100))
+
+    published = publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
+
+    assert published.hold_channel_until == NOW + timedelta(hours=1)
 
 
 def test_the_threshold_is_a_per_channel_setting(mock, settings_with, make_post):
@@ -392,11 +388,12 @@ def test_the_threshold_is_a_per_channel_setting(mock, settings_with, make_post):
     publisher = FacebookPublisher("facebook", settings, requests.Session())
     mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(60))
 
-    publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
+    published = publisher.publish(make_post(TEXT, channel="facebook", id=1), NOW)
 
-    assert publisher.usage_threshold == 50 and publisher.paused_until is not None
-    with pytest.raises(RetryAt):
-        publisher.publish(make_post(TEXT, channel="facebook", id=2), NOW)
+    assert publisher.usage_threshold == 50
+    # 60 % against 50: a fifth of the way from 5 minutes to an hour
+    assert published.hold_channel_until == NOW + timedelta(minutes=5) + timedelta(minutes=55) * (10 / 50)
+    assert published.hold_reason.startswith("Facebook usage 60% >= 50%")
 
 
 @pytest.mark.parametrize("raw", ["0", "101", "ninety", "nan", "-5"])
@@ -405,28 +402,3 @@ def test_a_bad_threshold_is_a_config_error_naming_the_variable(settings_with, ra
     with pytest.raises(ConfigError) as caught:
         FacebookPublisher("facebook", settings, requests.Session())
     assert "FACEBOOK_USAGE_THRESHOLD" in str(caught.value) and TOKEN not in str(caught.value)
-
-
-def test_the_runner_holds_the_channel_on_the_usage_pause(tmp_path, settings_with, mock):
-    """Two due posts in one run: the first goes out and reports 97 %; the second is not sent but waits as a
-    retry at the pause's end, without using up an attempt, and the channel is held until then."""
-    from scheduler.runner import Runner
-    from scheduler.store import NewPost, open_store
-
-    settings = settings_with(FACEBOOK_PAGE_ID=PAGE, FACEBOOK_PAGE_ACCESS_TOKEN=TOKEN,
-                             SCHEDULER_DATABASE_URL=f"sqlite:///{tmp_path / 'q.db'}", SCHEDULER_WORKERS="1")
-    store = open_store(settings.database_url)
-    try:
-        store.enqueue([NewPost(channel="facebook", platform="facebook", scheduled_at=NOW + timedelta(seconds=i), zone="UTC",
-                               text=f"post {i} #sciatica", payload={"message": f"post {i} #sciatica"}, length=16,
-                               limit=63206, idempotency_key=f"usage-{i}") for i in range(2)], NOW - timedelta(minutes=1))
-        mock.post(FEED, json={"id": f"{PAGE}_1"}, headers=app_usage(97))
-        clock = lambda: NOW + timedelta(seconds=5)
-        report = Runner(store, settings, clock, session=requests.Session()).run_due()
-    finally:
-        store.close()
-
-    assert report.counts() == {"published": 1, "retry": 1}, report.as_json()
-    assert len(mock.calls) == 1
-    waiting = next(post for post in report.touched if post.status == "retry")
-    assert waiting.attempts == 0 and waiting.due_at > NOW + timedelta(minutes=30)

@@ -275,6 +275,34 @@ def test_a_rate_limit_holds_that_channel_only_until_the_reset(store, script, mak
     assert {store.get(p.id).status for p in (first, second)} == {"published"}
 
 
+def test_a_success_with_a_pacing_hint_holds_that_channel_in_the_queue(store, script, make_runner, clock):
+    first, second = queue(store, "paced-1", "paced-2", channel="fake:clinic2")
+    other, = queue(store, "elsewhere", channel="fake:other")
+    script.required = ("ACCESS_TOKEN",)
+    secret = "tok-0123456789-secret"
+    until = T0 + timedelta(minutes=20)
+    script.answers = [Published("r1", None, hold_channel_until=until, hold_reason=f"usage 95% >= 90% ({secret})")]
+
+    make_runner({"FAKE_CLINIC2_ACCESS_TOKEN": secret, "FAKE_OTHER_ACCESS_TOKEN": secret}).run_due()
+
+    assert (store.get(first.id).status, store.get(first.id).error) == ("published", None)
+    assert store.get(second.id).status == "queued" and store.get(other.id).status == "published"
+    state, = store.channel_states()
+    assert (state.name, state.hold_until, state.reason) == ("fake:clinic2", until, "usage 95% >= 90% ([redacted])")
+    attempt, = store.attempts_of(first.id)
+    assert attempt.outcome == "published" and "held until 2026-11-23T12:20:00Z" in attempt.excerpt
+    assert secret not in attempt.excerpt
+    clock.advance(minutes=19)
+    assert make_runner({"FAKE_CLINIC2_ACCESS_TOKEN": secret}).run_due().touched == []  # a new run: still held
+    clock.advance(minutes=1)
+    assert [p.id for p in make_runner({"FAKE_CLINIC2_ACCESS_TOKEN": secret}).run_due().touched] == [second.id]
+
+
+def test_a_pacing_hint_must_be_an_aware_time():
+    with pytest.raises(ValueError):
+        Published("r1", None, hold_channel_until=datetime(2026, 11, 23, 12, 20))
+
+
 def test_a_post_later_than_its_policy_is_missed_not_published(store, script, make_runner, clock):
     post, = queue(store, "late")
     clock.advance(hours=3)

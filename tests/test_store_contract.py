@@ -21,7 +21,7 @@ import pytest
 from scheduler.errors import InvalidState, LeaseLost, NotFoundError, SchedulerError
 from scheduler.store import STATUSES, NewPost, Outcome, Post, Store, open_store
 
-from helpers import fail_updates_of
+from helpers import fail_channel_writes, fail_updates_of
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)  # a Monday
 LEASE = 60.0
@@ -35,6 +35,7 @@ class Backend:
     url: str
     force_status: Callable[[int, str], None]  # test-only back door: statuses no verb sets yet
     fail_updates_of: Callable[[int], None] = lambda post_id: None  # back door: any later change to that post fails
+    fail_channel_writes: Callable[[], None] = lambda: None  # back door: any later write to a channel's state fails
 
 
 def _sqlite_backend(tmp_path: Path) -> Backend:
@@ -45,7 +46,8 @@ def _sqlite_backend(tmp_path: Path) -> Backend:
             db.execute("UPDATE posts SET status = ? WHERE id = ?", (status, post_id))
         db.close()
 
-    return Backend("sqlite", "sqlite:///" + str(path), force_status, lambda post_id: fail_updates_of(path, post_id))
+    return Backend("sqlite", "sqlite:///" + str(path), force_status, lambda post_id: fail_updates_of(path, post_id),
+                   lambda: fail_channel_writes(path))
 
 
 BACKENDS: dict[str, Callable[[Path], Backend]] = {
@@ -1204,6 +1206,43 @@ def test_a_rate_limit_hold_blocks_the_channel_until_it_ends_and_is_forgotten_whe
     assert (state.hold_until, state.reason) == (None, None)  # the hold that ran out is forgotten
     nxt = store.claim_next_for_channel("mastodon", after, LEASE)
     assert nxt is not None and nxt.id == second.id
+
+
+def test_a_success_with_a_hold_holds_the_channel_until_it_ends(store):
+    first = enqueue_one(store, "paced-1", T0, channel="facebook")
+    second = enqueue_one(store, "paced-2", T0 + timedelta(seconds=1), channel="facebook")
+    until = T0 + timedelta(minutes=30)
+    claimed = store.claim_next_for_channel("facebook", T0 + timedelta(seconds=1), LEASE)
+    assert claimed is not None and claimed.id == first.id
+    # the post went out, and the network asked for a pause: recorded with the success, in the same transaction
+    done = record(store, claimed, Outcome("published", remote_id="1", hold_channel_until=until,
+                                          hold_reason="usage 95% >= 90%"), T0 + timedelta(seconds=2))
+    assert (done.status, done.remote_id, done.error) == ("published", "1", None)
+    held, = [c for c in store.channel_states() if c.name == "facebook"]
+    assert (held.state, held.hold_until, held.reason, held.waiting) == ("active", until, "usage 95% >= 90%", 1)
+
+    before = until - timedelta(seconds=1)
+    assert store.claim_next_for_channel("facebook", before, LEASE) is None  # due, but its channel is held
+    assert store.channel_holder("facebook", before) is None  # nothing in flight: the hold alone keeps it back
+    assert "facebook" not in store.due_channels(before) and store.claim_due(before, LEASE, limit=5) == []
+    assert store.next_due_at() == until
+    nxt = store.claim_next_for_channel("facebook", until, LEASE)
+    assert nxt is not None and nxt.id == second.id and nxt.attempts == 0
+
+
+def test_a_success_whose_hold_cannot_be_written_is_not_recorded_at_all(store, backend):
+    """Nothing half-written: the post's success, its attempt and the channel's hold are one transaction."""
+    enqueue_one(store, "paced-atomic", T0, channel="facebook")
+    claimed = claim_one(store)
+    backend.fail_channel_writes()
+
+    with pytest.raises(Exception, match="injected failure"):
+        record(store, claimed, Outcome("published", remote_id="1", hold_channel_until=T0 + timedelta(minutes=30),
+                                       hold_reason="usage 95% >= 90%"))
+
+    stored = store.get(claimed.id)
+    assert (stored.status, stored.remote_id, stored.claim_token) == ("publishing", None, claimed.claim_token)
+    assert store.attempts_of(claimed.id) == [] and store.channel_states() == []
 
 
 def test_publishing_leaves_a_channel_without_a_hold_as_it_is(store):

@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 class Published:
     remote_id: str
     remote_url: str | None
+    # A pacing hint (aware UTC): this post went out, but the channel takes no further post before then. The store
+    # keeps it on the channel, like a rate limit's hold, so it outlasts the process (a cron run ends at once).
+    hold_channel_until: datetime | None = None
+    hold_reason: str | None = None  # why, for a person (`doctor`); never a credential
+
+    def __post_init__(self) -> None:
+        if self.hold_channel_until is not None and self.hold_channel_until.tzinfo is None:
+            raise ValueError("a channel hold must be an aware time")
 
 
 class Publisher:

@@ -11,17 +11,18 @@ There is no idempotency key: a resend after an unknown outcome may post twice.
 
 Slowing down before the limit: every successful answer's X-App-Usage and X-Business-Use-Case-Usage are read
 (the highest of call_count, total_cputime and total_time, in percent). At or above FACEBOOK_USAGE_THRESHOLD
-(default 90) the channel is held: the next post raises RetryAt before anything is sent, until the answer's
-time plus ``usage_backoff`` (estimated_time_to_regain_access where Meta gives one, else 5 minutes at the
-threshold growing to an hour, Meta's rolling window, at 100 %), so the runner holds the channel instead of
-the Page hitting the hard limit. The hold lives in the publisher, so it lasts as long as the process does
-(a daemon's run, or one cron run's posts).
+(default 90) the Published answer carries a channel hold: the answer's time plus ``usage_backoff``
+(estimated_time_to_regain_access where Meta gives one, else 5 minutes at the threshold growing to an hour, Meta's
+rolling window, at 100 %). The store keeps that hold on the channel with the post's success, so no process (the
+next cron run included) publishes the channel's next post before then, instead of the Page hitting the hard limit.
+Nothing is kept in the publisher: a hold in memory would end with the process, and a cron run ends at once.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -66,18 +67,8 @@ class FacebookPublisher(Publisher):
                                        self.settings.channel_variable(self.channel, "GRAPH_BASE_URL"))
         self.usage_threshold = _threshold(self.setting("USAGE_THRESHOLD"),
                                           self.settings.channel_variable(self.channel, "USAGE_THRESHOLD"))
-        # The highest rate-limit usage (percent) the last successful answer reported; None when it reported none.
-        self.last_usage: float | None = None
-        # Until when no post is sent because that usage reached the threshold (None: no pause).
-        self.paused_until: datetime | None = None
 
     def publish(self, post: Post, now: datetime) -> Published:
-        if self.paused_until is not None:
-            if now < self.paused_until:
-                raise RetryAt(f"Facebook reported {self.last_usage:g}% of a rate limit used (threshold "
-                              f"{self.usage_threshold:g}%): not posting until {self.paused_until:%Y-%m-%dT%H:%M:%SZ}, "
-                              "before the limit is hit", self.paused_until)
-            self.paused_until = None
         try:
             return self._send(post, now)
         except PublishError as error:
@@ -148,19 +139,21 @@ class FacebookPublisher(Publisher):
             if not isinstance(post_id, str) or not post_id:
                 raise UnknownOutcome(f"Facebook answered {response.status_code} without a post id: {excerpt(response)}",
                                      response.status_code)
-            self._note_usage(response, now)
-            return Published(remote_id=post_id, remote_url=f"https://www.facebook.com/{post_id}")
+            published = Published(remote_id=post_id, remote_url=f"https://www.facebook.com/{post_id}")
+            return self._paced(published, response, now)
         raise classify(response, now)
 
-
-    def _note_usage(self, response: requests.Response, now: datetime) -> None:
-        """Record the answer's usage; at or above the threshold, pause the channel before its next post."""
-        self.last_usage = usage_percent(response)
-        if self.last_usage is None or self.last_usage < self.usage_threshold:
-            return
-        self.paused_until = now + usage_backoff(self.last_usage, self.usage_threshold, regain_access_at(response, now), now)
+    def _paced(self, published: Published, response: requests.Response, now: datetime) -> Published:
+        """``published`` with a channel hold when the answer's usage is at or above the threshold: the hold is data
+        the store keeps with the success (it outlasts this process), not a pause in this object."""
+        usage = usage_percent(response)
+        if usage is None or usage < self.usage_threshold:
+            return published
+        until = now + usage_backoff(usage, self.usage_threshold, regain_access_at(response, now), now)
         log.warning("channel %s: Facebook reports %g%% of a rate limit used (threshold %g%%): holding its posts until %s",
-                    self.channel, self.last_usage, self.usage_threshold, f"{self.paused_until:%Y-%m-%dT%H:%M:%SZ}")
+                    self.channel, usage, self.usage_threshold, f"{until:%Y-%m-%dT%H:%M:%SZ}")
+        reason = f"Facebook usage {usage:g}% >= {self.usage_threshold:g}%: pausing before Meta's rate limit is hit"
+        return replace(published, hold_channel_until=until, hold_reason=reason)
 
 
 def usage_backoff(usage: float, threshold: float, regain_at: datetime | None, now: datetime) -> timedelta:

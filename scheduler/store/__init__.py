@@ -136,7 +136,8 @@ class Outcome:
     excerpt: str | None = None  # short and redacted: what the attempts table keeps of the error
     started_at: datetime | None = None  # when the attempt began (default: when it is recorded)
     maybe_sent: bool | None = None  # True: the request may have landed; False: proven not; None: unchanged
-    hold_channel_until: datetime | None = None  # a rate limit: the channel takes no post before then
+    hold_channel_until: datetime | None = None  # a rate limit or pacing: the channel takes no post before then
+    hold_reason: str | None = None  # the channel's reason for that hold (default: ``error``)
     channel_attention: str | None = None  # bad credentials: the channel waits for a person, with this reason
 
 

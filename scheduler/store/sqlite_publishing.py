@@ -190,7 +190,8 @@ def _outcome_values(outcome: Outcome, stamp: str) -> tuple[Any, ...]:
 
 
 def _apply_to_channel(db: sqlite3.Connection, channel: str, outcome: Outcome, stamp: str, hold: str | None) -> None:
-    """What an outcome does to its channel: bad credentials, a rate-limit hold, or a run-out hold forgotten.
+    """What an outcome does to its channel: bad credentials, a hold (a rate limit's, or a published post's pacing
+    hint), or a run-out hold forgotten.
     ``hold``: the channel's hold_until as read in this transaction (None: no hold, the usual case)."""
     if outcome.channel_attention is not None:
         db.execute("INSERT INTO channels (name, state, reason, updated_at) VALUES (?, 'needs_attention', ?, ?) "
@@ -202,7 +203,7 @@ def _apply_to_channel(db: sqlite3.Connection, channel: str, outcome: Outcome, st
         db.execute("INSERT INTO channels (name, state, hold_until, reason, updated_at) VALUES (?, 'active', ?, ?, ?) "
                    "ON CONFLICT (name) DO UPDATE SET hold_until = MAX(COALESCE(hold_until, ''), excluded.hold_until), "
                    "reason = excluded.reason, updated_at = excluded.updated_at",
-                   (channel, until, redacted_excerpt(outcome.error), stamp))
+                   (channel, until, redacted_excerpt(outcome.hold_reason or outcome.error), stamp))
     elif outcome.status == "published" and hold is not None and hold <= stamp:
         # a hold that has run out is forgotten once the channel publishes again
         db.execute("UPDATE channels SET hold_until = NULL, reason = CASE WHEN state = 'active' THEN NULL ELSE reason END, "

@@ -116,7 +116,8 @@ _THIRD_PERSON_BASES = {"stopped": "stop", "slept": "sleep", "went back": "go bac
 
 
 # "he's cut down on the sleeping tablets", "He's driving to see his grandchildren again"
-_THIRD_PERSON_HAS = re.compile(r"\b(?:he|she|He|She)(?:'s|’s|\s+has|\s+is)\s+(?:now\s+|finally\s+)?"
+_THIRD_PERSON_HAS = re.compile(r"\b(?:he|she|He|She|(?-i:[A-Z][a-z]{2,}))(?:'s|’s|\s+has|\s+is)\s+"
+                               r"(?:now\s+|finally\s+|also\s+)?"
                                r"(?P<verb>cut down|cut back|given up|(?P<doing>[a-z]+ing))\s+(?P<rest>[^,.;:]+)")
 _THIRD_PERSON_IS = re.compile(
     r"\b(?-i:he|she|He|She)(?:(?:'s|’s|\s+is)\s+(?P<how>(?:much\s+|far\s+)?(?:more|less)\s+[a-z]+|calmer|happier|"

@@ -101,7 +101,10 @@ def _benefits_of_labelled(label: str, sentences: list[Sentence], heading: bool =
     evidence = found[0][0] if found else body[0] if body else sentences[0]
     strong = _label_as_clause(label)
     if strong and _label_only(sentences[0], label):  # "**It cuts your risk of falls.** Most fractures …"
-        return [] if _NOT_A_BENEFIT.search(label) else [_benefit(sentences[0], strong)]
+        # and what the paragraph claims besides ("**The pain usually settles.** … a lot of them can get down the
+        # stairs without wincing again")
+        return [] if _NOT_A_BENEFIT.search(label) else [_benefit(sentences[0], strong)] + [
+            _benefit(sentence, point) for sentence, points in found for point in points]
     if strong and heading and found and not _NOT_A_BENEFIT.search(evidence.text):
         # "### It encourages deeper sleep" over "… sleep more soundly and wake less often …": the heading, then
         # each further claim of its paragraph

@@ -26,7 +26,11 @@ def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
         if clause and clause.strip():
             # "Patients tell us they feel calmer, and that the worry … begins to fade": later clauses are reported too
             reported = bool(_PEOPLE_FIND.search(text))
-            points.extend(_clause_outcome(clause.strip(), in_benefit_section or reported))
+            found = _clause_outcome(clause.strip(), in_benefit_section or reported)
+            mine = None if found else _reported_as_mine(clause.strip())
+            # "She told me her legs felt lighter and that the tight, bursting ache … had more or less gone": each
+            points.extend(found or [point for part in re.split(r"\s+and\s+that\s+", mine or "") if part
+                                    for point in _clause_outcome(part, True)])
     return points
 
 
@@ -38,6 +42,33 @@ _CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+|,\s+(?=(?-i:I)\s+(?:could|
                       # "A cold dip brings the heart rate down and a lot of players say they sleep better"
                       r"(?:many|most|some|a lot of|lots of|plenty of)\s+(?:[a-z-]+\s+){0,2}?"
                       r"(?:say|find|report|tell|notice)\b)")
+
+
+# "Several women have said their grip felt stronger", "Derek, who uses a stick, told us he feels far less afraid":
+# what someone reports, told again as the writer's own account ("my grip felt stronger", "I feel far less afraid")
+_REPORTED = re.compile(
+    r"^(?:.*?[,;:]\s+|(?:and|but|so)\s+)?(?P<who>(?-i:[A-Z][a-z]+)(?:,\s+who\b[^,]*,)?|"
+    r"(?:several|a few|some|many|most|a couple of|lots of|plenty of|one|two|three)\s+(?:of\s+(?:the|our|my)\s+)?"
+    r"[\w-]+(?:\s+[\w-]+)?(?:\s+who\b[^,.;]{3,60}?)?|(?:my|our|his|her)\s+[\w-]+|(?-i:he|she|they))\s+"
+    r"(?:\w+ly\s+|also\s+)?"
+    r"(?:has\s+|have\s+)?(?:said|says|told (?:us|me|him|her)|tells (?:us|me)|swears|reckons|mentioned|reported|"
+    r"commented)\s+(?:that\s+)?(?P<what>[a-z].+)$", re.IGNORECASE)
+_AS_MINE = {"is": "am", "was": "was", "has": "have", "does": "do", "feels": "feel", "gets": "get", "sleeps": "sleep"}
+
+
+def _reported_as_mine(text: str) -> str | None:
+    found = _REPORTED.match(text)
+    if not found or re.search(r"\b(?:when|before|at first|first|used to)\b", text[:found.start("who")], re.IGNORECASE):
+        return None  # "When she first walked in, she told us she could name every public toilet": how it was
+    what = re.sub(r"\b(?:their|his)\b|"
+                  r"\bher\b(?=\s+(?!(?:without|with|to|and|up|down|in|on|off|again|back|now)\b)[a-z])",
+                  "my", found["what"])
+    subject = re.match(r"^(?:they|he|she)\s+(?P<verb>[a-z]+)\b", what)
+    if subject:
+        verb = subject["verb"]
+        mine = _AS_MINE.get(verb) or (verb[:-1] if verb.endswith("s") and not verb.endswith("ss") else verb)
+        what = "I " + mine + what[subject.end():]
+    return what
 
 
 def _clause_outcome(text: str, in_benefit_section: bool) -> list[str]:

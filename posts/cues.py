@@ -81,6 +81,7 @@ _VERBS = _VERB_WORDS + (
 _VERB_FORM = rf"(?P<verb>{_VERBS})(?:s|es)?"
 _CUE = re.compile(
     rf"\b(?:(?:ability|potential|power|capacity) to|can(?: also| gradually| often| quickly| really)?|may(?: also)?|"
+    rf"should(?: also)?|could(?: also)?|might|"
     rf"also|often|will|(?:really\s+)?did|"
     rf"(?:tends?|seems?|starts?|begins?|is likely|are likely|(?:has|have) been shown|"
     rf"(?:is|are) (?:also )?known) to)\s+{_VERB_FORM}\b"
@@ -110,10 +111,11 @@ _SYMPTOM_EASES = re.compile(
     r"(?:[\w'-]+\s+){0,2}?[\w'-]+){0,2}"
     r"(?:\s+when\s+(?-i:I|you|he|she|they)\s+[a-z]+(?:\s+(?:things|it|them|anything|something))?)?)"
     # "the knot that had lived between my shoulder blades for years finally loosened"
-    r"(?P<relative>\s+(?:(?:that|which)\s+(?:used to|had|has)|(?-i:he|she|I|they|you)\s+(?:had|used to have))\b"
+    r"(?P<relative>\s+(?:(?:that|which)\s+(?:used to|had|has)|"
+    r"(?-i:he|she|I|they|you)\s+(?:had|used to have|used to get|got|gets))\b"
     r"[^,.;:]{1,60}?)?\s+"
     r"(?:(?:often|usually|[a-z]+ly|soon|start to|starts to|begin to|begins to|tend to|"
-    r"tends to|can|will|should|has|have|had|pretty much|all but|almost|nearly)\s+)*"
+    r"tends to|can|will|should|has|have|had|pretty much|all but|almost|nearly|more or less)\s+)*"
     r"(?P<verb>settle|ease|fade|subside|improve|lift|disappear|(?:go|goes|went) down|calm(?:s|ed)? (?:right )?down|"
     r"loosen|drop|lessen|"
     r"clear|melt(?:s|ed)? away|quieten|gone|is the first thing to (?:go|ease|settle)|ease(?:s|d)? off|melt|shrink|"
@@ -194,6 +196,9 @@ _PEOPLE_USE_TO = re.compile(
 _SO_YOU_CAN = re.compile(
     r"\b(?:so|means?)\s+(?:that\s+)?(?:over\s+[\w ]{1,20}?,?\s+)?"
     r"(?:(?P<you>you)\s+(?:can\s+|could\s+|are able to\s+|(?:may|might) be able to\s+)?|"
+    # "so they get better sleep": people, when the verb is one people do ("so they sit lower" is the shoulders)
+    r"(?P<they>they)\s+(?:can\s+|could\s+|are able to\s+)?(?=(?:get|sleep|feel|move|walk|cope|manage|recover|"
+    r"return|train|play|run|wake|stay|keep)\b)|"
     r"(?P<who>[\w-]+(?:\s+[\w-]+){0,7}?)\s+(?:can|could|are able to)\s+)"
     r"(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
 # "your breathing tends to slow", "your heart rate comes down": the body settling, said of a session.
@@ -225,16 +230,17 @@ _PEOPLE_OUTCOME = re.compile(
     r"(?:people|patients|clients|users|students|"
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
-    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|" + _DOERS + r"|"
+    r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|(?<=of )them|"
+    + _DOERS + r"|"
     r"(?:many|most|some|several|others|quite a few|a few|a (?:good|large) number|they)"
     r"(?=\s+(?:also\s+|\w+ly\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
-    r"tell|told|mention)))\b"
+    r"tell|told|mention|feel\s+they)))\b"
     r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+"
     r"(?=\s+(?:(?:\w+ly|often|also)\s+)?(?:say|tell|told|find|report|notice|mention)))?"
     r"(?P<who>\s+who\b[^,.]*?)?\s+(?:(?:can|could|[a-z]+ly|often|soon|also|will|are able to|"
     r"(?:may|will|might|could)\s+(?:find|notice|discover)(?: that)? (?:you|they)(?: can)?|"
     r"(?:(?:have|has)\s+)?(?:say|said|find|found|tell (?:us|me)|told (?:us|me)|report|reported|notice|noticed|mention|"
-    r"mentioned|add|agree)(?: that)?,?(?: (?:on|after|in|at|within|by|over|from)\b[^,.;]{0,45}?,?|"
+    r"mentioned|add|agree|feel)(?: that)?,?(?: (?:on|after|in|at|within|by|over|from)\b[^,.;]{0,45}?,?|"
     # "once they start wearing it in bed, they …": a clause with its own subject ends at its comma
     r" (?:when|once)\s+(?:they|you|we|people|patients)\s+[^,.;]{3,45}?,?)?"
     r" they(?: can| are)?)\s+)*"
@@ -255,7 +261,7 @@ _OUTCOME = re.compile(
     r"with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|"
     r"energi[sz]ed|freer|the same day|sooner|faster|"
     r"through the night|sleep through|leaves? (?:you |them )?feeling (?!(?:sore|worse|tender|bruised|achy)\b)|"
-    r"without (?:waking|pain|help|a stick|aids?|discomfort|leaking|a flare-up|flaring|a twinge)|"
+    r"without (?:waking|pain|help|a stick|aids?|discomfort|leaking|a flare-up|flaring|a twinge|wincing)|"
     r"higher|further|feel (?:more |so much more )?confident|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
     r"independently|on their own|comfortably|with ease|easier|for (?:much |far )?longer|without needing to|"
@@ -347,7 +353,9 @@ _NOUN_LIST = re.compile(
 _NOT_A_BENEFIT = re.compile(
     # "book" as a call to action, not "clients who book an evening appointment"; symptoms as a description
     # ("symptoms include …"), not "has eased their symptoms"
-    r"\b(?:should|consult|ask your|(?<!who )book|call us|contact (?:us|your|the|a|our)\b|caused? by|occurs when|"
+    # "you should rest" is advice; "regular massage should help you recover faster" is a (hedged) claim
+    r"\b(?:should(?!\s+(?:also\s+)?(?:help|ease|reduce|improve|loosen|relieve|boost|lower|speed up|calm|make|give)\b)|"
+    r"consult|ask your|(?<!who )book|call us|contact (?:us|your|the|a|our)\b|caused? by|occurs when|"
     r"risk factors?|signs and symptoms|"
     r"symptoms?\s+(?:include|are|can include|may include|such as|like|of\b[^.]*\b(?:include|are))|"
     r"shop|join our|sign up|subscribe|buy|order now|visit our|speak to your|talk to your|see your doctor)\b",

@@ -28,7 +28,15 @@ def _people_outcome(text: str) -> list[str]:
     if re.match(r"^(?:stop|stopped|give up|gave up)\s+"
                 r"(?:doing|going|exercising|moving|working|walking|playing|training)\b", match["rest"], re.IGNORECASE):
         return []  # "Some people with back pain stop doing things because …": the decline, not the gain
-    rest = match["rest"]
+    # "Runners with simple calf tightness are running normally again": who they are, then what they gained
+    rest = re.sub(r"^with\s+[^,]{3,50}?\s+(?=(?:are|can|now|often|usually)\s)", "", match["rest"])
+    doing = re.match(r"^are\s+(?:now\s+|often\s+)?(?P<gerund>[a-z]+ing)\b(?P<rest>[^,.;:]*)", rest)
+    verb = _ungerund(doing["gerund"]) if doing and _OUTCOME.search(doing["rest"]) else None
+    if verb:
+        point = _phrase(verb, doing["rest"], conjugated=f"helps you {verb}")
+        return [point] if point else []
+    if rest != match["rest"] or re.match(r"^(?:with|from|in|at|on|of|for)\b", rest):
+        return []  # "Several members with old spinal fractures tell us their back …": read as what they report
     unlikely = re.match(r"^(?:are|is)\s+(?:also\s+)?(?:much\s+|far\s+)?less likely to\s+(?P<what>[^,.;:]+)", rest)
     if unlikely:  # "Patients who complete the programme are also less likely to need a stay in a rehabilitation unit"
         return [_trim(f"makes you less likely to {unlikely['what']}")]
@@ -261,6 +269,9 @@ def _reported_list(what: str) -> list[str]:
     """"fewer headache days, shorter headaches, looser muscles and better concentration": one point per gain."""
     parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=(?:far\s+|much\s+)?(?:less|fewer|more|better)\s|the ability to\b)",
                      re.split(r"[;:]", what, maxsplit=1)[0])
+    for index in range(len(parts) - 2, -1, -1):  # "a quieter, softer landing": the adjectives go with their noun
+        if re.fullmatch(r"\s*(?:an?\s+)?[a-z]{3,}er\s*", parts[index]):
+            parts[index:index + 2] = [f"{parts[index].strip()}, {parts[index + 1].strip()}"]
     # "a jaw that no longer ached when I woke up" keeps its clause: it is the gain
     items = [(item if _NO_LONGER.search(item) else _CLAUSE_END_NO_COMMA.split(item, maxsplit=1)[0]).strip()
              for item in parts if item.strip()]
@@ -351,14 +362,14 @@ def _so_you_can(text: str) -> list[str]:
     match = _SO_YOU_CAN.search(text)
     if not match:
         return []
-    who = "you" if match["you"] or re.match(r"^(?:they|patients|people|clients)$", match["who"], re.IGNORECASE) \
-        else match["who"]
+    who = "you" if match["you"] or match["they"] or re.match(r"^(?:they|patients|people|clients)$", match["who"],
+                                                             re.IGNORECASE) else match["who"]
     if who != "you" and not re.search(r"\b(?:limbs?|joints?|muscles?|legs?|arms?|back|neck|shoulders?|knees?|hips?|"
                                       r"body|spine|hands?|feet|ankles?|wrists?|elbows?|mind|stride|gait|posture|"
                                       r"breathing)\b", who, re.IGNORECASE):
         return []  # "so the garment can fit comfortably": not the patient's gain
     modal = re.search(r"\b(?:can|could|able)\b", match.group(0))
-    if match["you"] and not modal and not _OUTCOME.search(match["what"]):
+    if (match["you"] or match["they"]) and not modal and not _OUTCOME.search(match["what"]):
         return []  # "so you are never doing too much": no gain named
     verb, _, rest = match["what"].partition(" ")
     point = _phrase(verb.lower(), " " + rest, conjugated=f"lets {who} {verb.lower()}") if rest else None

@@ -213,7 +213,7 @@ def _which_points(rest: str) -> list[str]:
     return [point] if point else []
 
 
-_PEOPLE_BEFORE = (r"\b(?:people|patients|clients|pupils|mothers|mums|women|men|athletes|runners|you|they|"
+_PEOPLE_BEFORE = (r"\b(?:people|patients|clients|pupils|mothers|mums|women|men|athletes|runners|you|they|(?-i:I)|"
                   r"(?-i:he|she))\s+"
                   r"(?:(?:can|could|may|will|often|usually|also|soon|then)\s+)*$")
 
@@ -238,7 +238,8 @@ def _points_from_bare_verb(text: str) -> list[str]:
 
 # "the sport, dance or activity you had given up" lists things: a noun's ending says so
 _NOT_A_VERB_ENDINGS = ("ing", "s", "ity", "tion", "sion", "ment", "ness", "ance", "ence", "ship")
-_NOT_A_VERB = frozenset("the a an your their this that these those its his her our more less any some".split())
+_NOT_A_VERB = frozenset("the a an your their this that these those its his her our more less any some "
+                        "two three four five six seven eight nine ten".split())
 
 
 def _help_list(rest: str) -> list[str]:
@@ -315,7 +316,9 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
     if re.search(r"\b(?:since (?:roman|ancient|medieval|victorian) times|for (?:centuries|thousands of years))\b",
                  phrase, re.IGNORECASE):
         return None  # history, not a claim about today's treatment
-    if re.fullmatch(r"(?:a lot|a bit|a little|a great deal|so much|loads)(?:\s+(?:\w+ly|too|already|now))?", phrase):
+    if re.fullmatch(r"(?:a lot|a bit|a little|a great deal|so much|loads)(?:\s+(?:\w+ly|too|already|now))?",
+                    phrase) or \
+            re.match(r"(?:more|less|further|faster)\s+(?:in\s+(?:a|an|the|one|two|\d+)\s|than\b|within\b)", phrase):
         return None  # "the shoulder pain … has eased a lot": how much, not an object
     if conjugated is None and re.match(r"^(?:as well|too|again|off)\b", phrase, re.IGNORECASE):
         return None  # "… often soften as well": the verb has no object here

@@ -147,7 +147,8 @@ def _tidy(point: str) -> str | None:
         point = re.sub(r"\btheir\b", "your", point)
     point = re.sub(r"^(gives|helps|lets|gets|leaves|makes|keeps) (?:her|him|them|us)\b", r"\1 you", point)
     if not re.search(r"\b(?:baby|babies|child|children|son|daughter|partner|wife|husband)\b", point):
-        point = re.sub(r"\b(?:her|his)\b(?=\s+[a-z])", "your", point)
+        point = re.sub(r"\bhis\b(?=\s+[a-z])|\bher\b(?=\s+(?!(?:without|with|to|and|up|down|in|on|off|again|back|now|"
+                       r"into|onto|over|through)\b)[a-z])", "your", point)
         point = re.sub(r"^((?:helps|lets) you \w+ )(?:himself|herself)\b", r"\1yourself", point)  # "feed himself"
     if re.search(r"\bfeel(?:ing)?\s+(?:much\s+|even\s+)?more\s+(?:trapped|anxious|tired|dizzy|sick|sore|breathless|"
                  r"panicky|stressed|nervous|unwell|light-headed|achy)\b", point):

@@ -508,12 +508,23 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r38_sports_massage_front_row.txt 292547257b6d9fda / .labels.toml 13022edc837e7300
 #   r38_tmj_physio.md af093d01f19fbe90 / .labels.toml 3401ce58b1bc36ae
 #   r38_yoga_ms.md 84ffe9377a4e7d4f / .labels.toml 4a7d449ba18bb6dd
-# Thirty-four blind rounds (5-38) score P 0.63-0.96 and R 0.26-0.75; rounds 12-38 together: P 0.84 R 0.50 (941
-# matched, 1123 predicted, 1874 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-38: 0.35-0.62): each writer brings
+# Round 39 (8 new, written blind like rounds 23-38; scored once at 19d0272): P 0.67 R 0.54 (31 matched, 46
+# predicted, 57 labelled); named types P 0.70 R 0.68. It is the current held-out set. Its writer labelled about 7
+# points an article, against 8-14 in rounds 35-38, and the rules tuned towards recall on those rounds lost precision.
+#   r39_acupuncture_ponv.md 28eb438c3722e8fb / .labels.toml f5fedc6bb6d6bd5c
+#   r39_gymnasts_pilates.md f19e19e2a44b845b / .labels.toml 5d216bd0d72cd0ef
+#   r39_new_dads_osteopathy.md 791c1e1c925512b4 / .labels.toml a0927ae0448f36cc
+#   r39_padel_tennis_elbow.html 9f154c53d16a9b05 / .labels.toml a23cebad195244b5
+#   r39_parkinsons_massage.md 096c9de6e917d2ac / .labels.toml 5f6955293207bc6b
+#   r39_ra_hydrotherapy.txt 7fd023fc5f70dc34 / .labels.toml a15a5e3f528c9d90
+#   r39_reflexology_neuropathy.md c769b88513914db7 / .labels.toml 4109b0e37aa72db1
+#   r39_singers_breathing.txt df7a0216ad499c22 / .labels.toml 05afd9248d6a9289
+# Thirty-five blind rounds (5-39) score P 0.63-0.96 and R 0.26-0.75; rounds 12-39 together: P 0.83 R 0.50 (972
+# matched, 1169 predicted, 1931 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-39: 0.35-0.62): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 38: P 0.85, R 0.47); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 39: P 0.67, R 0.54); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -8,23 +8,38 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
 from scheduler.config import Settings
-from scheduler.errors import ConfigError
-from scheduler.store import STATUSES, EnqueueResult, NewPost, Post, Store, opened_store
+from scheduler.errors import ConfigError, StoreError
+from scheduler.store import STATUSES, EnqueueResult, NewPost, Post, Store, open_reader, opened_store
 
 if TYPE_CHECKING:
-    from scheduler.planner import PlannedPost
+    from scheduler.planner import QueuePlan
     from scheduler.runner import Runner, RunReport
 
 # The content side (Jinja2, APScheduler, regex) and the HTTP side (requests) are imported inside
 # the functions that need them: `publish` with nothing due must start as fast as Python can.
 
 
-def plan(settings: Settings, campaign_path: str, now: datetime) -> list[PlannedPost]:
-    """Dry run: never opens (so never creates) the database."""
+def plan(settings: Settings, campaign_path: str, now: datetime) -> QueuePlan:
+    """Dry run of ``queue``: the same planning, on reads of the queue opened read-only and only when its database
+    exists (never created, migrated or write-locked). A queue that cannot be read (another schema version, not a
+    database) leaves each post's queue state unknown, with the reason in ``warning``: the plan itself still shows."""
     from scheduler.campaign import load_campaign
-    from scheduler.planner import plan_campaign
+    from scheduler.planner import plan_queue, prepare
 
-    return plan_campaign(load_campaign(campaign_path), settings, now)
+    campaign = load_campaign(campaign_path)
+    content, drafts = prepare(campaign, settings)  # content errors first, as `queue` reports them
+    try:
+        reader = open_reader(settings.database_url)
+    except StoreError as error:
+        unchecked = plan_queue(campaign, content, drafts, None, now)
+        unchecked.checked, unchecked.warning = False, f"{error}; posts not checked against the queue"
+        return unchecked
+    if reader is None:  # no database yet: every post is new
+        return plan_queue(campaign, content, drafts, None, now)
+    try:
+        return plan_queue(campaign, content, drafts, reader, now)
+    finally:
+        reader.close()
 
 
 def queue(settings: Settings, campaign_path: str, now: datetime) -> EnqueueResult:

@@ -1,6 +1,6 @@
 """A campaign -> the posts it would queue: article, benefit points, rendered and compiled drafts, slots.
 
-The steps live in their own modules (drafting, placement, evergreen, simulate); this one queues a campaign
+The steps live in their own modules (drafting, placement, evergreen, simulate); this one plans and queues a campaign
 (re-planning a changed schedule, filling, recycling) and is where callers import the planner's names from.
 """
 
@@ -9,22 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from posts.drafts import Draft
 from scheduler.cadence import Schedule, upcoming_slots
 from scheduler.campaign import Campaign
-from scheduler.config import Settings
 from scheduler.drafting import Content, campaign_extraction, preview_drafts, prepare, prepare_drafts, read_extraction
 from scheduler.evergreen import COMING_WEEK, Record, refill
 from scheduler.placement import PlannedPost, assign_slots, slot_streams, slots_after
 from scheduler.simulate import Simulation, quota_warnings, simulate, simulation_start
-from scheduler.store import Post, Store
+from scheduler.store import Post, QueueReader, Store
 
 # The names the CLI, the demo and tests import from here, wherever they now live.
 __all__ = [
-    "COMING_WEEK", "Content", "Move", "PlannedPost", "QueueResult", "Record", "Simulation", "assign_slots",
+    "COMING_WEEK", "Content", "Move", "PlannedPost", "QueuePlan", "QueueResult", "Record", "Simulation", "assign_slots",
     "campaign_extraction",
-    "plan_campaign", "prepare", "prepare_drafts", "preview_drafts", "queue_campaign", "quota_warnings",
+    "plan_queue", "prepare", "prepare_drafts", "preview_drafts", "queue_campaign", "quota_warnings",
     "read_extraction", "refill", "replan", "simulate", "simulation_start",
 ]
 
@@ -41,21 +41,64 @@ class QueueResult:
     recycled: list[Post] = field(default_factory=list)  # evergreen repeats among ``added``
 
 
-def plan_campaign(campaign: Campaign, settings: Settings, now: datetime, store: Store | None = None) -> list[PlannedPost]:
-    """What ``queue`` would add, in slot order."""
-    return assign_slots(campaign, prepare_drafts(campaign, settings), now, store)
-
-
 # -- queue: re-plan, fill, recycle ------------------------------------------------------------------
 
-def queue_campaign(campaign: Campaign, content: Content, drafts: list[Draft], store: Store, now: datetime) -> QueueResult:
-    """What ``queue`` does once the content checks passed: posts of a channel whose schedule (slots,
-    zone or jitter) changed are moved onto the new one, new posts take the next free slots, and, with
+@dataclass
+class QueuePlan:
+    """What ``queue`` would do now, planned from reads of the queue alone: ``queue`` writes it, ``plan`` shows it."""
+
+    planned: list[PlannedPost] = field(default_factory=list)  # the campaign's new posts, in slot order
+    repeats: list[PlannedPost] = field(default_factory=list)  # evergreen repeats for the coming week's empty slots
+    queued: list[tuple[Draft, Post]] = field(default_factory=list)  # drafts already in the queue under their key
+    moves: list[Move] = field(default_factory=list)  # waiting posts of a channel whose schedule changed
+    checked: bool = True  # False: the queue could not be read, so whether each post is already queued is unknown
+    warning: str | None = None  # why it could not be read
+
+    @property
+    def new(self) -> list[PlannedPost]:
+        """What ``queue`` would add (its ``queued N post(s)``)."""
+        return self.planned + self.repeats
+
+    @property
+    def existing(self) -> list[Post]:
+        """What ``queue`` would find already queued (its ``N already queued``)."""
+        return [post for _, post in self.queued]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """``plan --json``: every post in slot order, each with ``new`` (True: ``queue`` would add it; False: already
+        queued; None: unknown) and ``queued`` (the queued post's id, status and the new slot's local time if its
+        schedule changed; None for a new post)."""
+        moves = {move.post.id: move for move in self.moves}
+        rows = [(p.slot.utc, p.draft.channel, {**p.as_json(), "new": True if self.checked else None, "queued": None})
+                for p in self.new]
+        rows += [(post.scheduled_at, post.channel, _queued_row(draft, post, moves.get(post.id)))
+                 for draft, post in self.queued]
+        return [row for _, _, row in sorted(rows, key=lambda entry: entry[:2])]
+
+
+def _queued_row(draft: Draft, post: Post, move: Move | None) -> dict[str, Any]:
+    """A draft already in the queue, shown as the queue holds it: its slot and text there are what will go out
+    (``queue`` leaves it as it is). The row keeps ``plan``'s shape, ``status`` included, for scripts."""
+    row = {key: value for key, value in post.as_json().items() if key not in ("id", "campaign", "approved_by", "approved_at")}
+    row.update(status="planned", kind=post.kind, template=post.template, warnings=draft.warnings, cycle=0,
+               image_url=post.payload.get("image_url"), new=False,
+               queued={"id": post.id, "status": post.status, "moves_to": move.local_time if move else None})
+    return row
+
+
+def plan_queue(campaign: Campaign, content: Content, drafts: list[Draft], store: QueueReader | None,
+               now: datetime) -> QueuePlan:
+    """What ``queue`` would do once the content checks passed: posts of a channel whose schedule (slots,
+    zone or jitter) changed move onto the new one, new posts take the next free slots, and, with
     ``[evergreen]``, empty slots of the coming week are refilled with repeats of published posts.
-    Everything is planned first and written in one transaction (``store.requeue``): all of it or nothing."""
+    Reads the queue, never writes it; ``store`` None: no queue yet (nothing to move, skip or recycle)."""
+    if store is None:
+        return QueuePlan(planned=assign_slots(campaign, drafts, now))
+    known = store.posts_by_key(list(dict.fromkeys(draft.idempotency_key for draft in drafts)))
+    queued = [(draft, known[draft.idempotency_key]) for draft in drafts if draft.idempotency_key in known]
     moves = replan(campaign, store, now)
     after = _AfterMoves(store, moves) if moves else store  # what planning reads: the queue once the moves are made
-    planned = assign_slots(campaign, drafts, now, after)
+    planned = assign_slots(campaign, [draft for draft in drafts if draft.idempotency_key not in known], now, after)
     repeats: list[PlannedPost] = []
     if campaign.evergreen.enabled:
         for channel in campaign.channels:
@@ -63,10 +106,18 @@ def queue_campaign(campaign: Campaign, content: Content, drafts: list[Draft], st
             history += [Record.planned(p, campaign.name) for p in planned if p.draft.channel == channel.name]
             taken = after.taken_slots(channel.name) | {p.slot.utc for p in planned if p.draft.channel == channel.name}
             repeats += refill(campaign, content, channel, history, taken, now)
-    new_posts = [p.as_new_post(campaign.name) for p in planned + repeats]
-    changes, enqueued = store.requeue([(m.post.id, m.at, m.zone) for m in moves], new_posts, now)
-    result = QueueResult(added=enqueued.added, existing=enqueued.existing, replanned=changes)
-    repeat_keys = {p.draft.idempotency_key for p in repeats}
+    return QueuePlan(planned, repeats, queued, moves)
+
+
+def queue_campaign(campaign: Campaign, content: Content, drafts: list[Draft], store: Store, now: datetime) -> QueueResult:
+    """``queue``: ``plan_queue``'s moves and new posts, written in one transaction (``store.requeue``): all of it
+    or nothing."""
+    plan = plan_queue(campaign, content, drafts, store, now)
+    new_posts = [p.as_new_post(campaign.name) for p in plan.new]
+    changes, enqueued = store.requeue([(m.post.id, m.at, m.zone) for m in plan.moves], new_posts, now)
+    # Already queued: the drafts found under their keys, and any another `queue` added since they were read.
+    result = QueueResult(added=enqueued.added, existing=plan.existing + enqueued.existing, replanned=changes)
+    repeat_keys = {p.draft.idempotency_key for p in plan.repeats}
     result.recycled = [post for post in enqueued.added if post.idempotency_key in repeat_keys]
     return result
 
@@ -78,6 +129,10 @@ class Move:
     post: Post
     at: datetime  # the new slot, jitter applied, UTC
     zone: str  # the channel's schedule's zone: a zone change keeps the wall-clock intent
+
+    @property
+    def local_time(self) -> str:
+        return self.at.astimezone(ZoneInfo(self.zone)).isoformat()
 
 
 def replan(campaign: Campaign, store: Store, now: datetime) -> list[Move]:

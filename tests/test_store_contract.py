@@ -158,6 +158,18 @@ def test_existing_keys_reports_only_the_known_ones_across_many_keys(store):
     assert store.existing_keys([]) == set()
 
 
+def test_posts_by_key_gives_the_stored_posts_of_the_known_keys_across_many_keys(store):
+    added = store.enqueue([new_post("k-7", T0), new_post("k-1199", T0 + timedelta(hours=1))], T0).added
+    store.cancel(added[1].id, T0)
+
+    found = store.posts_by_key([f"k-{n}" for n in range(1200)])  # more than one chunk of bound parameters
+
+    assert {key: (post.id, post.status) for key, post in found.items()} == {
+        "k-7": (added[0].id, "queued"), "k-1199": (added[1].id, "cancelled")}  # whatever its status: the key is taken
+    assert found["k-7"] == store.get(added[0].id)
+    assert store.posts_by_key([]) == {}
+
+
 # -- claim_due -----------------------------------------------------------------------------------
 
 def test_claim_due_returns_only_due_posts_in_due_order_and_marks_them_publishing(store):

@@ -23,7 +23,7 @@ def register(commands: argparse._SubParsersAction) -> dict[str, Handler]:
     extract.add_argument("--campaign", help="instead of ARTICLE: the campaign's article, with its [points] corrections")
     extract.add_argument("--json", action="store_true", help="print {title, benefits, types} as JSON")
 
-    for name, text in (("plan", "show what a campaign would queue (writes nothing)"), ("queue", "queue a campaign's posts on its cadence")):
+    for name, text in (("plan", "show what queue would do: new posts, and those already queued (writes nothing)"), ("queue", "queue a campaign's posts on its cadence")):
         command = commands.add_parser(name, help=text)
         command.add_argument("campaign", help="the campaign's TOML file")
         command.add_argument("--json", action="store_true", help="print a JSON array of posts")
@@ -83,8 +83,17 @@ def cmd_plan(args, settings, clock) -> int:
             from scheduler.errors import ConfigError
 
             raise ConfigError("--start goes with --days (the simulation's first day)", "--start")
-        rows = [p.as_json() for p in app.plan(settings, args.campaign, clock())]
-        print_json(rows) if args.json else print_posts(rows, full_text=True)
+        result = app.plan(settings, args.campaign, clock())
+        if args.json:
+            print_json(result.rows())
+        else:
+            print_posts([_marked(row) for row in result.rows()], full_text=True)
+            for move in result.moves:
+                print(f"post {move.post.id} ({move.post.channel}) would move from {move.post.local_time} "
+                      f"to {move.local_time}: its channel's schedule changed")
+            print(_plan_summary(result))
+        if result.warning:
+            print(f"warning: {result.warning}", file=sys.stderr)
         return EXIT_OK
     from scheduler.campaign import load_campaign
     from scheduler.planner import simulate
@@ -102,6 +111,23 @@ def cmd_plan(args, settings, clock) -> int:
     for warning in simulation.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return EXIT_OK
+
+
+def _marked(row: dict) -> dict:
+    """A plan row as the table shows it: the queued post's id and status, else ``new`` (or ``unknown``)."""
+    queued = row["queued"]
+    if queued:
+        return {**row, "id": queued["id"], "status": queued["status"]}
+    return {**row, "status": "unknown" if row["new"] is None else "new"}
+
+
+def _plan_summary(result) -> str:
+    """Counted as `queue` would report them, so the dry run and the run tell the same story."""
+    if not result.checked:
+        return f"{len(result.new)} post(s); not checked against the queue"
+    return (f"{len(result.new)} new, {len(result.existing)} already queued"
+            + (f"; {len(result.repeats)} evergreen repeat(s)" if result.repeats else "")
+            + (f"; {len(result.moves)} would move to the new schedule" if result.moves else ""))
 
 
 def cmd_queue(args, settings, clock) -> int:

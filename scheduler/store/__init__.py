@@ -1,7 +1,8 @@
 """The post queue behind a few verbs: enqueue, claim due, record result, the operator's cancel, retry
 and resolve (one post each), a person's queue operations (pause/resume, shuffle, move, reschedule, edit,
 approve: each one transaction returning what changed), `queue`'s re-plan and enqueue as one transaction
-(requeue), `import`'s enqueue with approvals, and read-only listings for `list` and `doctor`.
+(requeue), `import`'s enqueue with approvals, read-only listings for `list` and `doctor`, and a read-only
+open for `plan` (``open_reader``).
 
 Backends are chosen by ``SCHEDULER_DATABASE_URL``; every backend passes tests/test_store_contract.py.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterator, Protocol
 
 from scheduler.errors import ConfigError
@@ -245,6 +247,7 @@ class Store(Protocol):
     def get(self, post_id: int) -> Post: ...
     def list_posts(self, status: str | None = None, channel: str | None = None) -> list[Post]: ...
     def existing_keys(self, keys: list[str]) -> set[str]: ...
+    def posts_by_key(self, keys: list[str]) -> dict[str, Post]: ...
     def taken_slots(self, channel: str) -> set[datetime]: ...
     def next_due_at(self) -> datetime | None: ...
     def start_run(self, kind: str, now: datetime) -> int: ...
@@ -260,6 +263,18 @@ class Store(Protocol):
     def reopen(self) -> None: ...  # after a fork, in each process: a connection of its own
 
 
+class QueueReader(Protocol):
+    """The queue opened read-only (``open_reader``): the reads planning makes, and nothing that writes."""
+
+    def get(self, post_id: int) -> Post: ...
+    def list_posts(self, status: str | None = None, channel: str | None = None) -> list[Post]: ...
+    def existing_keys(self, keys: list[str]) -> set[str]: ...
+    def posts_by_key(self, keys: list[str]) -> dict[str, Post]: ...
+    def taken_slots(self, channel: str) -> set[datetime]: ...
+    def schema_version(self) -> int: ...
+    def close(self) -> None: ...
+
+
 @contextmanager
 def opened_store(database_url: str) -> Iterator[Store]:
     """``with opened_store(url) as store:`` — the store, closed however the block ends."""
@@ -271,10 +286,25 @@ def opened_store(database_url: str) -> Iterator[Store]:
 
 
 def open_store(database_url: str) -> Store:
-    if database_url.startswith("sqlite:///"):
-        from scheduler.store.sqlite import SQLiteStore
+    from scheduler.store.sqlite import SQLiteStore
 
-        return SQLiteStore(database_url[len("sqlite:///"):])
+    return SQLiteStore(_sqlite_path(database_url))
+
+
+def open_reader(database_url: str) -> QueueReader | None:
+    """The queue, read-only, for a dry run: None when its database does not exist (nothing is queued yet). Never
+    creates, migrates or write-locks it; StoreError when it cannot be read or its schema is not this code's."""
+    path = _sqlite_path(database_url)
+    if path == ":memory:" or not Path(path).is_file():
+        return None
+    from scheduler.store.sqlite import SQLiteReader
+
+    return SQLiteReader(path)
+
+
+def _sqlite_path(database_url: str) -> str:
+    if database_url.startswith("sqlite:///"):
+        return database_url[len("sqlite:///"):]
     raise ConfigError(f"unsupported database URL {database_url.split(':', 1)[0]!r}: use sqlite:///PATH", "SCHEDULER_DATABASE_URL")
 
 

@@ -2,7 +2,7 @@
 
 This module owns the connection, its lock and the schema; SQLiteStore's verbs come from one mixin per side of
 the queue: sqlite_publishing (the runner's), sqlite_operations (a person's), sqlite_reads (reads and health),
-all on the row conversions and shared SQL of sqlite_rows.
+all on the row conversions and shared SQL of sqlite_rows. SQLiteReader is the same reads on a read-only open.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from scheduler.store.sqlite_reads import ReadsMixin
 from scheduler.store.sqlite_rows import _BLOCKED, db_time
 
 # Tests, benchmarks and faultkit import these from here; db_time and _BLOCKED now live in sqlite_rows.
-__all__ = ["SQLiteStore", "migrations", "db_time", "_statements", "_BLOCKED"]
+__all__ = ["SQLiteStore", "SQLiteReader", "migrations", "db_time", "_statements", "_BLOCKED"]
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,46 @@ class SQLiteStore(PublishingMixin, OperationsMixin, ReadsMixin):
     def schema_version(self) -> int:
         with self._lock:
             return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+
+class SQLiteReader(ReadsMixin):
+    """The queue's file opened read-only (``mode=ro``), for `plan`: SQLite refuses any write on this connection, so
+    it never creates the file, migrates it or takes the write lock (in WAL a reader waits for no writer). Only a
+    database at this code's schema version is read: an older one would need the migration a write command runs, and
+    a newer one may mean something else by its columns."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.RLock()  # ReadsMixin holds it around each read
+        try:
+            self._db = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=30,
+                                       isolation_level=None, check_same_thread=False)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot read the queue database {path}: {error}") from None
+        self._db.row_factory = sqlite3.Row
+        try:
+            version, expected = self.schema_version(), latest_migration()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise StoreError(f"cannot read the queue database {path}: {error}") from None
+        if version != expected:
+            self._db.close()
+            raise StoreError(_version_problem(path, version, expected))
+
+    def schema_version(self) -> int:
+        with self._lock:
+            return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _version_problem(path: str, version: int, expected: int) -> str:
+    if version > expected:
+        return (f"the queue database {path} has schema version {version}, newer than this hashtag-scheduler's "
+                f"{expected} (upgrade hashtag-scheduler)")
+    return (f"the queue database {path} has schema version {version}, older than this hashtag-scheduler's {expected} "
+            "(the next `queue` upgrades it)")
 
 
 def _statements(script: str) -> list[str]:

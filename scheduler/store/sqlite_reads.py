@@ -49,6 +49,17 @@ class ReadsMixin:
             found.update(row[0] for row in rows)
         return found
 
+    def posts_by_key(self, keys: list[str]) -> dict[str, Post]:
+        """The posts stored under these idempotency keys, by key: what ``queue`` counts as already queued."""
+        found: dict[str, Post] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            with self._lock:
+                rows = self._db.execute(f"SELECT * FROM posts WHERE idempotency_key IN ({marks})", chunk).fetchall()
+            found.update((row["idempotency_key"], _post(row)) for row in rows)
+        return found
+
     def taken_slots(self, channel: str) -> set[datetime]:
         with self._lock:
             rows = self._db.execute(

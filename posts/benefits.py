@@ -321,7 +321,7 @@ def _benefits_in(
     # ("They keep her fingers in a good position, and she says she sleeps through now") are read like any other
     if re.match(r"^(?:this|that)\s+(?:also\s+)?means\s+(?:that\s+)?you\s+can\b", text, re.IGNORECASE):
         return [_benefit(sentence, point) for point in _so_you_can(text)]
-    if _TYPE_LIST.search(text) and not any(cue.group("verb") for cue in _CUE.finditer(text)):
+    if _TYPE_LIST.search(text) and not any(cue.group("verb") or cue.group("verb5") for cue in _CUE.finditer(text)):
         return []  # names the techniques; "techniques such as A and B can make sex comfortable again" still claims
     if sentence.list_item:
         points = _points_from_cue(text, None, at_start=True)  # a bullet that starts with its verb

@@ -240,6 +240,9 @@ def _people_gain(text: str) -> list[str]:
             return [_trim(f"{verb} {change['rest']}")]
         return [_trim(f"brings {what}")]
     report = _PEOPLE_REPORT.search(text)
+    if report and re.match(r"(?:more|fewer)\s+(?:letters|calls|questions|emails|enquiries|messages|referrals)\b",
+                           report["what"]):
+        report = None  # "I get more letters about burning feet than …": what the writer is asked, not a gain
     if report and report[0].split()[0].lower() in ("she", "he", "they") and not re.match(
             r"(?:report|notic|describ)", report["saw"].lower()):
         report = None  # "She had a drawer full of peppermint capsules": what she had, not what she gained
@@ -360,8 +363,8 @@ def _so_you_can(text: str) -> list[str]:
     """"…, so you can keep training while you recover" -> "lets you keep training while you recover"; "so limbs that
     feel heavy can move through a fuller range" -> "lets limbs that feel heavy move through a fuller range"."""
     match = _SO_YOU_CAN.search(text)
-    if not match:
-        return []
+    if not match or re.match(r"^\W*(?:if|unless)\b", text, re.IGNORECASE):
+        return []  # "If you still feel sick, tell your nurse so that you can have medicine": advice
     who = "you" if match["you"] or match["they"] or re.match(r"^(?:they|patients|people|clients)$", match["who"],
                                                              re.IGNORECASE) else match["who"]
     if who != "you" and not re.search(r"\b(?:limbs?|joints?|muscles?|legs?|arms?|back|neck|shoulders?|knees?|hips?|"

@@ -74,6 +74,8 @@ def _points_from_cue(
         before = text[: match.start("verb4") if match.group("verb4") else match.start()]
         if at_start and before.strip():
             return []
+        if re.match(r"^\W*(?:no|not every|not all)\s+(?:\w+\s+){0,2}$", before, re.IGNORECASE):
+            continue  # "No treatment prevents sickness in everyone": a limit, not a claim
         if max_before is not None and (
             len(before.split()) > max_before or re.search(r"[;:]", before)
             # "A quiet, dim room …" is one subject; "If …, it …" is not
@@ -239,7 +241,7 @@ def _points_from_bare_verb(text: str) -> list[str]:
 # "the sport, dance or activity you had given up" lists things: a noun's ending says so
 _NOT_A_VERB_ENDINGS = ("ing", "s", "ity", "tion", "sion", "ment", "ness", "ance", "ence", "ship")
 _NOT_A_VERB = frozenset("the a an your their this that these those its his her our more less any some "
-                        "two three four five six seven eight nine ten".split())
+                        "two three four five six seven eight nine ten in at on for with by from of into".split())
 
 
 def _help_list(rest: str) -> list[str]:
@@ -247,14 +249,17 @@ def _help_list(rest: str) -> list[str]:
     "helps you …" point per thing it helps them do."""
     with_list = re.match(r"^\s+with\s+(?P<list>[^.;:]+)", rest)
     if with_list:  # "has helped with their hot flushes, their night sweats, their sleep …": one point each
-        items = [item.strip() for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", with_list["list"]) if item.strip()]
+        items = [item.strip() for item in re.split(r",\s*(?:and\s+)?|\s+and\s+", with_list["list"]) if item.strip()
+                 and not re.match(r"(?:which|that|who)\b", item.strip())]  # "…, which is no small thing"
         items = [re.sub(r"^(?:their|her|his|my)\s+", "your ", _CLAUSE_END.split(item, maxsplit=1)[0]) for item in items]
         return [_trim(f"helps with {item}") for item in items] if len(items) >= 3 else []
     listed = re.match(r"^\s+(?:(?:the\s+)?(?:you|them|people|patients|clients|us|players|athletes|runners|members)\s+)?"
                       r"(?:to\s+)?(?P<list>[^.;:]+)", rest)
     if not listed:
         return []
-    head = re.split(r",\s+(?:which|so|but|because)\b", listed["list"], maxsplit=1)[0]
+    # "…, and many patients find …": a new clause with its own subject ends the list
+    head = re.split(r",\s+(?:which|so|but|because)\b|,\s+and\s+(?=(?:many|most|some|several|a lot|lots|people|"
+                    r"patients|clients|you|they|we|it|this|the)\b)", listed["list"], maxsplit=1)[0]
     parts = [part.strip() for part in re.split(r",\s*(?:and\s+|or\s+)?", head) if part.strip()]
     if not parts:
         return []
@@ -323,7 +328,9 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
     if conjugated is None and re.match(r"^(?:as well|too|again|off)\b", phrase, re.IGNORECASE):
         return None  # "… often soften as well": the verb has no object here
     if verb == "help" and conjugated is None and re.match(
-            r"^with\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+ness|anxiety|stress|pain|sleep|isolation|mood|recovery)\b", phrase):
+            r"^with\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+ness|anxiety|stress|pain|sleep|isolation|mood|recovery|range|movement|"
+            r"mobility|flexibility|balance|posture|confidence|circulation|blood flow|digestion|constipation|nausea|"
+            r"swelling|fatigue|breathing|cramps?)\b", phrase):
         return _trim(f"helps {phrase}")  # "it's helping with loneliness"
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
                                        r"under|within|after|to|without|than|noticeably|quickly|gradually|"
@@ -362,7 +369,11 @@ def _clause_head(rest: str) -> str:
     head, *tail = splitter.split(rest, maxsplit=1)
     last = head.split()[-1].lower() if head.split() else ""
     adjective = re.search(r"(?:y|ful|ive|ous|al|ic|ed|er|ish|less)$", last) or last in _PLAIN_ADJECTIVES
-    joins = (len(head.split()) <= 2 and adjective) or re.match(r"^\s*(?:more|less)\s", tail[0] if tail else "")
+    # "pain in sore, swollen joints": a complaint's adjective before a comma joins the next adjective and its noun
+    symptom_adjective = last in _PLAIN_ADJECTIVES and re.match(r"^\s*[a-z]+(?:en|ed|y|ful)?\s+[a-z]+\b",
+                                                               tail[0] if tail else "")
+    joins = ((len(head.split()) <= 2 and adjective) or symptom_adjective
+             or re.match(r"^\s*(?:more|less)\s", tail[0] if tail else ""))
     if tail and joins and rest[len(head):].startswith(",") and not _CLAUSE_WORD.match(tail[0]):
         more = splitter.split(tail[0], maxsplit=1)[0]
         return f"{head},{more}" if more.strip() else head

@@ -519,12 +519,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r39_ra_hydrotherapy.txt 7fd023fc5f70dc34 / .labels.toml a15a5e3f528c9d90
 #   r39_reflexology_neuropathy.md c769b88513914db7 / .labels.toml 4109b0e37aa72db1
 #   r39_singers_breathing.txt df7a0216ad499c22 / .labels.toml 05afd9248d6a9289
-# Thirty-five blind rounds (5-39) score P 0.63-0.96 and R 0.26-0.75; rounds 12-39 together: P 0.83 R 0.50 (972
-# matched, 1169 predicted, 1931 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-39: 0.35-0.62): each writer brings
+# Round 40 (8 new, written blind like rounds 23-39; scored once at bee7f45): P 0.88 R 0.65 (43 matched, 49
+# predicted, 66 labelled); named types P 0.72 R 0.34. It is the current held-out set.
+#   r40_alexander_technique_violin_neck.md 0b68d7dac083dffe / .labels.toml cad70fc41f6428ad
+#   r40_aquatic_exercise_obesity_knee.html 6d41716871ae1287 / .labels.toml 38dd68061e5cd9da
+#   r40_chair_massage_office_stress.txt d88bc8cbe38d2c4c / .labels.toml cc60130eac93e98e
+#   r40_cold_water_swimming_menopause.md ef1c50947915f81e / .labels.toml df07fac96d2b3f59
+#   r40_craniosacral_toddler_sleep.txt 1111fc229bd37ed7 / .labels.toml de3f9eee4fdc8c26
+#   r40_physio_heel_nurses.md 79a12cf8574eea1b / .labels.toml 172dc7501b789cdb
+#   r40_sports_massage_cyclists_back.md 8b611d1abc55d86e / .labels.toml d6468420ba70c88d
+#   r40_yoga_coders_neck.md 27045b25ce88f172 / .labels.toml 1936e898d1a6c7ea
+# Thirty-six blind rounds (5-40) score P 0.63-0.96 and R 0.26-0.75; rounds 12-40 together: P 0.83 R 0.51 (1015
+# matched, 1218 predicted, 1997 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-40: 0.35-0.65): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 39: P 0.67, R 0.54); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 40: P 0.88, R 0.65); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

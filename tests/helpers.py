@@ -42,6 +42,14 @@ def save_campaign(folder: Path, text: str) -> Path:
     return path
 
 
+def write_article_and_template(folder: Path, article: str, short_template: str) -> Path:
+    """``folder`` (returned) with ``article`` as ``article.md`` and ``short_template`` as ``templates/short.j2``."""
+    (folder / "article.md").write_text(article, encoding="utf-8")
+    (folder / "templates").mkdir()
+    (folder / "templates" / "short.j2").write_text(short_template)
+    return folder
+
+
 def stored_posts(folder: Path) -> list:
     """Every post in ``folder/q.db``, the queue's store opened and closed again around the read."""
     from scheduler.store import open_store

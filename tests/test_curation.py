@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 import pytest
 
-from helpers import run_cli, save_campaign
+from helpers import MONDAY, run_cli, save_campaign, write_article_and_template
 from posts.article import parse_article
 from posts.benefits import extract
 from posts.curation import AddedPoint, Curation, CurationError, curate, parse_curation
@@ -126,20 +125,13 @@ def test_a_malformed_table_names_its_key(table, where):
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in list(__import__("os").environ):
-        if name.startswith(("SCHEDULER_", "OUTBOX_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{tmp_path / 'q.db'}")
-    (tmp_path / "article.md").write_text(ARTICLE, encoding="utf-8")
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "short.j2").write_text("Massage {{ benefit.point }}. {{ hashtags | join(' ') }}\n")
-    return tmp_path
+def workspace(workspace):
+    """conftest's workspace with this file's article and a `short` template that posts the point itself."""
+    return write_article_and_template(workspace, ARTICLE, "Massage {{ benefit.point }}. {{ hashtags | join(' ') }}\n")
 
 
 def _run(argv, capsys):
-    return run_cli(argv, capsys, lambda: datetime(2026, 11, 23, 12, tzinfo=timezone.utc))
+    return run_cli(argv, capsys, lambda: MONDAY)
 
 
 def test_preview_and_queue_post_the_curated_points(workspace, capsys):

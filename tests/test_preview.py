@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from helpers import run_cli, save_campaign
+from helpers import MONDAY, run_cli, save_campaign, write_article_and_template
 
 ARTICLE = """# Massage and sciatica
 
@@ -39,16 +38,10 @@ sets = [["#backpain"], ["#selfcare"]]
 
 
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    for name in list(__import__("os").environ):
-        if name.startswith(("MASTODON_", "BLUESKY_", "SCHEDULER_", "OUTBOX_")):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("SCHEDULER_DATABASE_URL", f"sqlite:///{tmp_path / 'q.db'}")
-    (tmp_path / "article.md").write_text(ARTICLE, encoding="utf-8")
-    (tmp_path / "templates").mkdir()
-    (tmp_path / "templates" / "short.j2").write_text("{{ benefit.evidence }} {{ article.url }} {{ hashtags | join(' ') }}\n")
-    return tmp_path
+def workspace(workspace):
+    """conftest's workspace with this file's article and a `short` template that quotes the evidence and links."""
+    return write_article_and_template(workspace, ARTICLE,
+                                      "{{ benefit.evidence }} {{ article.url }} {{ hashtags | join(' ') }}\n")
 
 
 def write(folder: Path, channels: str = '["outbox"]') -> Path:
@@ -56,7 +49,7 @@ def write(folder: Path, channels: str = '["outbox"]') -> Path:
 
 
 def run(argv, capsys):
-    return run_cli(argv, capsys, lambda: datetime(2026, 11, 23, 12, tzinfo=timezone.utc))
+    return run_cli(argv, capsys, lambda: MONDAY)
 
 
 def _url(platform: str) -> str:

@@ -87,6 +87,23 @@ def _first_person_outcome(text: str, in_benefit_section: bool = False) -> list[s
     return [point] if point else []
 
 
+def _doings_now(rest: str) -> list[str]:
+    """"falls asleep faster, wakes once or twice rather than five times, and when he does wake …": what a person now
+    does, one point per verb, up to a part that is not one ("when he does wake …")."""
+    parts = [part.strip() for part in re.split(r",\s*(?:and\s+)?", rest.rstrip(".!")) if part.strip()]
+    kept = []
+    for part in parts:
+        first = part.split()[0]
+        if not re.fullmatch(r"[a-z]+(?<!s)s", first) or len(part.split()) < 2:
+            break
+        kept.append(_base_form(first) + " " + part.partition(" ")[2])
+    if len(kept) < 2 or re.search(r"\b(?:not|never|worse)\b", " ".join(kept)):
+        return []
+    points = [_phrase(part.split()[0], " " + part.partition(" ")[2], conjugated=f"helps you {part.split()[0]}")
+              for part in kept]
+    return [point for point in points if point]
+
+
 def _ability_list(rest: str) -> list[str]:
     """"walk to the park and back, lift the car seat and get on the floor to play": one point per thing done."""
     head = _CLAUSE_END_NO_COMMA.split(rest, maxsplit=1)[0] if not re.search(r",", rest) else rest
@@ -123,7 +140,8 @@ _THIRD_PERSON_IS = re.compile(
     r"\b(?-i:he|she|He|She)(?:(?:'s|’s|\s+is)\s+(?P<how>(?:much\s+|far\s+)?(?:more|less)\s+[a-z]+|calmer|happier|"
     r"stronger|steadier|brighter|fitter)\s+(?:again|now)\b"
     # "She seemed much more comfortable after feeds", "she was far less windy": a marked change
-    r"|\s+(?:seemed|seems|was|became)\s+(?P<marked>(?:much|far|a lot)\s+(?:more|less)\s+[a-z]+(?:\s+after\s+\w+)?))")
+    r"|\s+(?:also\s+)?(?:seemed|seems|was|became)\s+(?P<marked>(?:(?:much|far|a lot)\s+)?(?:more|less)\s+"
+    r"(?!(?:than|of)\b)[a-z]+(?:\s+and\s+(?:more|less)\s+[a-z]+)?(?:\s+after\s+\w+)?))")
 # "Nan has gone back to knitting", "he is back at work": back to what the condition took away
 _GONE_BACK = re.compile(r"\b(?:he|she|they|I|we|you|He|She|They|We|You|[A-Z][a-z]+)\s+"
                         r"(?:has|have|had|is|are|was|’s|'s)\s+(?:now\s+|finally\s+)?(?:gone\s+|got\s+|going\s+)?"
@@ -179,6 +197,10 @@ def _you_become(text: str) -> list[str]:
 def _third_person_outcome(text: str) -> list[str]:
     """"she stopped dropping things" -> "helps you stop dropping things"; "She's more independent again" -> "helps
     you feel more independent"; "Nan has gone back to knitting" -> "gets you back to knitting"."""
+    now = re.search(r"\b(?-i:he|she|He|She)\s+now\s+(?P<rest>[a-z][^.;]+)", text)
+    listed = _doings_now(now["rest"]) if now else []
+    if listed:  # "He now falls asleep faster, wakes once or twice rather than five times, and …"
+        return listed
     able = re.search(r"(?<!once )(?<!when )(?<!if )\b(?-i:he|she)\s+(?:can|could)\s+(?:now\s+|finally\s+|also\s+)?"
                      r"(?P<rest>[a-z][^.;]+)", text)
     listed = _ability_list(able["rest"]) if able and not re.search(r"\b(?:not|never|if)\b", able["rest"]) else []

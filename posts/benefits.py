@@ -173,6 +173,7 @@ def _labelled_body_points(body: list[Sentence], first: Sentence) -> list[tuple[S
     return found
 
 
+
 def _heading_claim(heading: str) -> str | None:
     """A sub-heading that states a benefit: "Improving your balance", "Less pain when you move", "The water takes the
     load off your spine", "Many people sleep more soundly"."""

@@ -22,7 +22,10 @@ def _outcome_points(text: str, in_benefit_section: bool) -> list[str]:
                           r"(?:course|programme|block|week|weeks|month|months|session|sessions|\w+ weeks|\w+ months)\b",
                           text, re.IGNORECASE))
     in_benefit_section = in_benefit_section or dated
-    for clause in _CLAUSES.split(text):
+    for index, clause in enumerate(_CLAUSES.split(text)):
+        if index and _PEOPLE_FIND.search(text):  # "Most people find …, and they can move more freely": the same
+            # people
+            clause = re.sub(r"^\s*they\s+(?=(?:can|could|feel|sleep|move|get|are able)\b)", "people ", clause)
         if clause and clause.strip():
             # "Patients tell us they feel calmer, and that the worry … begins to fade": later clauses are reported too
             reported = bool(_PEOPLE_FIND.search(text))
@@ -49,7 +52,8 @@ _CLAUSES = re.compile(r",\s+and,?\s+(?:that\s+)?|;\s+|,\s+(?=(?-i:I)\s+(?:could|
 _REPORTED = re.compile(
     r"^(?:.*?[,;:]\s+|(?:and|but|so)\s+)?(?P<who>(?-i:[A-Z][a-z]+)(?:,\s+who\b[^,]*,)?|"
     r"(?:several|a few|some|many|most|a couple of|lots of|plenty of|one|two|three)\s+(?:of\s+(?:the|our|my)\s+)?"
-    r"[\w-]+(?:\s+[\w-]+)?(?:\s+who\b[^,.;]{3,60}?)?|(?:my|our|his|her)\s+[\w-]+|(?-i:he|she|they))\s+"
+    r"[\w-]+(?:\s+[\w-]+)?(?:\s+who\b[^,.;]{3,60}?)?|(?:my|our|his|her|the)\s+[\w-]+(?:\s+[\w-]+)?|"
+    r"(?-i:he|she|they))\s+"
     r"(?:\w+ly\s+|also\s+)?"
     r"(?:has\s+|have\s+)?(?:said|says|told (?:us|me|him|her)|tells (?:us|me)|swears|reckons|mentioned|reported|"
     r"commented)\s+(?:that\s+)?(?P<what>[a-z].+)$", re.IGNORECASE)

@@ -103,7 +103,8 @@ _SYMPTOM = (r"(?:pain|aches?|aching|tingling|stiffness|swelling|tension|soreness
             r"heaviness|fluid|worry|worries|nausea|restlessness|bruising|bruises|scarring|redness|itching|itchiness|"
             r"leaking|leaks|migraines?|attacks|flare-ups?|episodes|chatter|racing thoughts|thoughts|fog|"
             r"urges?|itch(?:es)?|agitation|tenderness|burning|grinding|clenching|fullness|full feeling|heavy feeling|"
-            r"tight feeling|tug|tugging|twinges?|niggles?|twitching|twitches)")
+            r"tight feeling|tug|tugging|twinges?|niggles?|twitching|twitches|tantrums|meltdowns|outbursts|nightmares|"
+            r"flushes|night sweats)")
 _SYMPTOM_EASES = re.compile(
     rf"(?P<what>(?:[\w'\"\u201c-]+,?\s+){{0,3}}?{_SYMPTOM}[\"\u201d]?"
     rf"(?:\s+(?:and|or)\s+(?:[\w'-]+\s+){{0,2}}?{_SYMPTOM})?"
@@ -232,8 +233,9 @@ _PEOPLE_OUTCOME = re.compile(
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|(?<=of )them|"
     + _DOERS + r"|"
-    r"(?:many|most|some|several|others|quite a few|a few|a (?:good|large) number|they)"
-    r"(?=\s+(?:also\s+|\w+ly\s+)?(?:(?:have|has)\s+)?(?:find|say|report|notice|"
+    r"(?:many|most|some|several|others|quite a few|a few|a (?:good|large) number|they|"
+    r"(?:almost\s+|nearly\s+)?(?:everyone|everybody|all of them))"
+    r"(?=\s+(?:also\s+|\w+ly\s+)?(?:(?:have|has)\s+)?(?:find|found|say|said|report|reported|notice|noticed|"
     r"tell|told|mention|feel\s+they)))\b"
     r"(?:\s+with\s+(?:[\w-]+\s+){0,3}?[\w-]+"
     r"(?=\s+(?:(?:\w+ly|often|also)\s+)?(?:say|tell|told|find|report|notice|mention)))?"

@@ -10,7 +10,7 @@ from posts.cues import (_BECOMES, _BODY_SETTLES, _CLAUSE_END, _CLAUSE_END_NO_COM
                         _EVIDENCE_FINDS, _FINDS_IT, _FINITE, _GOOD_DOES, _GOOD_IMPROVES, _OUTCOME, _PEOPLE_FIND,
                         _PEOPLE_OUTCOME, _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN, _SYMPTOM_EASES, _SYMPTOM_MILDER)
 from posts.phrases import _better_mood
-from posts.points import _phrase, _points_from_cue
+from posts.points import _phrase, _points_from_cue, _presentified
 from posts.wording import _point_from_label, _third_person, _trim
 
 
@@ -67,7 +67,8 @@ def _people_outcome(text: str) -> list[str]:
     # "walk out of the clinic and go back to work the same day": the part that carries the outcome
     # "feel calmer and more even-tempered" is one outcome; "feel calmer and sleep better" is two
     parts = re.split(r"\s+and\s+(?!(?:more|less|much|far|[a-z]{3,}er)\b)", _CLAUSE_END.split(rest, maxsplit=1)[0])
-    if len(parts) == 2 and all(_OUTCOME.search(part) and len(part.split()) > 1 for part in parts):
+    if len(parts) == 2 and all(_OUTCOME.search(part) and len(part.split()) > 1
+                               and not re.match(r"(?:for|with|in|on|at|than|to)\b", part) for part in parts):
         # "they feel calmer and sleep better": two outcomes
         return [p for p in (_phrase(part.split()[0].lower(), " " + part.partition(" ")[2],
                                     conjugated=f"helps you {part.split()[0].lower()}") for part in parts) if p]
@@ -75,6 +76,7 @@ def _people_outcome(text: str) -> list[str]:
             and len(parts[0].split()) > 1):  # "turn and tilt the head further" keeps both verbs
         rest = parts[-1]
     verb, _, rest = rest.partition(" ")
+    verb = {"felt": "feel", "slept": "sleep", "got": "get", "moved": "move", "walked": "walk"}.get(verb, verb)
     if verb.lower() in ("said", "say", "says", "told", "tell", "reported", "report", "reports"):
         return []  # "our rowers said the final 500 metres felt …": what they said is read as such
     point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}")
@@ -325,6 +327,7 @@ def _ungerund(word: str) -> str | None:
 
 def _this_does(text: str) -> list[str]:
     """"…, and that usually means less day-to-day pain": a clause whose subject is the benefit just named."""
+    text = _presentified(text)  # "it gave a real boost to morale": the therapy's past, said as the present
     this = re.match(r"^(?:(?:that|this|which|it)\s+)?(?:(?:\w+ly|often|also|in turn)\s+)*(?=[a-z])", text,
                     re.IGNORECASE)
     return _points_from_cue(text[this.end():], None, at_start=True) if this else []

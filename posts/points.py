@@ -325,12 +325,14 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
                     phrase) or \
             re.match(r"(?:more|less|further|faster)\s+(?:in\s+(?:a|an|the|one|two|\d+)\s|than\b|within\b)", phrase):
         return None  # "the shoulder pain … has eased a lot": how much, not an object
+    if re.fullmatch(r"(?:down|up|off|away)(?:\s+(?:\w+ly|too|again|now))?", phrase):
+        return None  # "the tantrums at teatime have calmed down": the complaint is the subject (read elsewhere)
     if conjugated is None and re.match(r"^(?:as well|too|again|off)\b", phrase, re.IGNORECASE):
         return None  # "… often soften as well": the verb has no object here
     if verb == "help" and conjugated is None and re.match(
-            r"^with\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+ness|anxiety|stress|pain|sleep|isolation|mood|recovery|range|movement|"
-            r"mobility|flexibility|balance|posture|confidence|circulation|blood flow|digestion|constipation|nausea|"
-            r"swelling|fatigue|breathing|cramps?)\b", phrase):
+            r"^with\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+ness|anxiety|stress|pain|sleep|isolation|mood|recovery|range|"
+            r"movement|mobility|flexibility|balance|posture|confidence|circulation|blood flow|digestion|constipation|"
+            r"nausea|swelling|fatigue|breathing|cramps?)\b", phrase):
         return _trim(f"helps {phrase}")  # "it's helping with loneliness"
     if conjugated is None and re.match(r"^(?:onto|into|on|in|at|with|from|through|for|over|around|along|across|upon|"
                                        r"under|within|after|to|without|than|noticeably|quickly|gradually|"

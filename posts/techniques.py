@@ -289,6 +289,8 @@ def _clean(item: str) -> str:
         words = words[:-1]  # "cross-friction massage close to the tendon"
     if len(words) > 2 and words[-1].lower() in {"session", "sessions"}:
         words = words[:-1]  # "a line dancing session" is line dancing
+    if len(words) > 1 and words[0].lower() in {"discuss", "try", "use", "using", "add", "wrap", "consider"}:
+        words = words[1:]  # "we may discuss shockwave therapy": what is discussed is the technique
     return " ".join(words)
 
 

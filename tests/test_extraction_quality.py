@@ -520,7 +520,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r39_reflexology_neuropathy.md c769b88513914db7 / .labels.toml 4109b0e37aa72db1
 #   r39_singers_breathing.txt df7a0216ad499c22 / .labels.toml 05afd9248d6a9289
 # Round 40 (8 new, written blind like rounds 23-39; scored once at bee7f45): P 0.88 R 0.65 (43 matched, 49
-# predicted, 66 labelled); named types P 0.72 R 0.34. It is the current held-out set.
+# predicted, 66 labelled); named types P 0.72 R 0.34. Then moved to tuning.
 #   r40_alexander_technique_violin_neck.md 0b68d7dac083dffe / .labels.toml cad70fc41f6428ad
 #   r40_aquatic_exercise_obesity_knee.html 6d41716871ae1287 / .labels.toml 38dd68061e5cd9da
 #   r40_chair_massage_office_stress.txt d88bc8cbe38d2c4c / .labels.toml cc60130eac93e98e
@@ -559,8 +559,9 @@ def test_held_out_precision_and_recall():
 # tuning P 0.87 R 0.69 at the round-36 freeze); round 36 at R 0.59, tuned to 0.86 (floor 0.69; tuning P 0.87
 # R 0.70 at the round-37 freeze); round 37 at R 0.45, tuned to 0.66 (floor 0.69; tuning P 0.87 R 0.70 at the
 # round-38 freeze); round 38 at R 0.47, tuned to 0.67 (floor 0.69; tuning P 0.86 R 0.71 at the round-39 freeze);
-# round 39 at R 0.54, tuned to 0.65 (floor 0.69; tuning P 0.86 R 0.71 at the round-40 freeze). A rule change that
-# costs more than noise on articles already read fails here.
+# round 39 at R 0.54, tuned to 0.65 (floor 0.69; tuning P 0.86 R 0.71 at the round-40 freeze); round 40 at R 0.65,
+# tuned to 0.73 (floor 0.69; tuning P 0.87 R 0.71 at the round-41 freeze). A rule change that costs more than noise
+# on articles already read fails here.
 TUNING_FLOOR = 0.69
 
 
@@ -577,11 +578,12 @@ def test_tuning_precision_and_recall():
 # P 0.60 R 0.40 on round 24, P 0.79 R 0.68 on round 25, P 0.65 R 0.42 on round 26, P 0.67 R 0.32 on round 27,
 # P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
 # P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34, P 0.79 R 0.69 on round 35,
-# P 0.76 R 0.55 on round 36, P 0.77 R 0.56 on round 37, P 0.70 R 0.55 on round 38 and P 0.70 R 0.68 on round 39.
-# On rounds 1-39 it scores P 0.79 R 0.649 (rounds 19-34 took the floor from 0.83 to 0.65, round 38 to 0.64: each writer names equipment and
-# moves, "float belt", "toe spreading", "seated cat-cow", "laser cane", "metronome app", "frozen peas", that no rule
-# can tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
-TYPES_TUNING_FLOOR = 0.64
+# P 0.76 R 0.55 on round 36, P 0.77 R 0.56 on round 37, P 0.70 R 0.55 on round 38, P 0.70 R 0.68 on round 39 and
+# P 0.72 R 0.34 on round 40. On rounds 1-40 it scores P 0.78 R 0.638 (rounds 19-34 took the floor from 0.83 to
+# 0.65, round 38 to 0.64, round 40 to 0.63: each writer names equipment and moves, "float belt", "toe spreading",
+# "seated cat-cow", "laser cane", "metronome app", "frozen peas", "thread the needle", "eagle arms", "skins", that
+# no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.63
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():
@@ -718,9 +720,10 @@ def test_an_item_naming_two_gains_gives_two_points():
 def test_sub_headings_shaped_like_gains_make_their_section_a_benefit_section():
     text = ("# Chair Yoga\n\nOur residents started chair yoga in March.\n\n## How the first term went\n\n"
             "### Looser shoulders\n\nThe slow rolls keep stiff joints moving.\n\n### Steadier on their feet\n\n"
-            "The standing poses train balance.\n\n### Sleeping better\n\nMost residents sleep more soundly on class days.\n\n"
-            "## Prices\n\nThe class costs nothing.\n")
-    assert _extracted(text) == ["brings looser shoulders", "trains balance", "helps you sleep more soundly on class days"]
+            "The standing poses train balance.\n\n### Sleeping better\n\n"
+            "Most residents sleep more soundly on class days.\n\n## Prices\n\nThe class costs nothing.\n")
+    assert _extracted(text) == [
+        "brings looser shoulders", "trains balance", "helps you sleep more soundly on class days"]
 
 
 def test_a_relatives_account_of_what_he_can_now_do_gives_one_point_each():
@@ -756,3 +759,10 @@ def test_a_perfect_list_is_read_even_when_the_sentence_says_sessions_and_like():
             "carrying the buggy feel like nothing. No treatment prevents every flare-up.")
     assert _extracted(text, "probe.txt") == [
         "eases your neck pain", "loosens up your shoulders", "makes carrying the buggy feel like nothing"]
+
+
+def test_what_a_child_now_does_and_what_almost_everyone_said():
+    text = ("Cranial Osteopathy\n\nSince the sessions he now settles faster at bedtime, sleeps through most nights, "
+            "and when he does wake we cope. At our open evening, almost everyone said they felt calmer afterwards.")
+    assert _extracted(text, "probe.txt") == [
+        "helps you settle faster at bedtime", "helps you sleep through most nights", "helps you feel calmer afterwards"]

@@ -529,12 +529,23 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r40_physio_heel_nurses.md 79a12cf8574eea1b / .labels.toml 172dc7501b789cdb
 #   r40_sports_massage_cyclists_back.md 8b611d1abc55d86e / .labels.toml d6468420ba70c88d
 #   r40_yoga_coders_neck.md 27045b25ce88f172 / .labels.toml 1936e898d1a6c7ea
-# Thirty-six blind rounds (5-40) score P 0.63-0.96 and R 0.26-0.75; rounds 12-40 together: P 0.83 R 0.51 (1015
-# matched, 1218 predicted, 1997 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-40: 0.35-0.65): each writer brings
+# Round 41 (8 new, written blind like rounds 23-40; scored once at 232ce4f; hyphens in the file names became
+# underscores): P 0.89 R 0.55 (39 matched, 44 predicted, 71 labelled); named types P 0.64 R 0.47. It is the current
+# held-out set.
+#   r41_acupuncture_chronic_fatigue.md 6bf1af438b304483 / .labels.toml aa7c32bc03247c63
+#   r41_dry_needling_runners_calves.md 656d507363143185 / .labels.toml db0359a3b2de019d
+#   r41_heat_packs_farmers_back.txt 13902a3ca1dac8d8 / .labels.toml 87f4b7b739ee3b70
+#   r41_hydrotherapy_juvenile_arthritis.md 4e8f1f716578e048 / .labels.toml 886c787dfba944d9
+#   r41_massage_hospice_comfort.txt c4325ebc73ce0d82 / .labels.toml 797d49baa6c1bd6f
+#   r41_physiotherapy_rotator_cuff_swimmers.md dcd16621eeb23f4e / .labels.toml 528b414d16916e8f
+#   r41_reflexology_student_anxiety.md 5c66bbe59534eede / .labels.toml 5694ae986cd157a3
+#   r41_tai_chi_after_cancer.html d3d3f74a37426912 / .labels.toml d08fd921be670e35
+# Thirty-seven blind rounds (5-41) score P 0.63-0.96 and R 0.26-0.75; rounds 12-41 together: P 0.84 R 0.51 (1054
+# matched, 1262 predicted, 2068 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-41: 0.35-0.65): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 40: P 0.88, R 0.65); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 41: P 0.89, R 0.55); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -124,7 +124,7 @@ def _ability_list(rest: str) -> list[str]:
 # through a full rehearsal again". Only a change (a change verb, "again", or sleeping or moving better) counts: "she
 # now teaches the class" says what someone does, not what they gained.
 _THIRD_PERSON = re.compile(
-    r"(?:^|[,;:]\s+|\b(?:and|so|that|says|said|now)\s+)(?-i:he|she|He|She)\s+"
+    r"(?:^|[,;:]\s+|\b(?:and|so|that|says|said|now)\s+)(?-i:he|she|He|She|[A-Z][a-z]{2,}(?=\s+(?:now\s+)?sleeps\b))\s+"
     r"(?P<adverbs>(?:(?:now|finally|also|even|can|could|was able to|is able to)\s+)*)"
     r"(?P<verb>stopped|slept|sleeps|sleep|moves|move|walks|walk|breathes|breathe|copes|cope|feels|feel|get|gets"
     r"|went back|goes back|returned|manage|manages|managed to|can)\s+(?P<rest>[^.;:]+)")
@@ -159,8 +159,8 @@ def _my_thing_becomes(text: str) -> list[str]:
     """"Without the clenching my bow arm was freer, and my tone became rounder": a writer's own body or craft
     changing, said in plain prose ("makes your bow arm freer", "makes your tone rounder …")."""
     points: list[str] = []
-    for mine in re.finditer(r"(?:^|,\s+|\b(?:and|so|then|clenching|time|weeks|months|course|programme)\s+)(?=my\s)",
-                            text):
+    for mine in re.finditer(r"(?:^|,\s+|\b(?:and|so|then|clenching|time|weeks|months|course|programme|sessions)\s+)"
+                            r"(?=(?:my|(?-i:her|his))\s)", text):
         points += [p for p in _becomes(text[mine.end():]) if p not in points]
     return points
 
@@ -231,7 +231,9 @@ def _third_person_outcome(text: str) -> list[str]:
     stopped_bad = base == "stop" and re.match(r"(?:dropping|waking|limping|falling|tripping|crying|worrying|wincing|"
                                               r"needing|clenching|grinding|shaking|freezing|getting (?:headaches|"
                                               r"migraines|pins and needles))\b", found["rest"])
-    if not (lived or again or stopped_bad) or base == "can":
+    # "she now manages the stairs at school without holding the rail": a marked change with a gain in it
+    now_better = re.search(r"\b(?:now|finally)\b", found["adverbs"]) and _OUTCOME.search(found["rest"])
+    if not (lived or again or stopped_bad or now_better) or base == "can":
         return []
     point = _phrase(base, " " + found["rest"], conjugated=f"helps you {base}")
     return [point] if point else []

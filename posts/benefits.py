@@ -28,13 +28,14 @@ from dataclasses import dataclass, replace
 from posts.accounts import _first_person_outcome, _possessed_does_better, _third_person_outcome
 from posts.article import Article, Sentence
 from posts.clauses import _CLAUSES, _outcome_points
-from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _NOT_A_BENEFIT, _OUTCOME,
-                        _PEOPLE_FIND, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
+from posts.cues import (_BASE, _BENEFIT_LIST, _COLON_LABEL, _CUE, _NOT_A_BENEFIT, _OUTCOME, _PEOPLE_FIND,
+                        _PEOPLE_GERUND_VERBS, _SO_YOU_CAN, _STOPWORDS, _SYMPTOM, _THERAPY_WORDS, _TITLE_NOISE,
                         _TYPE_ITEM_STOP, _TYPE_LIST)
 from posts.errors import ArticleError
 from posts.outcomes import _after_so, _becomes, _people_outcome, _point_from_item, _so_you_can, _symptom_eases
-from posts.phrases import _so_they_are, _stops_feeling
-from posts.points import _participle_points, _phrase, _points_from_bare_verb, _points_from_cue, _which_points
+from posts.phrases import _enough_that, _so_they_are, _stops_feeling
+from posts.points import (_participle_points, _past_tense, _phrase, _points_from_bare_verb, _points_from_cue,
+                          _which_points)
 from posts.structure import _label_only, _Unit, _units
 from posts.techniques import find_techniques
 from posts.wording import _base_verb, _gerund_claim, _point_from_label, _point_from_noun, _tidy, _trim
@@ -167,10 +168,18 @@ def _labelled_body_points(body: list[Sentence], first: Sentence) -> list[tuple[S
         if points and len(reported) == 2 and _PEOPLE_FIND.search(reported[0]):
             # "Many patients tell us they can move with less pain …, which makes it easier to …": both are claims
             points = [p for p in _outcome_points(reported[0], in_benefit_section=True) if p not in points] + points
-        points = _with_participles(points, text)
+        points = _with_participles(_with_enough(points, text), text)
         if points:
             found.append((sentence, points))
     return found
+
+
+def _with_enough(points: list[str], text: str) -> list[str]:
+    """"… ease the pain enough that swimmers can sleep through the night again": what the easing lets them do too."""
+    enabled = _enough_that(text) if points else []
+    if not enabled:
+        return points
+    return [re.sub(r"\s+enough$", "", p) for p in points] + [p for p in enabled if p not in points]
 
 
 
@@ -185,6 +194,9 @@ def _heading_claim(heading: str) -> str | None:
     claim = _gerund_claim(text) or (_point_from_label(text) if _COMPARATIVE_LABEL.match(text) else None)
     if claim:
         return claim
+    first, _, after = text.partition(" ")
+    present = _present_of_past(first) if re.match(r"(?:the|a|an|my|me|your|his|her|[a-z]+ing)\b", after) else None
+    text = f"{present} {after}" if present else text  # "### Released the knots", under "What it did for me"
     said = _points_from_cue(text, None) or _people_outcome(text)
     return said[0] if len(said) == 1 else None
 
@@ -267,6 +279,12 @@ def _item_head_points(text: str) -> list[str]:
     if re.match(r"^(?:the|a|new)\s+(?:confidence|sense|feeling)\b", text, re.IGNORECASE):
         return [_trim(f"gives you {text[:1].lower()}{text[1:]}")]  # "the confidence to eat out again"
     first_word, _, after = text.partition(" ")
+    present = _present_of_past(first_word) if re.match(
+        r"(?:the|a|an|my|me|your|him|her|them|us|his|their|our|[a-z]+ing)\b", after) else None  # not "Improved balance"
+    if present:  # "Released the knots", "Got me back to full training faster": a runner's list, told in the past
+        return _item_head_points(f"{present.capitalize()} {after}")
+    if first_word in _PEOPLE_GERUND_VERBS and first_word not in _BASE and after:
+        return [_trim(f"helps you {text}")]  # under "the class helps them:", "feel less anxious and more in control"
     if first_word in _BASE and after:  # "improve your ability to turn your head" (lower case: a verb, not a noun)
         point = _phrase(first_word, " " + after)
         if point:  # "improve balance, which lowers the risk of falls": the consequence is a claim too
@@ -309,6 +327,15 @@ def _item_head_points(text: str) -> list[str]:
     return [point] if point else _outcome_points(text, in_benefit_section=True)
 
 
+def _present_of_past(word: str) -> str | None:
+    """"Released" -> "releases", "Got" -> "gets": a list item that starts with a verb in the past."""
+    _, to_present = _past_tense()
+    lower = word.lower()
+    if word[:1].isupper() and lower in to_present | {"got": "gets"}:
+        return {"got": "gets"}.get(lower) or to_present[lower]
+    return None
+
+
 def _benefits_in(
     sentence: Sentence, subjects: frozenset[str], in_benefit_section: bool = False
 ) -> list[Benefit]:
@@ -349,6 +376,8 @@ def _benefits_in(
         # "Repeated cold exposure trains the stress response, so that you react less sharply"; "we show you a
         # routine, so you can ease a flare-up yourself": what the person can now do is the benefit
         points = points + [p for p in _so_you_can(text) if p not in points]
+    if points and _enough_that(text):
+        points = _with_enough(points, text)
     elif points and _after_so(text):  # "…, so crowded stations stop feeling like a blur"
         points = points + [p for p in _stops_feeling(_after_so(text)) or _so_they_are(text) if p not in points]
     if in_benefit_section:

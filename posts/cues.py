@@ -263,7 +263,7 @@ _OUTCOME = re.compile(
     r"with (?:more |greater )?ease|stop \w+ing|calmer|lighter|looser|stronger|steadier|relaxed|rested|refreshed|"
     r"energi[sz]ed|freer|the same day|sooner|faster|"
     r"through the night|sleep through|leaves? (?:you |them )?feeling (?!(?:sore|worse|tender|bruised|achy)\b)|"
-    r"without (?:waking|pain|help|a stick|aids?|discomfort|leaking|a flare-up|flaring|a twinge|wincing)|"
+    r"without (?:waking|pain|help|a stick|aids?|discomfort|leaking|a flare-up|flaring|a twinge|wincing|holding|using)|"
     r"higher|further|feel (?:more |so much more )?confident|"
     r"get back to|back to (?:work|sport|running|training|the gym)|cut (?:back|down) on|come off|stop taking|"
     r"independently|on their own|comfortably|with ease|easier|for (?:much |far )?longer|without needing to|"

@@ -112,3 +112,18 @@ def _so_they_are(text: str) -> list[str]:
             r"(?:much\s+|far\s+|a lot\s+)?less\b", found["how"]):
         return []  # "so you feel more tired": a drawback
     return [_trim(f"leaves you {found['how']}{found['rest']}")]
+
+
+_ENOUGH_THAT = re.compile(r"\benough\s+(?:that\s+|for\s+)?(?:you|they|people|patients|clients|residents|children|"
+                          + _DOERS + r")\s+(?:can|could|are able to)\s+(?P<what>[a-z][^,.;:]*)", re.IGNORECASE)
+
+
+def _enough_that(text: str) -> list[str]:
+    """"… ease the pain enough that swimmers can sleep through the night again" -> "helps you sleep through the
+    night again"."""
+    found = _ENOUGH_THAT.search(text)
+    if not found:
+        return []
+    verb, _, rest = found["what"].partition(" ")
+    point = _phrase(verb.lower(), " " + rest, conjugated=f"helps you {verb.lower()}") if rest else None
+    return [point] if point else []

@@ -306,7 +306,9 @@ def _phrase(verb: str, rest: str, conjugated: str | None = None) -> str | None:
         rest, conjugated = " " + rest[enabled.end():], f"lets {who}"
     if verb == "give":  # "gives people who can no longer follow speech a sense of belonging" -> "gives you a sense …"
         rest = re.sub(r"^\s*(?:people|patients|clients|residents|them)\b(?:\s+who\b[^,;]*?)?\s+"
-                      r"(?=(?:a\s+)?(?:real\s+)?(?:sense|feeling)\s+of\b|confidence\b|hope\b|purpose\b)", " you ", rest)
+                      r"(?=(?:a\s+)?(?:real\s+)?(?:sense|feeling)\s+of\b|confidence\b|hope\b|purpose\b|"
+                      r"(?:a|an|more|some)\s+(?:[\w-]+,?\s+){0,2}?(?:head|mind|break|rest|energy|time|space|boost|lift|"
+                      r"chance|moment|outlet|routine|focus)\b)", " you ", rest)
     if verb in ("leave", "help"):  # "leaves most people feeling calmer" -> "leaves you feeling calmer"
         rest = re.sub(r"^\s*(?:(?:most|many|some)\s+)?(?:them|people|patients|clients)\b(?=\s+[a-z])", " you", rest)
     listed = _NOUN_LIST.match(rest)  # "loosens tight hamstrings, calves and hip flexors"
@@ -372,8 +374,10 @@ def _clause_head(rest: str) -> str:
     last = head.split()[-1].lower() if head.split() else ""
     adjective = re.search(r"(?:y|ful|ive|ous|al|ic|ed|er|ish|less)$", last) or last in _PLAIN_ADJECTIVES
     # "pain in sore, swollen joints": a complaint's adjective before a comma joins the next adjective and its noun
-    symptom_adjective = last in _PLAIN_ADJECTIVES and re.match(r"^\s*[a-z]+(?:en|ed|y|ful)?\s+[a-z]+\b",
-                                                               tail[0] if tail else "")
+    # and so does a comparative: "a calmer, clearer head"
+    symptom_adjective = (last in _PLAIN_ADJECTIVES or re.fullmatch(r"[a-z]{3,}(?:er|ier)", last)) and re.match(
+        r"^\s*(?!(?:with|without|before|after|such|which|and|but|as|when|so|because|than|while|for|in|at|on|to|"
+        r"especially|even|once)\b)[a-z]+(?:en|ed|y|ful)?\s+[a-z]+\b", tail[0] if tail else "")
     joins = ((len(head.split()) <= 2 and adjective) or symptom_adjective
              or re.match(r"^\s*(?:more|less)\s", tail[0] if tail else ""))
     if tail and joins and rest[len(head):].startswith(",") and not _CLAUSE_WORD.match(tail[0]):

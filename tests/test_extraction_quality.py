@@ -530,8 +530,8 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r40_sports_massage_cyclists_back.md 8b611d1abc55d86e / .labels.toml d6468420ba70c88d
 #   r40_yoga_coders_neck.md 27045b25ce88f172 / .labels.toml 1936e898d1a6c7ea
 # Round 41 (8 new, written blind like rounds 23-40; scored once at 232ce4f; hyphens in the file names became
-# underscores): P 0.89 R 0.55 (39 matched, 44 predicted, 71 labelled); named types P 0.64 R 0.47. It is the current
-# held-out set.
+# underscores): P 0.89 R 0.55 (39 matched, 44 predicted, 71 labelled); named types P 0.64 R 0.47. Then moved to
+# tuning.
 #   r41_acupuncture_chronic_fatigue.md 6bf1af438b304483 / .labels.toml aa7c32bc03247c63
 #   r41_dry_needling_runners_calves.md 656d507363143185 / .labels.toml db0359a3b2de019d
 #   r41_heat_packs_farmers_back.txt 13902a3ca1dac8d8 / .labels.toml 87f4b7b739ee3b70
@@ -571,8 +571,9 @@ def test_held_out_precision_and_recall():
 # R 0.70 at the round-37 freeze); round 37 at R 0.45, tuned to 0.66 (floor 0.69; tuning P 0.87 R 0.70 at the
 # round-38 freeze); round 38 at R 0.47, tuned to 0.67 (floor 0.69; tuning P 0.86 R 0.71 at the round-39 freeze);
 # round 39 at R 0.54, tuned to 0.65 (floor 0.69; tuning P 0.86 R 0.71 at the round-40 freeze); round 40 at R 0.65,
-# tuned to 0.73 (floor 0.69; tuning P 0.87 R 0.71 at the round-41 freeze). A rule change that costs more than noise
-# on articles already read fails here.
+# tuned to 0.73 (floor 0.69; tuning P 0.87 R 0.71 at the round-41 freeze); round 41 at R 0.55, tuned to 0.63 (floor
+# 0.69; tuning P 0.87 R 0.70 at the round-42 freeze). A rule change that costs more than noise on articles already
+# read fails here.
 TUNING_FLOOR = 0.69
 
 
@@ -590,7 +591,7 @@ def test_tuning_precision_and_recall():
 # P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
 # P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34, P 0.79 R 0.69 on round 35,
 # P 0.76 R 0.55 on round 36, P 0.77 R 0.56 on round 37, P 0.70 R 0.55 on round 38, P 0.70 R 0.68 on round 39 and
-# P 0.72 R 0.34 on round 40. On rounds 1-40 it scores P 0.78 R 0.638 (rounds 19-34 took the floor from 0.83 to
+# P 0.72 R 0.34 on round 40 and P 0.64 R 0.47 on round 41. On rounds 1-41 it scores P 0.78 R 0.633 (rounds 19-34 took the floor from 0.83 to
 # 0.65, round 38 to 0.64, round 40 to 0.63: each writer names equipment and moves, "float belt", "toe spreading",
 # "seated cat-cow", "laser cane", "metronome app", "frozen peas", "thread the needle", "eagle arms", "skins", that
 # no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
@@ -777,3 +778,10 @@ def test_what_a_child_now_does_and_what_almost_everyone_said():
             "and when he does wake we cope. At our open evening, almost everyone said they felt calmer afterwards.")
     assert _extracted(text, "probe.txt") == [
         "helps you settle faster at bedtime", "helps you sleep through most nights", "helps you feel calmer afterwards"]
+
+
+def test_a_list_told_in_the_past_and_what_easing_lets_people_do():
+    text = ("# Dry Needling\n\n## What it did for me\n\n- Loosened the knots in my calf\n- Got me back to hill reps sooner\n"
+            "- Improved balance\n\nThe needling eases the pain enough that runners can sleep through again.\n")
+    assert _extracted(text) == ["loosens the knots in your calf", "gets you back to hill reps sooner",
+                                "improves balance", "eases the pain", "helps you sleep through again"]

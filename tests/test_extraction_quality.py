@@ -540,12 +540,23 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r41_physiotherapy_rotator_cuff_swimmers.md dcd16621eeb23f4e / .labels.toml 528b414d16916e8f
 #   r41_reflexology_student_anxiety.md 5c66bbe59534eede / .labels.toml 5694ae986cd157a3
 #   r41_tai_chi_after_cancer.html d3d3f74a37426912 / .labels.toml d08fd921be670e35
-# Thirty-seven blind rounds (5-41) score P 0.63-0.96 and R 0.26-0.75; rounds 12-41 together: P 0.84 R 0.51 (1054
-# matched, 1262 predicted, 2068 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-41: 0.35-0.65): each writer brings
+# Round 42 (8 new, written blind like rounds 23-41; scored once at d0bd461; hyphens in the file names became
+# underscores): P 0.87 R 0.49 (33 matched, 38 predicted, 67 labelled); named types P 0.67 R 0.47. It is the current
+# held-out set.
+#   r42_cupping_climbers_shoulders.md a21becb13d019268 / .labels.toml 1464338a86d53a62
+#   r42_hypermobile_teen_physio.txt aca808b1cbe2d424 / .labels.toml d75f7dca7d969ab3
+#   r42_lymphatic_drainage_breast_surgery.md b67c760ef3da5e3a / .labels.toml 8348b98359159deb
+#   r42_osteopathy_pregnancy_rib_pain.html 011eb3c49dc0a89c / .labels.toml 84642bbd2828c66b
+#   r42_pilates_men_osteoporosis.txt 1f8093e45cec578d / .labels.toml 69cfc36226fe8bd6
+#   r42_sports_massage_veteran_marathoners.md 4ddbeb501b54d991 / .labels.toml 4c179e865061f7a4
+#   r42_vestibular_rehab_ear_infection.md bba34439448b603d / .labels.toml 3648b65f4141e648
+#   r42_yoga_nidra_shift_workers.md 33326695c00d9241 / .labels.toml 73fa5d8b723aae63
+# Thirty-eight blind rounds (5-42) score P 0.63-0.96 and R 0.26-0.75; rounds 12-42 together: P 0.84 R 0.51 (1087
+# matched, 1300 predicted, 2135 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-42: 0.35-0.65): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 41: P 0.89, R 0.55); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 42: P 0.87, R 0.49); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

@@ -232,6 +232,7 @@ _PEOPLE_OUTCOME = re.compile(
     r"attendees|regulars|"
     r"runners|athletes|pupils|learners|members|participants|mothers|mums|mums-to-be|parents|women|men|workers|players|"
     r"swimmers|golfers|dancers|cyclists|walkers|adults|seniors|children|kids|residents|sufferers|you|(?<=of )them|"
+    r"lads(?: and lasses)?|guys|folk|folks|"
     + _DOERS + r"|"
     r"(?:many|most|some|several|others|quite a few|a few|a (?:good|large) number|they|"
     r"(?:almost\s+|nearly\s+)?(?:everyone|everybody|all of them))"
@@ -245,7 +246,7 @@ _PEOPLE_OUTCOME = re.compile(
     r"mentioned|add|agree|feel)(?: that)?,?(?: (?:on|after|in|at|within|by|over|from)\b[^,.;]{0,45}?,?|"
     # "once they start wearing it in bed, they …": a clause with its own subject ends at its comma
     r" (?:when|once)\s+(?:they|you|we|people|patients)\s+[^,.;]{3,45}?,?)?"
-    r" they(?: can| are)?)\s+)*"
+    r" they(?: can| are| were)?)\s+)*"
     # "feel" only with how they feel ("feel calmer"), not "feel a twitch"
     # "Many patients are off crutches sooner" is an outcome; "patients are referred …" is not
     r"(?P<rest>(?!(?:should|must|need|needs|have|has|may|might|"

@@ -59,7 +59,7 @@ def _people_outcome(text: str) -> list[str]:
         if not tail or not _OUTCOME.search(tail.group(1)):
             return []
         rest = tail.group(1)
-    if re.match(r"^[a-z]+ing\b", rest) and re.search(r"\bthey are\s+$", text[:match.start("rest")]):
+    if re.match(r"^[a-z]+ing\b", rest) and re.search(r"\bthey (?:are|were)\s+$", text[:match.start("rest")]):
         return _gerund_points(rest)  # "they tell me they are sleeping more deeply and waking up refreshed"
     listed = _outcome_list(rest)
     if listed:

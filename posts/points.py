@@ -102,7 +102,8 @@ def _points_from_cue(
             continue  # something else does the helping ("better blood flow supports …")
         if re.search(r"\b(?:while|whereas|where|until|unless|if|once|when|as soon as|"
                      r"before(?!\s+(?:a|an|the|your|each|every|their|bed|work|training)\b))\b[^,;]*$", before,
-                     re.IGNORECASE):
+                     re.IGNORECASE) and not re.match(r"^[A-Z][a-z]+ing\s[^,;]*$", before):
+            # ("Doing a practice as soon as I get home helps me …": the clause is inside the subject)
             continue  # "…, while the teacher encourages your body to lengthen": a subordinate clause, not the claim
         if re.match(r"^(?:because|since|although|though)\b[^,]*$", before, re.IGNORECASE):
             continue  # "Because the water supports your weight, buoyancy takes …": the reason, not the claim
@@ -253,7 +254,8 @@ def _help_list(rest: str) -> list[str]:
                  and not re.match(r"(?:which|that|who)\b", item.strip())]  # "…, which is no small thing"
         items = [re.sub(r"^(?:their|her|his|my)\s+", "your ", _CLAUSE_END.split(item, maxsplit=1)[0]) for item in items]
         return [_trim(f"helps with {item}") for item in items] if len(items) >= 3 else []
-    listed = re.match(r"^\s+(?:(?:the\s+)?(?:you|them|people|patients|clients|us|players|athletes|runners|members)\s+)?"
+    listed = re.match(r"^\s+(?:(?:the\s+)?(?:you|them|people|patients|clients|us|players|athletes|runners|members|me|"
+                      r"him|her)\s+)?"
                       r"(?:to\s+)?(?P<list>[^.;:]+)", rest)
     if not listed:
         return []

@@ -85,9 +85,26 @@ def _units(sentences: list[Sentence]) -> list[_Unit]:
         elif first.list_item and section == "benefit":
             units.extend(("item", None, [s]) for s in group[:1])
         else:
-            units.extend(("benefit-prose" if section == "benefit" else "prose", None, [s]) for s in group)
+            units.extend(_prose_units(group, section == "benefit"))
     units.extend(("heading", headings[-1], group) for headings, group in subsections.items())
     return sorted(units, key=lambda unit: unit[2][0].start)
+
+
+# "Around week eight, though, I noticed things changing.": in a personal account, what follows in the paragraph is
+# what changed, read as under a benefit heading.
+_TURNING_POINT = re.compile(
+    r"\b(?:noticed|noticing|saw|seeing|see)\s+(?:things\s+|a\s+difference|a\s+change|an\s+improvement)|"
+    r"\bthings\s+(?:started|began|start|begin)\s+to\s+(?:change|improve|get better|ease|turn)|"
+    r"\bthe\s+(?:biggest|main|real|first|other)\s+(?:change|difference|improvement)s?\b|"
+    r"^\W*(?:around|by|after|within)\s+(?:week|month|session)\s+\w+", re.IGNORECASE)
+
+
+def _prose_units(group: list[Sentence], benefit: bool) -> list[_Unit]:
+    units: list[_Unit] = []
+    for sentence in group:
+        units.append(("benefit-prose" if benefit else "prose", None, [sentence]))
+        benefit = benefit or bool(_TURNING_POINT.search(sentence.text))
+    return units
 
 
 def _gain_shaped_lists(groups: list[list[Sentence]]) -> set[int]:

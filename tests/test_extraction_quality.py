@@ -541,8 +541,8 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r41_reflexology_student_anxiety.md 5c66bbe59534eede / .labels.toml 5694ae986cd157a3
 #   r41_tai_chi_after_cancer.html d3d3f74a37426912 / .labels.toml d08fd921be670e35
 # Round 42 (8 new, written blind like rounds 23-41; scored once at d0bd461; hyphens in the file names became
-# underscores): P 0.87 R 0.49 (33 matched, 38 predicted, 67 labelled); named types P 0.67 R 0.47. It is the current
-# held-out set.
+# underscores): P 0.87 R 0.49 (33 matched, 38 predicted, 67 labelled); named types P 0.67 R 0.47. Then moved to
+# tuning.
 #   r42_cupping_climbers_shoulders.md a21becb13d019268 / .labels.toml 1464338a86d53a62
 #   r42_hypermobile_teen_physio.txt aca808b1cbe2d424 / .labels.toml d75f7dca7d969ab3
 #   r42_lymphatic_drainage_breast_surgery.md b67c760ef3da5e3a / .labels.toml 8348b98359159deb
@@ -583,8 +583,8 @@ def test_held_out_precision_and_recall():
 # round-38 freeze); round 38 at R 0.47, tuned to 0.67 (floor 0.69; tuning P 0.86 R 0.71 at the round-39 freeze);
 # round 39 at R 0.54, tuned to 0.65 (floor 0.69; tuning P 0.86 R 0.71 at the round-40 freeze); round 40 at R 0.65,
 # tuned to 0.73 (floor 0.69; tuning P 0.87 R 0.71 at the round-41 freeze); round 41 at R 0.55, tuned to 0.63 (floor
-# 0.69; tuning P 0.87 R 0.70 at the round-42 freeze). A rule change that costs more than noise on articles already
-# read fails here.
+# 0.69; tuning P 0.87 R 0.70 at the round-42 freeze); round 42 at R 0.49, tuned to 0.63 (floor 0.69; tuning P 0.87
+# R 0.70 at the round-43 freeze). A rule change that costs more than noise on articles already read fails here.
 TUNING_FLOOR = 0.69
 
 
@@ -602,11 +602,12 @@ def test_tuning_precision_and_recall():
 # P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
 # P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34, P 0.79 R 0.69 on round 35,
 # P 0.76 R 0.55 on round 36, P 0.77 R 0.56 on round 37, P 0.70 R 0.55 on round 38, P 0.70 R 0.68 on round 39 and
-# P 0.72 R 0.34 on round 40 and P 0.64 R 0.47 on round 41. On rounds 1-41 it scores P 0.78 R 0.633 (rounds 19-34 took the floor from 0.83 to
-# 0.65, round 38 to 0.64, round 40 to 0.63: each writer names equipment and moves, "float belt", "toe spreading",
-# "seated cat-cow", "laser cane", "metronome app", "frozen peas", "thread the needle", "eagle arms", "skins", that
-# no rule can tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
-TYPES_TUNING_FLOOR = 0.63
+# P 0.72 R 0.34 on round 40, P 0.64 R 0.47 on round 41 and P 0.67 R 0.47 on round 42. On rounds 1-42 it scores
+# P 0.78 R 0.628 (rounds 19-34 took the floor from 0.83 to 0.65, round 38 to 0.64, round 40 to 0.63, round 42 to
+# 0.62: each writer names equipment and moves, "float belt", "toe spreading", "seated cat-cow", "laser cane",
+# "metronome app", "frozen peas", "thread the needle", "eagle arms", "skins", "wobble cushion", that no rule can
+# tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
+TYPES_TUNING_FLOOR = 0.62
 
 
 def test_named_types_precision_and_recall_on_the_tuning_set():
@@ -796,3 +797,12 @@ def test_a_list_told_in_the_past_and_what_easing_lets_people_do():
             "- Improved balance\n\nThe needling eases the pain enough that runners can sleep through again.\n")
     assert _extracted(text) == ["loosens the knots in your calf", "gets you back to hill reps sooner",
                                 "improves balance", "eases the pain", "helps you sleep through again"]
+
+
+def test_after_a_turning_point_a_personal_account_is_read_for_what_changed():
+    text = ("Our hydrotherapy year\n\nThe first weeks were hard going. Around week six, though, I noticed things "
+            "changing. Her shoulders feel looser in the mornings. Doing a short routine as soon as she wakes "
+            "helps her get dressed without help, brush her hair and open jars.")
+    assert _extracted(text, "probe.txt") == [
+        "makes your shoulders feel looser in the mornings", "helps you get dressed without help",
+        "helps you brush your hair", "helps you open jars"]

@@ -551,12 +551,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r42_sports_massage_veteran_marathoners.md 4ddbeb501b54d991 / .labels.toml 4c179e865061f7a4
 #   r42_vestibular_rehab_ear_infection.md bba34439448b603d / .labels.toml 3648b65f4141e648
 #   r42_yoga_nidra_shift_workers.md 33326695c00d9241 / .labels.toml 73fa5d8b723aae63
-# Thirty-eight blind rounds (5-42) score P 0.63-0.96 and R 0.26-0.75; rounds 12-42 together: P 0.84 R 0.51 (1087
-# matched, 1300 predicted, 2135 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-42: 0.35-0.65): each writer brings
+# Round 43 (8 new, written blind like rounds 23-42; scored once at 948bddd): P 0.85 R 0.58 (39 matched, 46
+# predicted, 67 labelled); named types P 0.72 R 0.53. It is the current held-out set.
+#   r43_acupuncture_knee_miners.md 5e9efb0b25fa26d3 / .labels.toml 5e77a2c433f00740
+#   r43_aromatherapy_dementia_care_home.md eb4eceb97c5436b8 / .labels.toml 8d34756d22f441c3
+#   r43_breathing_retraining_teenagers.md 344982eab0313231 / .labels.toml 610f74079032f46f
+#   r43_heat_therapy_whiplash_diary.txt d7e88e00bf0546b1 / .labels.toml dbc4a03e039f4f7c
+#   r43_hydrotherapy_bus_drivers.html 220855d1a17af155 / .labels.toml 1b752491bb6c4669
+#   r43_physiotherapy_tennis_wrist.txt 991d717fff41ee1b / .labels.toml a3408bcbf2d92146
+#   r43_pilates_diastasis_recti.md c996bf7303226fe4 / .labels.toml 922b4291d32f0009
+#   r43_sports_massage_netball_ankles.md 7a79efa03577f2b6 / .labels.toml b9e4040516ff8023
+# Thirty-nine blind rounds (5-43) score P 0.63-0.96 and R 0.26-0.75; rounds 12-43 together: P 0.84 R 0.51 (1126
+# matched, 1346 predicted, 2202 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-43: 0.35-0.65): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 42: P 0.87, R 0.49); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 43: P 0.85, R 0.58); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

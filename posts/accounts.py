@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 from posts.cues import _CLAUSE_END_NO_COMMA, _OUTCOME
-from posts.outcomes import _base_form, _becomes, _gerund, _reported_list, _ungerund
+from posts.outcomes import _becomes, _reported_list
 from posts.points import _phrase
-from posts.wording import _trim
+from posts.wording import _base_form, _gerund, _trim, _ungerund
 
 
 # A patient's own account: "The talks mean I now know the difference …", "I've dropped half a stone", "I can finally

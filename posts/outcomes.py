@@ -11,7 +11,7 @@ from posts.cues import (_BECOMES, _BODY_SETTLES, _CLAUSE_END, _CLAUSE_END_NO_COM
                         _PEOPLE_OUTCOME, _PEOPLE_REPORT, _PEOPLE_USE_TO, _SO_YOU_CAN, _SYMPTOM_EASES, _SYMPTOM_MILDER)
 from posts.phrases import _better_mood
 from posts.points import _phrase, _points_from_cue, _presentified
-from posts.wording import _point_from_label, _third_person, _trim
+from posts.wording import _base_form, _gerund, _point_from_label, _third_person, _trim, _ungerund
 
 
 def _people_outcome(text: str) -> list[str]:
@@ -302,29 +302,6 @@ def _gerund_points(what: str) -> list[str]:
     return points
 
 
-def _gerund(verb: str) -> str:
-    """"ache" -> "aching", "clench" -> "clenching"."""
-    return (verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb) + "ing"
-
-
-_GERUND_BASES = {"breathing": "breathe", "feeling": "feel", "being": "be", "seeing": "see"}
-
-
-def _ungerund(word: str) -> str | None:
-    """"waking" -> "wake", "getting" -> "get", "sleeping" -> "sleep" (spelling rules; a wrong guess only changes how
-    the point reads)."""
-    if not word.endswith("ing") or len(word) < 5:
-        return None
-    if word in _GERUND_BASES:
-        return _GERUND_BASES[word]
-    stem = word[:-3]
-    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "lsaeiou":
-        return stem[:-1]  # getting, stopping
-    if re.search(r"(?:^|[^aeiou])[aeiou][kvzcgsu]$", stem) or re.search(r"(?:[^aeiou]at|ur|iv|eez)$", stem):
-        return stem + "e"  # waking, moving, using, breathing
-    return stem
-
-
 def _this_does(text: str) -> list[str]:
     """"…, and that usually means less day-to-day pain": a clause whose subject is the benefit just named."""
     text = _presentified(text)  # "it gave a real boost to morale": the therapy's past, said as the present
@@ -336,18 +313,6 @@ def _this_does(text: str) -> list[str]:
 def _body_settles(text: str) -> list[str]:
     """"your breathing tends to slow" -> "helps your breathing slow"."""
     return [f"helps your {m['what'].lower()} {_base_form(m['verb'].lower())}" for m in _BODY_SETTLES.finditer(text)]
-
-
-def _base_form(verb: str) -> str:
-    """"comes down" -> "come down", "slows" -> "slow", "relaxes" -> "relax", "steadies" -> "steady"."""
-    first, _, rest = verb.partition(" ")
-    if first.endswith("ies"):
-        first = first[:-3] + "y"
-    elif first.endswith(("xes", "shes", "ches", "sses")) and first not in ("aches", "niches"):
-        first = first[:-2]
-    elif first.endswith("s") and not first.endswith("ss"):
-        first = first[:-1]
-    return f"{first} {rest}".strip()
 
 
 def _symptom_milder(text: str, anywhere: bool) -> list[str]:

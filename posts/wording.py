@@ -162,3 +162,38 @@ def _tidy(point: str) -> str | None:
         point = f"helps you {verb}{point[gerund.end():]}" if verb else point
     repaired = re.sub(r"^helps you (?:are|is)\b", "helps you be", re.sub(r"^(\w+ you) also\b", r"\1", point))
     return re.sub(r"^helps you (?=(?:a|an)\s)", "gives you ", repaired)
+
+
+def _gerund(verb: str) -> str:
+    """"ache" -> "aching", "clench" -> "clenching"."""
+    return (verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb) + "ing"
+
+
+_GERUND_BASES = {"breathing": "breathe", "feeling": "feel", "being": "be", "seeing": "see"}
+
+
+def _ungerund(word: str) -> str | None:
+    """"waking" -> "wake", "getting" -> "get", "sleeping" -> "sleep" (spelling rules; a wrong guess only changes how
+    the point reads)."""
+    if not word.endswith("ing") or len(word) < 5:
+        return None
+    if word in _GERUND_BASES:
+        return _GERUND_BASES[word]
+    stem = word[:-3]
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "lsaeiou":
+        return stem[:-1]  # getting, stopping
+    if re.search(r"(?:^|[^aeiou])[aeiou][kvzcgsu]$", stem) or re.search(r"(?:[^aeiou]at|ur|iv|eez)$", stem):
+        return stem + "e"  # waking, moving, using, breathing
+    return stem
+
+
+def _base_form(verb: str) -> str:
+    """"comes down" -> "come down", "slows" -> "slow", "relaxes" -> "relax", "steadies" -> "steady"."""
+    first, _, rest = verb.partition(" ")
+    if first.endswith("ies"):
+        first = first[:-3] + "y"
+    elif first.endswith(("xes", "shes", "ches", "sses")) and first not in ("aches", "niches"):
+        first = first[:-2]
+    elif first.endswith("s") and not first.endswith("ss"):
+        first = first[:-1]
+    return f"{first} {rest}".strip()

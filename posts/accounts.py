@@ -45,20 +45,35 @@ _I_FELT = re.compile(
 
 def _first_person_outcome(text: str, in_benefit_section: bool = False) -> list[str]:
     """What the writer says they can now do: "helps you know the difference …", "helps you drop half a stone"."""
-    found = _FIRST_PERSON.search(text)
     felt = _I_FELT.search(text)
     if felt and not re.search(r"\b(?:not|never|worse|if)\b", text[:felt.start()] + felt["rest"]):
         return [_trim(f"helps you feel {felt['how']}{_CLAUSE_END_NO_COMMA.split(felt['rest'], maxsplit=1)[0]}")]
-    if not found:
-        return []
+    found = _FIRST_PERSON.search(text)
+    while found:  # "I started using it before bed and found I actually slept through": each "I" in turn
+        points = _first_person_claim(text, found, in_benefit_section)
+        if points:
+            return points
+        found = _FIRST_PERSON.search(text, found.start("verb") + 1)
+    return []
+
+
+# Past forms that say what the writer did, not what changed ("I left the wheat bag in too long").
+_DID_NOT_GAIN = frozenset("left found went took got made kept put had felt saw told said thought tried used".split())
+
+
+def _first_person_claim(text: str, found: re.Match[str], in_benefit_section: bool) -> list[str]:
     verb, rest = found["verb"].lower(), found["rest"]
+    if verb in _DID_NOT_GAIN or (verb == "started" and re.match(
+            r"(?:using|taking|going|doing|seeing|the|a|an|my|physio|treatment|sessions?)\b", rest)):
+        return []  # "I started using it before bed": what the writer began, not what they gained
     marked = re.search(r"\b(?:now|finally|no longer)\b", found["adverbs"], re.IGNORECASE)
     # "By week eight I could go up the stairs …", "Everyday life: I can walk to the park and back, lift the car
     # seat …": what the writer became able to do, dated or under a benefit label
     able = re.search(r"\b(?:can|could|am able to|was able to)\b", found["adverbs"], re.IGNORECASE) and (
-        in_benefit_section or re.search(r"\b(?:by|within|after)\s+(?:week|month|session|the end|"
-                                        r"the (?:first|second|third|fourth|fifth|sixth|[a-z]+th))\b",
-                                        text[:found.start("adverbs")], re.IGNORECASE))
+        in_benefit_section or _OUTCOME.search(found["rest"])
+        or re.search(r"\b(?:by|within|after)\s+(?:week|month|session|the end|"
+                     r"the (?:first|second|third|fourth|fifth|sixth|[a-z]+th))\b",
+                     text[:found.start("adverbs")], re.IGNORECASE))
     purpose = re.search(r"\bso\s+(?:that\s+)?I\s+$", text[:found.start("adverbs")])  # "so I can plan the space"
     if able and not purpose and not re.search(r"\b(?:not|never|worse|if|book|pay|see you)\b", found["rest"]):
         listed = _ability_list(f"{found['verb']} {found['rest']}")

@@ -552,7 +552,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r42_vestibular_rehab_ear_infection.md bba34439448b603d / .labels.toml 3648b65f4141e648
 #   r42_yoga_nidra_shift_workers.md 33326695c00d9241 / .labels.toml 73fa5d8b723aae63
 # Round 43 (8 new, written blind like rounds 23-42; scored once at 948bddd): P 0.85 R 0.58 (39 matched, 46
-# predicted, 67 labelled); named types P 0.72 R 0.53. It is the current held-out set.
+# predicted, 67 labelled); named types P 0.72 R 0.53. Then moved to tuning.
 #   r43_acupuncture_knee_miners.md 5e9efb0b25fa26d3 / .labels.toml 5e77a2c433f00740
 #   r43_aromatherapy_dementia_care_home.md eb4eceb97c5436b8 / .labels.toml 8d34756d22f441c3
 #   r43_breathing_retraining_teenagers.md 344982eab0313231 / .labels.toml 610f74079032f46f
@@ -594,7 +594,8 @@ def test_held_out_precision_and_recall():
 # round 39 at R 0.54, tuned to 0.65 (floor 0.69; tuning P 0.86 R 0.71 at the round-40 freeze); round 40 at R 0.65,
 # tuned to 0.73 (floor 0.69; tuning P 0.87 R 0.71 at the round-41 freeze); round 41 at R 0.55, tuned to 0.63 (floor
 # 0.69; tuning P 0.87 R 0.70 at the round-42 freeze); round 42 at R 0.49, tuned to 0.63 (floor 0.69; tuning P 0.87
-# R 0.70 at the round-43 freeze). A rule change that costs more than noise on articles already read fails here.
+# R 0.70 at the round-43 freeze); round 43 at R 0.58, tuned to 0.67 (floor 0.69; tuning P 0.87 R 0.70 at the
+# round-44 freeze). A rule change that costs more than noise on articles already read fails here.
 TUNING_FLOOR = 0.69
 
 
@@ -612,8 +613,8 @@ def test_tuning_precision_and_recall():
 # P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
 # P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34, P 0.79 R 0.69 on round 35,
 # P 0.76 R 0.55 on round 36, P 0.77 R 0.56 on round 37, P 0.70 R 0.55 on round 38, P 0.70 R 0.68 on round 39 and
-# P 0.72 R 0.34 on round 40, P 0.64 R 0.47 on round 41 and P 0.67 R 0.47 on round 42. On rounds 1-42 it scores
-# P 0.78 R 0.628 (rounds 19-34 took the floor from 0.83 to 0.65, round 38 to 0.64, round 40 to 0.63, round 42 to
+# P 0.72 R 0.34 on round 40, P 0.64 R 0.47 on round 41, P 0.67 R 0.47 on round 42 and P 0.72 R 0.53 on round 43.
+# On rounds 1-43 it scores P 0.78 R 0.625 (rounds 19-34 took the floor from 0.83 to 0.65, round 38 to 0.64, round 40 to 0.63, round 42 to
 # 0.62: each writer names equipment and moves, "float belt", "toe spreading", "seated cat-cow", "laser cane",
 # "metronome app", "frozen peas", "thread the needle", "eagle arms", "skins", "wobble cushion", that no rule can
 # tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
@@ -816,3 +817,10 @@ def test_after_a_turning_point_a_personal_account_is_read_for_what_changed():
     assert _extracted(text, "probe.txt") == [
         "makes your shoulders feel looser in the mornings", "helps you get dressed without help",
         "helps you brush your hair", "helps you open jars"]
+
+
+def test_what_staff_record_and_what_the_writer_found_after_starting():
+    text = ("Evening Massage on the Ward\n\nStaff have recorded calmer evenings, less pacing and better sleep. "
+            "I started using the hand cream at night and found I actually slept through for once.")
+    assert _extracted(text, "probe.txt") == [
+        "calms evenings", "reduces pacing", "improves sleep", "helps you sleep through for once"]

@@ -561,12 +561,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r43_physiotherapy_tennis_wrist.txt 991d717fff41ee1b / .labels.toml a3408bcbf2d92146
 #   r43_pilates_diastasis_recti.md c996bf7303226fe4 / .labels.toml 922b4291d32f0009
 #   r43_sports_massage_netball_ankles.md 7a79efa03577f2b6 / .labels.toml b9e4040516ff8023
-# Thirty-nine blind rounds (5-43) score P 0.63-0.96 and R 0.26-0.75; rounds 12-43 together: P 0.84 R 0.51 (1126
-# matched, 1346 predicted, 2202 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-43: 0.35-0.65): each writer brings
+# Round 44 (8 new, written blind like rounds 23-43; scored once at 47c0490): P 0.84 R 0.56 (46 matched, 55
+# predicted, 82 labelled); named types P 0.74 R 0.67. It is the current held-out set.
+#   r44_fibro_massage.md 468f11027f8cf5b9 / .labels.toml 708a4bc8f09477b7
+#   r44_hip_physio_gardener.txt e194ad21b5faefa8 / .labels.toml d58168a3f7abaea9
+#   r44_hockey_cold_packs.txt 009d7af1a1c627e2 / .labels.toml b0596725381c70c0
+#   r44_ibs_acupuncture_students.md 9a272a1786e12486 / .labels.toml 166eee0d4710da2d
+#   r44_mnd_hydrotherapy.md a22334f379b5ac4b / .labels.toml dd37c95726848f4d
+#   r44_rls_reflexology_pregnancy.md 963a5ab0be9005bb / .labels.toml f027192d96eb3202
+#   r44_rowers_sports_massage.md 64fb1e483e80a624 / .labels.toml 873b317576439ffb
+#   r44_scoliosis_yoga_teens.html f4a1c90c2a6ce641 / .labels.toml 1a71a074012aedae
+# Forty blind rounds (5-44) score P 0.63-0.96 and R 0.26-0.75; rounds 12-44 together: P 0.84 R 0.51 (1172
+# matched, 1401 predicted, 2284 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-44: 0.35-0.65): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 43: P 0.85, R 0.58); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 44: P 0.84, R 0.56); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

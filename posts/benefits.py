@@ -321,11 +321,15 @@ _COMPLAINT_LIST = re.compile(r"^(?P<verb>eases|reduces|relieves|lowers|calms|soo
 
 def _one_per_complaint(point: str) -> list[str]:
     """"eases anxiety, irritability and low mood" -> one point per complaint: each can carry a post."""
+    both = re.match(r"^(?P<head>(?:lets|helps) you) (?P<first>.+?) and to (?P<second>[a-z].+)$", point)
+    if both:  # "lets you walk without a stick and to stop limping": two things it lets you do
+        return [f"{both['head']} {both['first']}", f"{both['head']} {both['second']}"]
     listed = _COMPLAINT_LIST.match(point)
     if not listed:
         return [point]
     items = _split_items(listed["items"])
-    if any(re.match(r"(?:both|on|at|in|for|with|when|during|after|before)\b", item) for item in items):
+    if any(re.match(r"(?:both|on|at|in|for|with|when|during|after|before|especially|particularly|such as|like|"
+                    r"including)\b", item) for item in items):
         return [point]  # "reduces shoulder pain, both at rest and on movement": one complaint, said when
     return [f"{listed['verb']} {item}" for item in items]
 

@@ -180,7 +180,7 @@ _BECOMES = re.compile(
 _PEOPLE_REPORT = re.compile(
     r"(?<!help )(?<!helps )(?<!let )(?<!lets )(?<!make )(?<!makes )"
     r"\b(?:people|patients|clients|athletes|runners|pupils|mothers|mums|women|men|users|"
-    r"regulars|attendees|residents|you|some|staff|carers|nurses|teachers|parents|"
+    r"regulars|attendees|residents|you|some|staff|carers|nurses|teachers|parents|students|members|participants|"
     r"others|many|most|several|(?-i:I|she|he|She|He|they)|" + _DOERS + r")\s+"
     r"(?:\w+\s+|[a-z]+ing\s+(?:[\w-]+\s+){0,2}?)?(?:who\s+[^,.;:]{1,50}?\s+)?"
     r"(?P<saw>report|notice|enjoy|experience|feel|gain|get|see|have|describe|"

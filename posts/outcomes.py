@@ -272,8 +272,8 @@ def _people_gain(text: str) -> list[str]:
 
 def _reported_list(what: str) -> list[str]:
     """"fewer headache days, shorter headaches, looser muscles and better concentration": one point per gain."""
-    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=(?:far\s+|much\s+)?(?:less|fewer|more|better)\s|the ability to\b)",
-                     re.split(r"[;:]", what, maxsplit=1)[0])
+    parts = re.split(r",\s*(?:and\s+)?|\s+and\s+(?=(?:far\s+|much\s+)?(?:less|fewer|more|better|lower|higher|"
+                     r"greater)\s|the ability to\b)", re.split(r"[;:]", what, maxsplit=1)[0])
     for index in range(len(parts) - 2, -1, -1):  # "a quieter, softer landing": the adjectives go with their noun
         if re.fullmatch(r"\s*(?:an?\s+)?[a-z]{3,}er\s*", parts[index]):
             parts[index:index + 2] = [f"{parts[index].strip()}, {parts[index + 1].strip()}"]

@@ -96,8 +96,8 @@ def _points_from_cue(
             and not re.search(r"\b(?:it|they|this)\s+(?:can\s+|may\s+|also\s+|often\s+)?$", before, re.IGNORECASE)
             and not _CLINIC_GIVES.match(before)
             # "Releasing a tight piriformis also takes …": a gerund subject is the treatment's own action
-            and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into)\b[^,;]*$",
-                             before)
+            and not re.match(r"^[A-Z][a-z]+ing\s+(?:a|an|the|your|tight|stiff|sore|through|out|up|into|these|those|"
+                             r"this|weak)\b[^,;]*$", before)
         ):
             continue  # something else does the helping ("better blood flow supports …")
         if re.search(r"\b(?:while|whereas|where|until|unless|if|once|when|as soon as|"

@@ -562,7 +562,7 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r43_pilates_diastasis_recti.md c996bf7303226fe4 / .labels.toml 922b4291d32f0009
 #   r43_sports_massage_netball_ankles.md 7a79efa03577f2b6 / .labels.toml b9e4040516ff8023
 # Round 44 (8 new, written blind like rounds 23-43; scored once at 47c0490): P 0.84 R 0.56 (46 matched, 55
-# predicted, 82 labelled); named types P 0.74 R 0.67. It is the current held-out set.
+# predicted, 82 labelled); named types P 0.74 R 0.67. Then moved to tuning.
 #   r44_fibro_massage.md 468f11027f8cf5b9 / .labels.toml 708a4bc8f09477b7
 #   r44_hip_physio_gardener.txt e194ad21b5faefa8 / .labels.toml d58168a3f7abaea9
 #   r44_hockey_cold_packs.txt 009d7af1a1c627e2 / .labels.toml b0596725381c70c0
@@ -605,7 +605,8 @@ def test_held_out_precision_and_recall():
 # tuned to 0.73 (floor 0.69; tuning P 0.87 R 0.71 at the round-41 freeze); round 41 at R 0.55, tuned to 0.63 (floor
 # 0.69; tuning P 0.87 R 0.70 at the round-42 freeze); round 42 at R 0.49, tuned to 0.63 (floor 0.69; tuning P 0.87
 # R 0.70 at the round-43 freeze); round 43 at R 0.58, tuned to 0.67 (floor 0.69; tuning P 0.87 R 0.70 at the
-# round-44 freeze). A rule change that costs more than noise on articles already read fails here.
+# round-44 freeze); round 44 at R 0.56, tuned to 0.65 (floor 0.69; tuning P 0.87 R 0.70 at the round-45 freeze).
+# A rule change that costs more than noise on articles already read fails here.
 TUNING_FLOOR = 0.69
 
 
@@ -623,8 +624,8 @@ def test_tuning_precision_and_recall():
 # P 0.70 R 0.67 on round 28, P 0.72 R 0.58 on round 29, P 0.74 R 0.49 on round 30, P 0.66 R 0.50 on round 31,
 # P 0.76 R 0.43 on round 32, P 0.62 R 0.52 on round 33, P 0.74 R 0.49 on round 34, P 0.79 R 0.69 on round 35,
 # P 0.76 R 0.55 on round 36, P 0.77 R 0.56 on round 37, P 0.70 R 0.55 on round 38, P 0.70 R 0.68 on round 39 and
-# P 0.72 R 0.34 on round 40, P 0.64 R 0.47 on round 41, P 0.67 R 0.47 on round 42 and P 0.72 R 0.53 on round 43.
-# On rounds 1-43 it scores P 0.78 R 0.625 (rounds 19-34 took the floor from 0.83 to 0.65, round 38 to 0.64, round 40 to 0.63, round 42 to
+# P 0.72 R 0.34 on round 40, P 0.64 R 0.47 on round 41, P 0.67 R 0.47 on round 42, P 0.72 R 0.53 on round 43
+# and P 0.74 R 0.67 on round 44. On rounds 1-44 it scores P 0.77 R 0.626 (rounds 19-34 took the floor from 0.83 to 0.65, round 38 to 0.64, round 40 to 0.63, round 42 to
 # 0.62: each writer names equipment and moves, "float belt", "toe spreading", "seated cat-cow", "laser cane",
 # "metronome app", "frozen peas", "thread the needle", "eagle arms", "skins", "wobble cushion", that no rule can
 # tell from ordinary nouns). Like the benefits, the tuning figure is a floor.
@@ -834,3 +835,10 @@ def test_what_staff_record_and_what_the_writer_found_after_starting():
             "I started using the hand cream at night and found I actually slept through for once.")
     assert _extracted(text, "probe.txt") == [
         "calms evenings", "reduces pacing", "improves sleep", "helps you sleep through for once"]
+
+
+def test_students_report_a_list_of_gains_and_two_things_it_lets_you_do():
+    text = ("Hip Rehab\n\nStudents who finished the course reported less stiffness, better sleep and lower stress. "
+            "Strengthening these muscles is what allows most people to climb stairs again and to stop limping.")
+    assert _extracted(text, "probe.txt") == [
+        "reduces stiffness", "improves sleep", "lowers stress", "lets you climb stairs again", "lets you stop limping"]

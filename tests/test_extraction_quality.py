@@ -571,12 +571,22 @@ def test_matcher_needs_shared_content_words_not_just_the_verb():
 #   r44_rls_reflexology_pregnancy.md 963a5ab0be9005bb / .labels.toml f027192d96eb3202
 #   r44_rowers_sports_massage.md 64fb1e483e80a624 / .labels.toml 873b317576439ffb
 #   r44_scoliosis_yoga_teens.html f4a1c90c2a6ce641 / .labels.toml 1a71a074012aedae
-# Forty blind rounds (5-44) score P 0.63-0.96 and R 0.26-0.75; rounds 12-44 together: P 0.84 R 0.51 (1172
-# matched, 1401 predicted, 2284 labelled). Recall falls as the writers are asked to avoid the usual cue words (rounds
-# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-44: 0.35-0.65): each writer brings
+# Round 45 (8 new, written blind like rounds 23-44; scored once at 1d53f55): P 0.88 R 0.65 (49 matched, 56
+# predicted, 75 labelled); named types P 0.62 R 0.43. It is the current held-out set.
+#   r45_acupuncture_migraine_teachers.md 1d355553479b923d / .labels.toml 382caed1881d7236
+#   r45_aquatic_therapy_stroke_walking.md 3e0e4118b0f35644 / .labels.toml 017e27151fbff1d8
+#   r45_chiropractic_desk_mid_back.txt 1ad91a8b7a766449 / .labels.toml 3549a9efa84917cf
+#   r45_heat_therapy_ankylosing_spondylitis.md fe59302a2397b0f3 / .labels.toml d0e64b4681cc4284
+#   r45_massage_anxiety_eating_disorders.md 3b94b3ec4f39a91a / .labels.toml c3a9c9d987459e02
+#   r45_physio_ankle_sprain_basketball.html 64f74bd3ed8209e0 / .labels.toml 674ee13739d088f5
+#   r45_pilates_sciatica_drivers.md 5c2f7cfedb2fa638 / .labels.toml 5b3501443868024d
+#   r45_shiatsu_menopause_sleep.txt 1e8fe9f0e60c2661 / .labels.toml 81af25e951237dd9
+# Forty-one blind rounds (5-45) score P 0.63-0.96 and R 0.26-0.75; rounds 12-45 together: P 0.84 R 0.52 (1221
+# matched, 1457 predicted, 2359 labelled); rounds 37-45, scored as the rules leaned towards recall: P 0.84 R 0.55. Recall falls as the writers are asked to avoid the usual cue words (rounds
+# 19-21: 0.26-0.39) and stays low on everyday topics labelled finely (rounds 22-45: 0.35-0.65): each writer brings
 # phrasings and structures the rules have not met (round 23's one benefit list sat under "What members are getting
 # out of it"), and rules alone do not reach the issue's 0.9 on unseen articles.
-@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 44: P 0.84, R 0.56); see the scores with -s", strict=False)
+@pytest.mark.xfail(reason="held-out precision and recall below the 0.9 target (round 45: P 0.88, R 0.65); see the scores with -s", strict=False)
 def test_held_out_precision_and_recall():
     precision, recall, _ = _report("heldout")
     assert precision >= TARGET and recall >= TARGET

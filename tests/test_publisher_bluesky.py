@@ -468,3 +468,47 @@ def test_verify_with_a_wrong_app_password_needs_attention(mock, publisher):
     with pytest.raises(NeedsAttention) as caught:
         publisher.verify(NOW)
     assert PASSWORD not in caught.value.reason
+
+
+# --- A createRecord that spent the PDS's last write in the window holds the channel until ratelimit-reset (epoch).
+
+def test_a_success_with_no_write_left_holds_the_channel_until_the_reset(mock, publisher, post):
+    reset = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+    mock.post(CREATE_SESSION, json=session_body())
+    mock.add_callback(responses.POST, CREATE_RECORD, callback=lambda request: (
+        created(request)[0], {"ratelimit-limit": "5000", "ratelimit-remaining": "0",
+                              "ratelimit-reset": str(int(reset.timestamp())), "ratelimit-policy": "5000;w=3600"},
+        created(request)[2]))
+
+    published = publisher.publish(post, NOW)
+
+    assert published.remote_id == f"at://{DID}/app.bsky.feed.post/{record_key(post)}"
+    assert published.hold_channel_until == reset
+    assert published.hold_reason == "Bluesky rate limit: 0 requests left until 2026-11-23T15:00:00Z"
+
+
+@pytest.mark.parametrize("headers", [
+    {"ratelimit-remaining": "4997", "ratelimit-reset": "1795448400"},
+    {"ratelimit-reset": "1795448400"},
+    {"ratelimit-remaining": "0"},
+    {"ratelimit-remaining": "zero", "ratelimit-reset": "1795448400"},
+    {"ratelimit-remaining": "0", "ratelimit-reset": "2026-11-23T15:00:00Z"},  # ISO, not epoch: garbled here
+    {"ratelimit-remaining": "0", "ratelimit-reset": str(int(NOW.timestamp()) - 60)},  # already past
+], ids=["left", "no-remaining", "no-reset", "garbled-remaining", "garbled-reset", "past"])
+def test_a_success_holds_nothing_unless_the_headers_say_the_window_is_spent(mock, publisher, post, headers):
+    mock.post(CREATE_SESSION, json=session_body())
+    mock.add_callback(responses.POST, CREATE_RECORD,
+                      callback=lambda request: (created(request)[0], headers, created(request)[2]))
+
+    published = publisher.publish(post, NOW)
+
+    assert published.remote_id == f"at://{DID}/app.bsky.feed.post/{record_key(post)}"
+    assert (published.hold_channel_until, published.hold_reason) == (None, None)
+
+
+def test_the_login_answer_never_holds_the_channel(mock, publisher, post):
+    # createSession has its own, stricter limit; only the write's window paces posts.
+    mock.post(CREATE_SESSION, json=session_body(), headers={"ratelimit-remaining": "0", "ratelimit-reset": "1795448400"})
+    mock.add_callback(responses.POST, CREATE_RECORD, callback=created)
+
+    assert publisher.publish(post, NOW).hold_channel_until is None

@@ -275,3 +275,86 @@ def test_verify_with_a_refused_token_needs_attention_without_the_token(mock, pub
     with pytest.raises(NeedsAttention) as caught:
         publisher.verify(NOW)
     assert "401" in caught.value.reason and TOKEN not in caught.value.reason
+
+
+# --- A success that spent the window's last request holds the channel until X-RateLimit-Reset (ISO 8601).
+
+CREATED = {"id": "109876543210", "url": f"{BASE}/@clinic/109876543210"}
+
+
+def test_a_success_with_no_request_left_holds_the_channel_until_the_reset(mock, publisher, post):
+    mock.post(STATUSES, status=200, json=CREATED,
+              headers={"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
+                       "X-RateLimit-Reset": "2026-11-23T12:40:00.000000-05:00"})
+
+    published = publisher.publish(post, NOW)
+
+    assert published.remote_id == "109876543210"
+    assert published.hold_channel_until == datetime(2026, 11, 23, 17, 40, tzinfo=timezone.utc)
+    assert published.hold_reason == "Mastodon rate limit: 0 requests left until 2026-11-23T17:40:00Z"
+
+
+@pytest.mark.parametrize("headers", [
+    {"X-RateLimit-Remaining": "299", "X-RateLimit-Reset": "2026-11-23T15:00:00.000000Z"},
+    {"X-RateLimit-Reset": "2026-11-23T15:00:00.000000Z"},
+    {"X-RateLimit-Remaining": "0"},
+    {"X-RateLimit-Remaining": "", "X-RateLimit-Reset": "2026-11-23T15:00:00.000000Z"},
+    {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1795000000"},  # epoch, not ISO: garbled here
+    {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2026-11-23T15:00:00"},  # no offset: garbled
+    {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2026-11-23T14:29:59Z"},  # already past
+], ids=["left", "no-remaining", "no-reset", "empty-remaining", "epoch-reset", "naive-reset", "past"])
+def test_a_success_holds_nothing_unless_the_headers_say_the_window_is_spent(mock, publisher, post, headers):
+    mock.post(STATUSES, status=200, json=CREATED, headers=headers)
+
+    published = publisher.publish(post, NOW)
+
+    assert published.remote_id == "109876543210"
+    assert (published.hold_channel_until, published.hold_reason) == (None, None)
+
+
+def test_a_reset_more_than_a_day_ahead_is_capped_at_a_day(mock, publisher, post):
+    mock.post(STATUSES, status=200, json=CREATED,
+              headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2027-01-01T00:00:00Z"})
+
+    published = publisher.publish(post, NOW)
+
+    assert published.hold_channel_until == NOW + timedelta(hours=24)
+    assert "more than 24 h ahead" in published.hold_reason
+
+
+def test_the_hold_keeps_the_next_cron_run_off_the_channel_until_the_reset(mock, tmp_path, settings_with):
+    from scheduler.runner import Runner
+    from scheduler.store import NewPost, open_store
+
+    from helpers import Clock
+
+    settings = settings_with(MASTODON_BASE_URL=BASE, MASTODON_ACCESS_TOKEN=TOKEN,
+                             SCHEDULER_DATABASE_URL=f"sqlite:///{tmp_path / 'q.db'}")
+    reset = NOW + timedelta(minutes=20)
+
+    def cron_run(at: datetime):
+        store = open_store(settings.database_url)
+        try:
+            return Runner(store, settings, Clock(at), session=requests.Session()).run_due()
+        finally:
+            store.close()
+
+    store = open_store(settings.database_url)
+    try:
+        ids = [post.id for post in store.enqueue(
+            [NewPost(channel="mastodon", platform="mastodon", scheduled_at=NOW + timedelta(seconds=i), zone="UTC",
+                     text=f"post {i}", payload={"status": f"post {i}"}, length=6, limit=500,
+                     idempotency_key=f"window-{i}") for i in range(2)], NOW - timedelta(minutes=1)).added]
+    finally:
+        store.close()
+    mock.post(STATUSES, json=CREATED, headers={"X-RateLimit-Remaining": "0",
+                                               "X-RateLimit-Reset": reset.isoformat().replace("+00:00", "Z")})
+
+    report = cron_run(NOW + timedelta(seconds=5))
+
+    assert [(post.id, post.status) for post in report.touched] == [(ids[0], "published")]
+    assert cron_run(reset - timedelta(seconds=1)).touched == []
+    assert len(mock.calls) == 1
+
+    mock.post(STATUSES, json={"id": "2"}, headers={"X-RateLimit-Remaining": "299"})
+    assert [(post.id, post.status) for post in cron_run(reset).touched] == [(ids[1], "published")]

@@ -510,3 +510,56 @@ def test_verify_with_refused_credentials_needs_attention_without_a_secret(mock, 
     with pytest.raises(NeedsAttention) as caught:
         oauth1.verify(NOW)
     assert not any(secret in caught.value.reason for secret in SECRETS)
+
+
+# --- A success that spent the window's last request holds the channel until x-rate-limit-reset (epoch seconds).
+
+def window(remaining: str | None, reset: str | None) -> dict[str, str]:
+    headers = {"x-rate-limit-limit": "100"}
+    if remaining is not None:
+        headers["x-rate-limit-remaining"] = remaining
+    if reset is not None:
+        headers["x-rate-limit-reset"] = reset
+    return headers
+
+
+def test_a_success_with_no_request_left_holds_the_channel_until_the_reset(mock, oauth1, post):
+    reset = datetime(2026, 11, 23, 14, 42, 7, tzinfo=timezone.utc)
+    mock.post(TWEETS, status=201, json=CREATED, headers=window("0", str(int(reset.timestamp()))))
+
+    published = oauth1.publish(post, NOW)
+
+    assert published.remote_id == "1445880548472328192"
+    assert published.hold_channel_until == reset
+    assert published.hold_channel_until.tzinfo is not None
+    assert published.hold_reason == "X rate limit: 0 requests left until 2026-11-23T14:42:07Z"
+
+
+@pytest.mark.parametrize("remaining, reset", [
+    ("1", str(int((NOW + timedelta(minutes=10)).timestamp()))),  # requests left
+    (None, str(int((NOW + timedelta(minutes=10)).timestamp()))),  # no remaining header
+    ("0", None),  # no reset header
+    ("none", str(int((NOW + timedelta(minutes=10)).timestamp()))),  # garbled
+    ("-1", str(int((NOW + timedelta(minutes=10)).timestamp()))),
+    ("0", "soon"),
+    ("0", "1e400"),
+    ("0", str(int((NOW - timedelta(minutes=1)).timestamp()))),  # a reset already past
+], ids=["left", "no-remaining", "no-reset", "garbled-remaining", "negative", "garbled-reset", "overflow", "past"])
+def test_a_success_holds_nothing_unless_the_headers_say_the_window_is_spent(mock, oauth1, post, remaining, reset):
+    mock.post(TWEETS, status=201, json=CREATED, headers=window(remaining, reset))
+
+    published = oauth1.publish(post, NOW)
+
+    assert published.remote_id == "1445880548472328192"
+    assert (published.hold_channel_until, published.hold_reason) == (None, None)
+
+
+def test_a_reset_more_than_a_day_ahead_is_capped_at_a_day(mock, oauth2, post):
+    reset = NOW + timedelta(days=30)
+    mock.post(TWEETS, status=201, json=CREATED, headers=window("0", str(int(reset.timestamp()))))
+
+    published = oauth2.publish(post, NOW)
+
+    assert published.hold_channel_until == NOW + timedelta(hours=24)
+    assert published.hold_reason == ("X rate limit: 0 requests left until 2026-12-23T14:30:00Z "
+                                     "(more than 24 h ahead: holding until 2026-11-24T14:30:00Z)")

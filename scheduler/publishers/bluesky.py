@@ -16,7 +16,7 @@ import requests
 
 from scheduler.errors import NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers.base import Published, Publisher
-from scheduler.publishers.http import check_base_url, epoch_header, excerpt, json_body, reset_at, send
+from scheduler.publishers.http import check_base_url, epoch_header, excerpt, hold_if_exhausted, json_body, reset_at, send
 from scheduler.store import Post
 
 DEFAULT_PDS_URL = "https://bsky.social"
@@ -63,8 +63,11 @@ class BlueskyPublisher(Publisher):
         if facets:
             record["facets"] = facets
         body = {"repo": None, "collection": COLLECTION, "rkey": rkey, "record": record}
-        answer = self._authed("POST", "com.atproto.repo.createRecord", now, json=body)
-        return self._published(_uri(answer, "createRecord"), rkey)
+        response = self._authed("POST", "com.atproto.repo.createRecord", now, json=body)
+        published = self._published(_uri(json_body(response), "createRecord"), rkey)
+        # The PDS's write window spent: hold the channel until it resets rather than earn a 429 next time.
+        return hold_if_exhausted(published, response, now, channel=self.channel, network="Bluesky",
+                                 remaining="RateLimit-Remaining", reset=epoch_header(response, "RateLimit-Reset"))
 
     def verify(self, now: datetime) -> str:
         """createSession, as publishing does (no record is written): the session's @handle and DID."""
@@ -89,8 +92,8 @@ class BlueskyPublisher(Publisher):
         handle = self._session["handle"] if self._session else self.setting("HANDLE")
         return Published(remote_id=uri, remote_url=f"https://bsky.app/profile/{handle}/post/{rkey}")
 
-    def _authed(self, method: str, nsid: str, now: datetime, json: dict[str, Any]) -> dict[str, Any]:
-        """Call ``nsid`` with the session's token; refresh once if the token has expired."""
+    def _authed(self, method: str, nsid: str, now: datetime, json: dict[str, Any]) -> requests.Response:
+        """Call ``nsid`` with the session's token (its 200 answer); refresh once if the token has expired."""
         for attempt in range(2):
             session = self._ensure_session(now)
             if "repo" in json:
@@ -100,7 +103,7 @@ class BlueskyPublisher(Publisher):
                 headers={"Authorization": f"Bearer {session['accessJwt']}"},
             )
             if response.status_code == 200:
-                return json_body(response)
+                return response
             if attempt == 0 and _expired(response):
                 self._refresh(now)
                 continue

@@ -4,6 +4,7 @@ to what the caller must do. Messages name the host, never a URL path or query (t
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +19,9 @@ log = logging.getLogger(__name__)
 # A rate-limit reset that is already past by our clock means the clocks disagree: wait a little,
 # never "retry at a time already gone" (the runner would claim the post again at once, in a loop).
 RATE_LIMIT_MIN_WAIT = timedelta(seconds=30)
+# A window's reset read from a successful answer holds the channel this long at most (a garbled or absurd reset
+# must not park a channel for weeks).
+WINDOW_HOLD_CAP = timedelta(hours=24)
 
 
 def send(session: requests.Session, method: str, url: str, timeout: float, **kwargs: Any) -> requests.Response:
@@ -70,7 +74,7 @@ def epoch_header(response: requests.Response, name: str) -> datetime | None:
     raw = response.headers.get(name)
     try:
         return datetime.fromtimestamp(float(raw), tz=timezone.utc) if raw else None
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, OSError):
         return None
 
 
@@ -89,6 +93,26 @@ def reset_at(at: datetime | None, now: datetime, fallback: timedelta) -> datetim
     if at is None:
         return now + fallback
     return at if at > now else now + RATE_LIMIT_MIN_WAIT
+
+
+def hold_if_exhausted(published: Any, response: requests.Response, now: datetime, *, channel: str, network: str,
+                      remaining: str, reset: datetime | None) -> Any:
+    """``published`` (a Published) with a channel hold until ``reset`` when the successful answer's ``remaining``
+    header says no request is left in the current window; unchanged when that header is missing, garbled or above 0,
+    or the reset is missing or already past. A reset more than WINDOW_HOLD_CAP ahead is capped, and the reason says so."""
+    try:
+        left = int(response.headers.get(remaining) or "")
+    except ValueError:
+        return published
+    if left != 0 or reset is None or reset <= now:
+        return published
+    reset = reset.astimezone(timezone.utc)
+    until = min(reset, (now + WINDOW_HOLD_CAP).astimezone(timezone.utc))
+    reason = f"{network} rate limit: 0 requests left until {reset:%Y-%m-%dT%H:%M:%SZ}"
+    if until < reset:
+        reason += f" (more than {WINDOW_HOLD_CAP.total_seconds() / 3600:g} h ahead: holding until {until:%Y-%m-%dT%H:%M:%SZ})"
+    log.warning("channel %s held until %s: %s", channel, f"{until:%Y-%m-%dT%H:%M:%SZ}", reason)
+    return replace(published, hold_channel_until=until, hold_reason=reason)
 
 
 def retry_after(response: requests.Response, now: datetime) -> datetime | None:

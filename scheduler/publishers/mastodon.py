@@ -17,7 +17,7 @@ import requests
 
 from scheduler.errors import NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers.base import Published, Publisher
-from scheduler.publishers.http import check_base_url, excerpt, iso_header, json_body, reset_at, send
+from scheduler.publishers.http import check_base_url, excerpt, hold_if_exhausted, iso_header, json_body, reset_at, send
 from scheduler.store import Post
 
 RATE_LIMIT_FALLBACK = timedelta(minutes=5)
@@ -70,7 +70,10 @@ class MastodonPublisher(Publisher):
                 # the status may exist. Resending is safe: the Idempotency-Key returns it if it does.
                 raise UnknownOutcome(f"Mastodon answered {response.status_code} without a status id: {excerpt(response)}",
                                      response.status_code)
-            return Published(remote_id=str(status["id"]), remote_url=status.get("url") or status.get("uri"))
+            published = Published(remote_id=str(status["id"]), remote_url=status.get("url") or status.get("uri"))
+            # The window's last request spent: hold the channel until it resets rather than earn a 429 next time.
+            return hold_if_exhausted(published, response, now, channel=self.channel, network="Mastodon",
+                                     remaining="X-RateLimit-Remaining", reset=iso_header(response, "X-RateLimit-Reset"))
         raise classify(response, now)
 
     def verify(self, now: datetime) -> str:

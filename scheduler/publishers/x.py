@@ -31,8 +31,8 @@ from requests_oauthlib import OAuth1
 from scheduler.config import Settings
 from scheduler.errors import ConfigError, NeedsAttention, PublishError, Rejected, RetryAt, RetryNow, UnknownOutcome
 from scheduler.publishers.base import Published, Publisher
-from scheduler.publishers.http import (check_base_url, epoch_header, excerpt, json_body, reset_at, send,
-                                       without_secrets)
+from scheduler.publishers.http import (check_base_url, epoch_header, excerpt, hold_if_exhausted, json_body, reset_at,
+                                       send, without_secrets)
 from scheduler.store import Post
 from scheduler.tokens import TokenFile, fingerprint
 
@@ -130,7 +130,10 @@ class XPublisher(Publisher):
                 # Sent and answered "ok" by something that is not the X API: the post may exist.
                 raise UnknownOutcome(f"X answered {response.status_code} without a post id: {excerpt(response)}",
                                      response.status_code)
-            return Published(remote_id=str(tweet_id), remote_url=f"https://x.com/i/web/status/{tweet_id}")
+            published = Published(remote_id=str(tweet_id), remote_url=f"https://x.com/i/web/status/{tweet_id}")
+            # The window's last request spent: hold the channel until it resets rather than earn a 429 next time.
+            return hold_if_exhausted(published, response, now, channel=self.channel, network="X",
+                                     remaining="x-rate-limit-remaining", reset=epoch_header(response, "x-rate-limit-reset"))
         raise classify(response, now)
 
     def verify(self, now: datetime) -> str:
